@@ -1,0 +1,131 @@
+"""DNS names: validation, normalisation and label-boundary relations.
+
+A *canonical* name in zonecut is lower case ASCII (IDNA A-labels), without the
+trailing dot, with Route 53's octal escapes (``\\052`` for ``*``) decoded.
+Everything inside zonecut compares canonical names only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+MAX_NAME_OCTETS = 253
+MAX_LABEL_OCTETS = 63
+
+_LABEL_RE = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
+_OCTAL_RE = re.compile(r"\\(\d{3})")
+
+
+class InvalidName(ValueError):
+    """A name that cannot be a hosted zone or record name."""
+
+
+def decode_route53(name: str) -> str:
+    """Decode Route 53's ``\\ooo`` octal escapes (``\\052`` is ``*``)."""
+    return _OCTAL_RE.sub(lambda m: chr(int(m.group(1), 8)), name)
+
+
+def _to_ascii(name: str) -> str:
+    if name.isascii():
+        return name
+    try:
+        return ".".join(
+            label.encode("idna").decode("ascii") if not label.isascii() else label
+            for label in name.split(".")
+        )
+    except UnicodeError as exc:
+        raise InvalidName(f"{name!r} is not a valid internationalised name: {exc}") from exc
+
+
+def normalize(name: str) -> str:
+    """Return the canonical form of ``name`` without validating it.
+
+    Lower case, no trailing dot, octal escapes decoded, unicode labels as IDNA
+    A-labels. Idempotent: ``normalize(normalize(x)) == normalize(x)``.
+    """
+    text = decode_route53(name.strip())
+    if text.endswith(".") and text != ".":
+        text = text[:-1]
+    return _to_ascii(text).lower()
+
+
+def problems(name: str, *, allow_wildcard: bool = False) -> list[str]:
+    """Everything wrong with ``name`` as a zone (or record) name; empty when valid."""
+    try:
+        canon = normalize(name)
+    except InvalidName as exc:
+        return [str(exc)]
+    if not canon:
+        return ["the name is empty"]
+    found: list[str] = []
+    if len(canon) > MAX_NAME_OCTETS:
+        found.append(f"the name is {len(canon)} octets long; at most {MAX_NAME_OCTETS} are allowed")
+    labels = canon.split(".")
+    for index, label in enumerate(labels):
+        if not label:
+            found.append("the name has an empty label (two dots in a row, or a leading dot)")
+            continue
+        if len(label) > MAX_LABEL_OCTETS:
+            found.append(
+                f"label {label[:20]!r}... is {len(label)} octets long; "
+                f"at most {MAX_LABEL_OCTETS} are allowed"
+            )
+            continue
+        if label == "*" and allow_wildcard and index == 0:
+            continue
+        if not _LABEL_RE.match(label):
+            found.append(
+                f"label {label!r} may only hold letters, digits, '-' and '_', "
+                "and may not start or end with '-'"
+            )
+    if len(labels) < 2 and not found:
+        found.append("a zone name needs at least two labels (a top-level domain cannot be a zone)")
+    return found
+
+
+def canonical(name: str, *, allow_wildcard: bool = False) -> str:
+    """Validate and normalise; raise :class:`InvalidName` with every problem found."""
+    found = problems(name, allow_wildcard=allow_wildcard)
+    if found:
+        raise InvalidName(f"{name!r}: " + "; ".join(found))
+    return normalize(name)
+
+
+def is_at_or_below(name: str, ancestor: str) -> bool:
+    """True when canonical ``name`` equals ``ancestor`` or lies below it on a label boundary.
+
+    ``badexample.com`` is not below ``example.com``.
+    """
+    return name == ancestor or name.endswith("." + ancestor)
+
+
+def is_below(name: str, ancestor: str) -> bool:
+    """True when canonical ``name`` lies strictly below ``ancestor`` (label boundary)."""
+    return name != ancestor and name.endswith("." + ancestor)
+
+
+def closest_ancestor(name: str, candidates: Iterable[str]) -> str | None:
+    """The longest candidate strictly above ``name`` on a label boundary, if any."""
+    best: str | None = None
+    for candidate in candidates:
+        if is_below(name, candidate) and (best is None or len(candidate) > len(best)):
+            best = candidate
+    return best
+
+
+def to_fqdn(name: str) -> str:
+    """The canonical name with a trailing dot, as Route 53 and DNS wire text expect."""
+    return name + "."
+
+
+def iam_normalized(name: str) -> str:
+    """The form IAM's ``route53:ChangeResourceRecordSetsNormalizedRecordNames`` uses.
+
+    Lower case, no trailing dot, characters outside ``[a-z0-9-_.]`` as ``\\ooo`` octal.
+    """
+    canon = normalize(name)
+    return "".join(
+        ch if (ch.isascii() and (ch.isalnum() or ch in "-_.")) else f"\\{ord(ch):03o}"
+        for ch in canon
+    )
