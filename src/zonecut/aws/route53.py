@@ -1,0 +1,294 @@
+"""Route 53 calls for one account, rate limited, with results as zonecut data."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from zonecut.aws.errors import AccessDenied, AwsError, SyncTimeout
+from zonecut.aws.ratelimit import TokenBucket
+from zonecut.names import normalize, to_fqdn
+from zonecut.state import HostedZone, RRSet
+
+ZONE_PREFIX = "/hostedzone/"
+CHANGE_PREFIX = "/change/"
+
+
+def bare_zone_id(zone_id: str) -> str:
+    return zone_id.removeprefix(ZONE_PREFIX)
+
+
+class CallCounter:
+    """Thread-safe counts of API calls (HTTP requests) per (account, operation)."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[tuple[str, str]] = Counter()
+        self._lock = threading.Lock()
+
+    def add(self, account_id: str, operation: str) -> None:
+        with self._lock:
+            self._counts[(account_id, operation)] += 1
+
+    def snapshot(self) -> dict[tuple[str, str], int]:
+        with self._lock:
+            return dict(self._counts)
+
+    def total(self, account_id: str | None = None, operation: str | None = None) -> int:
+        with self._lock:
+            return sum(
+                n for (acc, op), n in self._counts.items()
+                if (account_id is None or acc == account_id)
+                and (operation is None or op == operation)
+            )
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """One change in a ChangeResourceRecordSets batch."""
+
+    action: str  # CREATE | UPSERT | DELETE
+    rrset: RRSet
+
+    def to_api(self) -> dict[str, Any]:
+        values = self.rrset.values
+        if self.rrset.type == "NS":
+            values = tuple(to_fqdn(v) for v in values)
+        return {
+            "Action": self.action,
+            "ResourceRecordSet": {
+                "Name": to_fqdn(self.rrset.name),
+                "Type": self.rrset.type,
+                "TTL": self.rrset.ttl,
+                "ResourceRecords": [{"Value": v} for v in values],
+            },
+        }
+
+
+def _rrset_from_api(item: dict[str, Any]) -> RRSet:
+    rtype = str(item["Type"])
+    raw = [str(r["Value"]) for r in item.get("ResourceRecords", [])]
+    values = tuple(sorted(normalize(v) for v in raw)) if rtype in ("NS", "CNAME") else tuple(
+        sorted(raw))
+    alias = item.get("AliasTarget")
+    return RRSet(
+        name=normalize(str(item["Name"])),
+        type=rtype,
+        ttl=int(item.get("TTL", 0) or 0),
+        values=values,
+        alias_target=normalize(str(alias["DNSName"])) if alias else None,
+    )
+
+
+class Route53Account:
+    """One account's Route 53, every request through the account's token bucket.
+
+    Retries of throttling, ``PriorRequestNotComplete`` and 5xx are botocore's
+    (standard mode, 8 attempts); each HTTP attempt takes a token, so retries
+    stay within the rate too.
+    """
+
+    def __init__(
+        self,
+        account_id: str,
+        client: Any,
+        limiter: TokenBucket,
+        counter: CallCounter,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.account_id = account_id
+        self.client = client
+        self.limiter = limiter
+        self.counter = counter
+        self._sleep = sleep
+        self._clock = clock
+        events = client.meta.events
+        events.register("before-send.route53", self._before_send)
+
+    def _before_send(self, request: Any = None, **kwargs: Any) -> None:
+        self.limiter.acquire()
+        operation = "?"
+        context = getattr(request, "context", None) or {}
+        op_model = context.get("operation_name") if isinstance(context, dict) else None
+        if op_model:
+            operation = str(op_model)
+        self.counter.add(self.account_id, operation)
+
+    def _call(self, operation: str, what: str, **params: Any) -> dict[str, Any]:
+        method = getattr(self.client, operation)
+        try:
+            result: dict[str, Any] = method(**params)
+            return result
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            code = str(error.get("Code", ""))
+            message = str(error.get("Message", exc))
+            api = exc.operation_name
+            if code in ("AccessDenied", "AccessDeniedException"):
+                raise AccessDenied(f"{what}: access denied: {message}",
+                                   account_id=self.account_id, operation=api, code=code) from exc
+            raise AwsError(f"{what}: {code}: {message}", account_id=self.account_id,
+                           operation=api, code=code) from exc
+        except BotoCoreError as exc:
+            raise AwsError(f"{what}: {exc}", account_id=self.account_id,
+                           operation=operation) from exc
+
+    # -- reads --------------------------------------------------------------------------
+    def find_zones(self, name: str, *, include_private: bool = False) -> list[HostedZone]:
+        """Every hosted zone named exactly ``name`` (public only unless asked)."""
+        fqdn = to_fqdn(name)
+        found: list[HostedZone] = []
+        params: dict[str, Any] = {"DNSName": fqdn, "MaxItems": "100"}
+        while True:
+            page = self._call("list_hosted_zones_by_name", f"looking up zone {name}", **params)
+            past = False
+            for item in page.get("HostedZones", []):
+                if normalize(str(item["Name"])) != name:
+                    past = True
+                    break
+                private = bool(item.get("Config", {}).get("PrivateZone", False))
+                if private and not include_private:
+                    continue
+                found.append(self._zone_from_api(item))
+            if past or not page.get("IsTruncated"):
+                break
+            next_name = page.get("NextDNSName")
+            if next_name is None or normalize(str(next_name)) != name:
+                break
+            params = {"DNSName": next_name, "HostedZoneId": page["NextHostedZoneId"],
+                      "MaxItems": "100"}
+        return found
+
+    def get_zone(self, zone_id: str) -> HostedZone:
+        """The zone with its delegation set (name servers)."""
+        page = self._call("get_hosted_zone", f"reading zone {zone_id}", Id=bare_zone_id(zone_id))
+        zone = self._zone_from_api(page["HostedZone"])
+        servers = tuple(sorted(normalize(n) for n in
+                               page.get("DelegationSet", {}).get("NameServers", [])))
+        return HostedZone(
+            zone_id=zone.zone_id, name=zone.name, account_id=self.account_id,
+            name_servers=servers, private=zone.private, record_count=zone.record_count,
+            caller_reference=zone.caller_reference, comment=zone.comment,
+        )
+
+    def list_rrsets(self, zone_id: str) -> tuple[RRSet, ...]:
+        paginator = self.client.get_paginator("list_resource_record_sets")
+        rrsets: list[RRSet] = []
+        try:
+            for page in paginator.paginate(HostedZoneId=bare_zone_id(zone_id),
+                                           PaginationConfig={"PageSize": 300}):
+                rrsets.extend(_rrset_from_api(item) for item in page["ResourceRecordSets"])
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            code = str(error.get("Code", ""))
+            cls = AccessDenied if code.startswith("AccessDenied") else AwsError
+            raise cls(f"listing records of zone {zone_id}: {code}: {error.get('Message', '')}",
+                      account_id=self.account_id, operation="ListResourceRecordSets",
+                      code=code) from exc
+        except BotoCoreError as exc:
+            raise AwsError(f"listing records of zone {zone_id}: {exc}",
+                           account_id=self.account_id,
+                           operation="ListResourceRecordSets") from exc
+        return tuple(sorted(rrsets))
+
+    def _zone_from_api(self, item: dict[str, Any]) -> HostedZone:
+        config = item.get("Config", {})
+        return HostedZone(
+            zone_id=bare_zone_id(str(item["Id"])),
+            name=normalize(str(item["Name"])),
+            account_id=self.account_id,
+            private=bool(config.get("PrivateZone", False)),
+            record_count=int(item.get("ResourceRecordSetCount", 0) or 0),
+            caller_reference=str(item.get("CallerReference", "")),
+            comment=str(config.get("Comment", "") or ""),
+        )
+
+    # -- writes -------------------------------------------------------------------------
+    def create_zone(self, name: str, caller_reference: str, comment: str | None,
+                    tags: Sequence[tuple[str, str]] = ()) -> tuple[HostedZone, str | None]:
+        """Create a public zone; returns the zone and the change id to wait for.
+
+        A retry with the same ``caller_reference`` that finds the zone already made
+        (``HostedZoneAlreadyExists``) adopts that zone instead: never a duplicate.
+        """
+        params: dict[str, Any] = {
+            "Name": to_fqdn(name),
+            "CallerReference": caller_reference,
+            "HostedZoneConfig": {"Comment": comment or "", "PrivateZone": False},
+        }
+        change_id: str | None
+        try:
+            page = self._call("create_hosted_zone", f"creating zone {name}", **params)
+            zone = self._zone_from_api(page["HostedZone"])
+            servers = tuple(sorted(normalize(n) for n in
+                                   page.get("DelegationSet", {}).get("NameServers", [])))
+            zone = HostedZone(zone_id=zone.zone_id, name=zone.name, account_id=self.account_id,
+                              name_servers=servers, caller_reference=caller_reference,
+                              comment=zone.comment)
+            change_id = str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
+        except AwsError as exc:
+            if exc.code != "HostedZoneAlreadyExists":
+                raise
+            zone = self._adopt_by_reference(name, caller_reference, exc)
+            change_id = None
+        if tags:
+            self._call(
+                "change_tags_for_resource", f"tagging zone {name}",
+                ResourceType="hostedzone", ResourceId=zone.zone_id,
+                AddTags=[{"Key": k, "Value": v} for k, v in tags],
+            )
+        return zone, change_id
+
+    def _adopt_by_reference(self, name: str, caller_reference: str, cause: AwsError) -> HostedZone:
+        for candidate in self.find_zones(name):
+            if candidate.caller_reference == caller_reference:
+                return self.get_zone(candidate.zone_id)
+        raise AwsError(
+            f"creating zone {name}: Route 53 says a zone with caller reference "
+            f"{caller_reference!r} already exists, but no public zone {name} carries it: "
+            f"{cause}", account_id=self.account_id, operation="CreateHostedZone",
+            code=cause.code,
+        ) from cause
+
+    def change_rrsets(self, zone_id: str, zone_name: str, changes: Iterable[RecordChange],
+                      comment: str) -> str:
+        batch = [c.to_api() for c in changes]
+        page = self._call(
+            "change_resource_record_sets", f"changing records in zone {zone_name} ({zone_id})",
+            HostedZoneId=bare_zone_id(zone_id),
+            ChangeBatch={"Comment": comment[:256], "Changes": batch},
+        )
+        return str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
+
+    def wait_insync(self, change_ids: Sequence[str], *, timeout: float, what: str,
+                    first_delay: float = 0.0, max_delay: float = 10.0) -> None:
+        """Poll ``GetChange`` until every change is INSYNC, with backoff, bounded."""
+        pending = list(dict.fromkeys(change_ids))
+        deadline = self._clock() + timeout
+        delay = first_delay
+        while pending:
+            if delay:
+                self._sleep(delay)
+            still: list[str] = []
+            for change_id in pending:
+                page = self._call("get_change", f"waiting for {what}", Id=change_id)
+                if page["ChangeInfo"]["Status"] != "INSYNC":
+                    still.append(change_id)
+            pending = still
+            if not pending:
+                return
+            if self._clock() >= deadline:
+                raise SyncTimeout(
+                    f"{what}: change(s) {', '.join(pending)} still PENDING after "
+                    f"{timeout:.0f} s; Route 53 usually syncs within 60 s. Run again later: "
+                    "zonecut picks up where it stopped.",
+                    account_id=self.account_id, operation="GetChange",
+                )
+            delay = min(max(delay * 2, 1.0), max_delay)

@@ -1,0 +1,188 @@
+"""boto3 sessions per account: profiles, assumed roles, caching, identity checks."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import botocore.session
+from botocore.config import Config
+from botocore.credentials import RefreshableCredentials
+from botocore.exceptions import BotoCoreError, ClientError
+
+from zonecut.aws.access import AccountAccess, session_name
+from zonecut.aws.errors import AccessDenied, AccountMismatch, AwsError
+
+RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8}, connect_timeout=10,
+                      read_timeout=30)
+
+
+@dataclass(frozen=True)
+class StaticCredentials:
+    """Explicit base credentials (the sandbox uses these; real AWS uses the chain)."""
+
+    access_key: str
+    secret_key: str
+    token: str | None = None
+
+
+class SessionFactory:
+    """Makes and caches one boto3 session per account.
+
+    Assumed-role sessions refresh themselves before they expire. Every session is
+    checked once with ``GetCallerIdentity``: credentials that land in another
+    account than the config declares are refused before any change is made.
+    """
+
+    def __init__(
+        self,
+        *,
+        endpoint_url: str | None = None,
+        base_credentials: StaticCredentials | None = None,
+        purpose: str = "plan",
+        access_denied_grace: float = 20.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.endpoint_url = endpoint_url
+        self.base_credentials = base_credentials
+        self.purpose = purpose
+        self.access_denied_grace = access_denied_grace
+        self._sleep = sleep
+        self._sessions: dict[str, boto3.Session] = {}
+        self._base: dict[tuple[str | None, str], boto3.Session] = {}
+        self._lock = threading.Lock()
+        self._account_locks: dict[str, threading.Lock] = {}
+
+    # -- public -------------------------------------------------------------------------
+    def session(self, access: AccountAccess) -> boto3.Session:
+        with self._lock:
+            lock = self._account_locks.setdefault(access.account_id, threading.Lock())
+        with lock:
+            cached = self._sessions.get(access.account_id)
+            if cached is not None:
+                return cached
+            made = self._make(access)
+            self._check_identity(made, access)
+            self._sessions[access.account_id] = made
+            return made
+
+    def route53_client(self, access: AccountAccess) -> Any:
+        return self.session(access).client(
+            "route53", endpoint_url=self.endpoint_url, region_name=access.home_region,
+            config=RETRY_CONFIG,
+        )
+
+    # -- internals ----------------------------------------------------------------------
+    def _base_session(self, access: AccountAccess) -> boto3.Session:
+        key = (access.profile, access.home_region)
+        with self._lock:
+            found = self._base.get(key)
+            if found is not None:
+                return found
+            try:
+                if self.base_credentials is not None:
+                    base = boto3.Session(
+                        aws_access_key_id=self.base_credentials.access_key,
+                        aws_secret_access_key=self.base_credentials.secret_key,
+                        aws_session_token=self.base_credentials.token,
+                        region_name=access.home_region,
+                        profile_name=access.profile,
+                    )
+                else:
+                    base = boto3.Session(profile_name=access.profile,
+                                         region_name=access.home_region)
+            except BotoCoreError as exc:
+                raise AwsError(f"cannot load AWS profile {access.profile!r}: {exc}",
+                               account_id=access.account_id) from exc
+            self._base[key] = base
+            return base
+
+    def _make(self, access: AccountAccess) -> boto3.Session:
+        base = self._base_session(access)
+        if access.role_arn is None:
+            return base
+        sts = base.client("sts", endpoint_url=self.endpoint_url,
+                          region_name=access.home_region, config=RETRY_CONFIG)
+        params: dict[str, Any] = {
+            "RoleArn": access.role_arn,
+            "RoleSessionName": session_name(access.session_name, self.purpose, access.key),
+            "DurationSeconds": 3600,
+        }
+        if access.external_id:
+            params["ExternalId"] = access.external_id
+        if access.source_identity:
+            params["SourceIdentity"] = access.source_identity
+
+        def fetch() -> dict[str, str]:
+            creds = self._assume(sts, params, access)
+            return {
+                "access_key": creds["AccessKeyId"],
+                "secret_key": creds["SecretAccessKey"],
+                "token": creds["SessionToken"],
+                "expiry_time": creds["Expiration"].isoformat(),
+            }
+
+        refreshable = RefreshableCredentials.create_from_metadata(
+            metadata=fetch(), refresh_using=fetch, method="sts-assume-role"
+        )
+        core = botocore.session.get_session()
+        # botocore has no public setter for refreshable credentials; this is the usual way.
+        core._credentials = refreshable  # type: ignore[attr-defined]
+        core.set_config_variable("region", access.home_region)
+        return boto3.Session(botocore_session=core)
+
+    def _assume(self, sts: Any, params: dict[str, Any], access: AccountAccess) -> dict[str, Any]:
+        deadline = time.monotonic() + self.access_denied_grace
+        delay = 1.0
+        while True:
+            try:
+                response = sts.assume_role(**params)
+                creds: dict[str, Any] = response["Credentials"]
+                return creds
+            except ClientError as exc:
+                code = exc.response.get("Error", {}).get("Code", "")
+                message = exc.response.get("Error", {}).get("Message", str(exc))
+                if code in ("AccessDenied", "AccessDeniedException") and time.monotonic() < deadline:
+                    # A role created seconds ago can be denied until IAM has propagated it.
+                    self._sleep(delay)
+                    delay = min(delay * 2, 5.0)
+                    continue
+                if code in ("AccessDenied", "AccessDeniedException"):
+                    raise AccessDenied(
+                        f"cannot assume role {params['RoleArn']}: {message}. Check the role "
+                        "exists and trusts the caller (see `zonecut iam`).",
+                        account_id=access.account_id, operation="sts:AssumeRole", code=code,
+                    ) from exc
+                raise AwsError(f"cannot assume role {params['RoleArn']}: {code}: {message}",
+                               account_id=access.account_id, operation="sts:AssumeRole",
+                               code=code) from exc
+            except BotoCoreError as exc:
+                raise AwsError(f"cannot reach STS to assume {params['RoleArn']}: {exc}",
+                               account_id=access.account_id,
+                               operation="sts:AssumeRole") from exc
+
+    def _check_identity(self, session: boto3.Session, access: AccountAccess) -> None:
+        sts = session.client("sts", endpoint_url=self.endpoint_url,
+                             region_name=access.home_region, config=RETRY_CONFIG)
+        try:
+            identity = sts.get_caller_identity()
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            raise AccessDenied(f"credentials were refused: {code}: {exc}",
+                               account_id=access.account_id,
+                               operation="sts:GetCallerIdentity", code=code) from exc
+        except BotoCoreError as exc:
+            raise AwsError(f"no usable credentials: {exc}", account_id=access.account_id,
+                           operation="sts:GetCallerIdentity") from exc
+        actual = str(identity.get("Account", ""))
+        if actual != access.account_id:
+            how = f"role {access.role_arn}" if access.role_arn else (
+                f"profile {access.profile!r}" if access.profile else "the default credential chain")
+            raise AccountMismatch(
+                f"account {access.key!r} is declared as {access.account_id}, but {how} "
+                f"reaches account {actual} ({identity.get('Arn', '?')}). Nothing was changed."
+            )

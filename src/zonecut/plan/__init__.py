@@ -1,0 +1,1 @@
+"""Planning: desired tree + observed state -> the changes to make (pure)."""

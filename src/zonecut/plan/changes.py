@@ -1,0 +1,145 @@
+"""The plan's change types: small immutable values with a JSON view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class ZoneAction(StrEnum):
+    CREATE = "create"  # the hosted zone will be created in its account
+    ADOPT = "adopt"  # it exists and is taken over as is
+
+
+class NsAction(StrEnum):
+    CREATE = "create"  # no NS rrset for the child in the parent yet
+    UPDATE = "update"  # an NS rrset exists with other values or TTL (UPSERT)
+
+
+@dataclass(frozen=True)
+class ZoneChange:
+    """A declared zone and what happens to its hosted zone."""
+
+    name: str
+    account_id: str
+    account_key: str
+    action: ZoneAction
+    zone_id: str | None = None
+    name_servers: tuple[str, ...] = ()
+    comment: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()
+    parent: str | None = None
+
+    @property
+    def changes_anything(self) -> bool:
+        return self.action is ZoneAction.CREATE
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "account_id": self.account_id,
+            "account": self.account_key,
+            "action": self.action.value,
+            "zone_id": self.zone_id,
+            "name_servers": list(self.name_servers),
+            "parent": self.parent,
+        }
+
+
+@dataclass(frozen=True)
+class NsChange:
+    """An NS rrset to write into a parent zone for one child.
+
+    ``new_values`` is empty when the child zone does not exist yet: its name
+    servers are known only once apply has created it.
+    """
+
+    parent: str
+    parent_account_id: str
+    parent_zone_id: str | None
+    child: str
+    action: NsAction
+    ttl: int
+    new_values: tuple[str, ...]
+    old_values: tuple[str, ...] = ()
+    old_ttl: int | None = None
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def values_known(self) -> bool:
+        return bool(self.new_values)
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "parent": self.parent,
+            "parent_account_id": self.parent_account_id,
+            "parent_zone_id": self.parent_zone_id,
+            "child": self.child,
+            "action": self.action.value,
+            "ttl": self.ttl,
+            "values": list(self.new_values) if self.new_values else "(known after apply)",
+            "old_values": list(self.old_values),
+            "old_ttl": self.old_ttl,
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True)
+class Unmanaged:
+    """A delegation found in a managed zone that the config does not declare.
+
+    zonecut leaves it alone (safe teardown is explicit); the plan reports it.
+    """
+
+    parent: str
+    parent_account_id: str
+    child: str
+    values: tuple[str, ...]
+    ttl: int
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "parent": self.parent,
+            "parent_account_id": self.parent_account_id,
+            "child": self.child,
+            "values": list(self.values),
+            "ttl": self.ttl,
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    zones: tuple[ZoneChange, ...]
+    ns_changes: tuple[NsChange, ...]
+    unmanaged: tuple[Unmanaged, ...] = ()
+    problems: tuple[str, ...] = ()
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.ns_changes) or any(z.changes_anything for z in self.zones)
+
+    @property
+    def zones_to_create(self) -> tuple[ZoneChange, ...]:
+        return tuple(z for z in self.zones if z.action is ZoneAction.CREATE)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "zones_to_create": len(self.zones_to_create),
+            "zones_adopted": sum(1 for z in self.zones if z.action is ZoneAction.ADOPT),
+            "ns_to_create": sum(1 for c in self.ns_changes if c.action is NsAction.CREATE),
+            "ns_to_update": sum(1 for c in self.ns_changes if c.action is NsAction.UPDATE),
+            "unmanaged": len(self.unmanaged),
+            "problems": len(self.problems),
+        }
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "format_version": 1,
+            "has_changes": self.has_changes,
+            "summary": self.counts(),
+            "zones": [z.data() for z in self.zones],
+            "ns_changes": [c.data() for c in self.ns_changes],
+            "unmanaged": [u.data() for u in self.unmanaged],
+            "problems": list(self.problems),
+        }
