@@ -1,0 +1,195 @@
+"""Execute a plan in the safe order, across accounts, batched and rate limited.
+
+1. Create every missing child zone in its own account and wait until INSYNC.
+2. Per parent zone, write all NS changes in as few ``ChangeResourceRecordSets``
+   calls as Route 53's limits allow (CREATE where absent, UPSERT where changed),
+   with values taken from the live delegation sets, and wait until INSYNC.
+
+A parent NS record is only ever written after the child zone it points at exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+
+from zonecut.apply.parallel import per_account
+from zonecut.aws.errors import AwsError
+from zonecut.aws.fleet import Fleet
+from zonecut.aws.route53 import RecordChange
+from zonecut.errors import PlanBlocked, ZonecutError
+from zonecut.plan.batching import batches, change_cost
+from zonecut.plan.changes import NsAction, NsChange, Plan, ZoneAction, ZoneChange
+from zonecut.state import HostedZone, RRSet
+
+
+@dataclass(frozen=True)
+class ApplyEvent:
+    """Progress, for the CLI to show. ``kind`` is one of: zone-created, zone-adopted,
+    zone-insync, ns-batch-sent, ns-insync."""
+
+    kind: str
+    account_id: str
+    zone: str
+    detail: str = ""
+    steps: int = 1
+
+
+@dataclass
+class ApplyResult:
+    created: dict[str, HostedZone] = field(default_factory=dict)
+    adopted_on_retry: list[str] = field(default_factory=list)
+    ns_written: list[str] = field(default_factory=list)
+    batches: dict[str, int] = field(default_factory=dict)  # parent zone -> calls
+    seconds: float = 0.0
+
+
+def caller_reference(account_id: str, name: str, plan_token: str) -> str:
+    """Stable for one plan: retries and concurrent applies of it never duplicate a zone."""
+    digest = hashlib.sha256(f"{account_id}|{name}|{plan_token}".encode()).hexdigest()[:20]
+    return f"zonecut-{name[:80]}-{digest}"
+
+
+def plan_token(plan: Plan) -> str:
+    data = repr(sorted((z.account_id, z.name, z.action.value) for z in plan.zones))
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+class Executor:
+    def __init__(
+        self,
+        fleet: Fleet,
+        *,
+        sync_timeout: float = 300.0,
+        max_workers: int = 8,
+        on_event: Callable[[ApplyEvent], None] | None = None,
+    ) -> None:
+        self.fleet = fleet
+        self.sync_timeout = sync_timeout
+        self.max_workers = max_workers
+        self.on_event = on_event or (lambda event: None)
+
+    def total_steps(self, plan: Plan) -> int:
+        return 2 * len(plan.zones_to_create) + 2 * len(plan.ns_changes)
+
+    def apply(self, plan: Plan) -> ApplyResult:
+        if plan.problems:
+            raise PlanBlocked(list(plan.problems))
+        started = time.monotonic()
+        result = ApplyResult()
+        token = plan_token(plan)
+        live: dict[str, HostedZone] = {}
+        for zone in plan.zones:
+            if zone.zone_id is not None:
+                live[zone.name] = HostedZone(zone_id=zone.zone_id, name=zone.name,
+                                             account_id=zone.account_id,
+                                             name_servers=zone.name_servers)
+        # Wave 1: child zones (every zone to create), accounts in parallel.
+        creates: dict[str, list[ZoneChange]] = defaultdict(list)
+        for zone in plan.zones_to_create:
+            creates[zone.account_id].append(zone)
+        made = per_account(
+            {acc: partial(self._create_zones, acc, zones, token, result)
+             for acc, zones in creates.items()},
+            self.max_workers,
+        )
+        for zones in made.values():
+            for hosted in zones:
+                live[hosted.name] = hosted
+                result.created[hosted.name] = hosted
+        # Wave 2: NS rrsets in parents, grouped by parent account then parent zone.
+        by_parent_account: dict[str, list[NsChange]] = defaultdict(list)
+        for change in plan.ns_changes:
+            by_parent_account[change.parent_account_id].append(change)
+        per_account(
+            {acc: partial(self._write_ns, acc, changes, live, result)
+             for acc, changes in by_parent_account.items()},
+            self.max_workers,
+        )
+        result.seconds = time.monotonic() - started
+        return result
+
+    # -- wave 1 -------------------------------------------------------------------------
+    def _create_zones(self, account_id: str, zones: Sequence[ZoneChange], token: str,
+                      result: ApplyResult) -> list[HostedZone]:
+        r53 = self.fleet.route53(account_id)
+        made: list[HostedZone] = []
+        waits: list[str] = []
+        for zone in zones:
+            assert zone.action is ZoneAction.CREATE
+            hosted, change_id = r53.create_zone(
+                zone.name, caller_reference(account_id, zone.name, token),
+                zone.comment or "managed by zonecut", zone.tags,
+            )
+            if not hosted.name_servers:
+                hosted = r53.get_zone(hosted.zone_id)
+            made.append(hosted)
+            if change_id is None:
+                result.adopted_on_retry.append(zone.name)
+                self.on_event(ApplyEvent("zone-adopted", account_id, zone.name, hosted.zone_id))
+            else:
+                waits.append(change_id)
+                self.on_event(ApplyEvent("zone-created", account_id, zone.name, hosted.zone_id))
+        if waits:
+            r53.wait_insync(waits, timeout=self.sync_timeout,
+                            what=f"{len(waits)} new zone(s) in account {account_id}")
+        for hosted in made:
+            self.on_event(ApplyEvent("zone-insync", account_id, hosted.name, hosted.zone_id))
+        return made
+
+    # -- wave 2 -------------------------------------------------------------------------
+    def _write_ns(self, account_id: str, changes: Sequence[NsChange],
+                  live: dict[str, HostedZone], result: ApplyResult) -> None:
+        r53 = self.fleet.route53(account_id)
+        by_parent: dict[str, list[NsChange]] = defaultdict(list)
+        for change in changes:
+            by_parent[change.parent].append(change)
+        waits: list[str] = []
+        for parent, group in sorted(by_parent.items()):
+            parent_zone = live.get(parent)
+            if parent_zone is None:
+                raise ZonecutError(f"{parent}: the parent zone is missing after wave 1")
+            records: list[RecordChange] = []
+            for change in sorted(group, key=lambda c: c.child):
+                child = live.get(change.child)
+                if child is None or not child.name_servers:
+                    raise ZonecutError(
+                        f"{change.child}: no delegation set known for the child zone; "
+                        "nothing was written into its parent")
+                action = "CREATE" if change.action is NsAction.CREATE else "UPSERT"
+                records.append(RecordChange(action, RRSet(
+                    name=change.child, type="NS", ttl=change.ttl,
+                    values=tuple(sorted(child.name_servers)),
+                )))
+            cost = [change_cost(r.action, r.rrset.values) for r in records]
+            groups = batches(records, cost)
+            for number, batch in enumerate(groups, start=1):
+                try:
+                    change_id = r53.change_rrsets(
+                        parent_zone.zone_id, parent,
+                        batch, f"zonecut: delegate {len(batch)} zone(s) ({number}/{len(groups)})",
+                    )
+                except AwsError as exc:
+                    if exc.code == "InvalidChangeBatch":
+                        raise AwsError(
+                            f"Route 53 refused the NS changes for "
+                            f"{', '.join(r.rrset.name for r in batch)} in {parent}: {exc}. "
+                            "The zone changed since it was planned; run `zonecut plan` again.",
+                            account_id=account_id, operation="ChangeResourceRecordSets",
+                            code=exc.code) from exc
+                    raise
+                waits.append(change_id)
+                for record in batch:
+                    result.ns_written.append(record.rrset.name)
+                    self.on_event(ApplyEvent("ns-batch-sent", account_id, record.rrset.name,
+                                             parent))
+            result.batches[parent] = len(groups)
+        if waits:
+            r53.wait_insync(waits, timeout=self.sync_timeout,
+                            what=f"NS changes in account {account_id}")
+        for change in changes:
+            self.on_event(ApplyEvent("ns-insync", account_id, change.child, change.parent))

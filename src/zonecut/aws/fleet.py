@@ -1,0 +1,48 @@
+"""All the accounts of one run: a Route 53 handle per account, made on first use."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+
+from zonecut.aws.access import AccountAccess
+from zonecut.aws.ratelimit import TokenBucket
+from zonecut.aws.route53 import CallCounter, Route53Account
+from zonecut.aws.sessions import SessionFactory
+from zonecut.errors import ZonecutError
+
+
+class Fleet:
+    """Sessions, rate limits and Route 53 handles for every declared account."""
+
+    def __init__(
+        self,
+        accesses: Mapping[str, AccountAccess],
+        factory: SessionFactory,
+        *,
+        rate_limit: float = 5.0,
+        counter: CallCounter | None = None,
+    ) -> None:
+        self.accesses = dict(accesses)
+        self.factory = factory
+        self.rate_limit = rate_limit
+        self.counter = counter or CallCounter()
+        self._handles: dict[str, Route53Account] = {}
+        self._lock = threading.Lock()
+
+    def access(self, account_id: str) -> AccountAccess:
+        try:
+            return self.accesses[account_id]
+        except KeyError:
+            raise ZonecutError(f"account {account_id} is not declared in the config") from None
+
+    def route53(self, account_id: str) -> Route53Account:
+        with self._lock:
+            found = self._handles.get(account_id)
+        if found is not None:
+            return found
+        access = self.access(account_id)
+        client = self.factory.route53_client(access)
+        handle = Route53Account(account_id, client, TokenBucket(self.rate_limit), self.counter)
+        with self._lock:
+            return self._handles.setdefault(account_id, handle)
