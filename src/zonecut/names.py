@@ -14,7 +14,9 @@ MAX_NAME_OCTETS = 253
 MAX_LABEL_OCTETS = 63
 
 _LABEL_RE = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
-_OCTAL_RE = re.compile(r"\\(\d{3})")
+_OCTAL_RE = re.compile(r"\\([0-7]{3})")
+_ESCAPE_OR_BACKSLASH_RE = re.compile(r"\\([0-7]{3})?")
+_BACKSLASH_ESCAPE = "\\134"
 
 
 class InvalidName(ValueError):
@@ -24,6 +26,32 @@ class InvalidName(ValueError):
 def decode_route53(name: str) -> str:
     """Decode Route 53's ``\\ooo`` octal escapes (``\\052`` is ``*``)."""
     return _OCTAL_RE.sub(lambda m: chr(int(m.group(1), 8)), name)
+
+
+def _decode_keeping_backslashes(name: str) -> str:
+    """Decode ``\\ooo`` escapes, but keep every backslash written as ``\\134``.
+
+    A backslash that came out of (or stayed after) decoding could otherwise start a
+    new escape on the next pass; writing it as Route 53 does keeps decoding stable.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        digits = match.group(1)
+        char = chr(int(digits, 8)) if digits else "\\"
+        return _BACKSLASH_ESCAPE if char == "\\" else char
+
+    return _ESCAPE_OR_BACKSLASH_RE.sub(replace, name)
+
+
+def _trim(text: str) -> str:
+    """Strip white space and one trailing dot (``a..`` keeps its dots: an empty label)."""
+    while True:
+        before = text
+        text = text.strip()
+        if text.endswith(".") and not text.endswith("..") and text != ".":
+            text = text[:-1]
+        if text == before:
+            return text
 
 
 def _to_ascii(name: str) -> str:
@@ -42,12 +70,19 @@ def normalize(name: str) -> str:
     """Return the canonical form of ``name`` without validating it.
 
     Lower case, no trailing dot, octal escapes decoded, unicode labels as IDNA
-    A-labels. Idempotent: ``normalize(normalize(x)) == normalize(x)``.
+    A-labels, a literal backslash as ``\\134``. Idempotent:
+    ``normalize(normalize(x)) == normalize(x)``. Raises :class:`InvalidName` only
+    when the name cannot be written in ASCII (bad IDNA) or has no stable form.
     """
-    text = decode_route53(name.strip())
-    if text.endswith(".") and text != ".":
-        text = text[:-1]
-    return _to_ascii(text).lower()
+    canon = _normalize_once(name)
+    if _normalize_once(canon) != canon:
+        raise InvalidName(f"{name!r} has no stable canonical form")
+    return canon
+
+
+def _normalize_once(name: str) -> str:
+    text = _trim(_decode_keeping_backslashes(name))
+    return _trim(_to_ascii(text).lower())
 
 
 def problems(name: str, *, allow_wildcard: bool = False) -> list[str]:
@@ -124,7 +159,7 @@ def iam_normalized(name: str) -> str:
 
     Lower case, no trailing dot, characters outside ``[a-z0-9-_.]`` as ``\\ooo`` octal.
     """
-    canon = normalize(name)
+    canon = decode_route53(normalize(name))
     return "".join(
         ch if (ch.isascii() and (ch.isalnum() or ch in "-_.")) else f"\\{ord(ch):03o}"
         for ch in canon
