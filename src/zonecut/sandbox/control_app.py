@@ -1,0 +1,93 @@
+"""The control endpoint: a WSGI layer in front of moto's app, under ``/zonecut-sandbox/``.
+
+``GET info``, ``GET calls``, ``POST reset``, ``POST reset-calls``, ``POST register``
+``{"zone", "name_servers"}``, ``POST unregister`` ``{"zone"}``, ``POST behaviour``
+``{"server", "behaviour"}``; JSON in and out, errors as ``{"error": message}`` with
+HTTP 400. Every other request goes to moto unchanged; after moto's own
+``POST /moto-api/reset`` the DNS view of Route 53 is marked stale.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any, cast
+
+from zonecut.sandbox.control import CONTROL_PREFIX, SandboxControl, calls_to_json
+from zonecut.sandbox.dns_wire import Behaviour
+from zonecut.sandbox.zone_data import bump_generation
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+_MAX_BODY = 1 << 20
+
+
+class ControlMiddleware:
+    def __init__(self, app: WsgiApp, control: SandboxControl) -> None:
+        self.app = app
+        self.control = control
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = str(environ.get("PATH_INFO", ""))
+        if path.startswith(CONTROL_PREFIX):
+            return self._control(environ, start_response, path[len(CONTROL_PREFIX):])
+        result = self.app(environ, start_response)
+        if path.rstrip("/") == "/moto-api/reset":
+            bump_generation()
+        return result
+
+    def _control(
+        self, environ: dict[str, Any], start_response: StartResponse, action: str
+    ) -> Iterable[bytes]:
+        method = str(environ.get("REQUEST_METHOD", "GET"))
+        try:
+            body = _read_json(environ)
+            status, payload = self._dispatch(method, action, body)
+        except (ValueError, KeyError, TypeError) as exc:
+            status, payload = "400 Bad Request", {"error": str(exc)}
+        data = json.dumps(payload).encode()
+        start_response(
+            status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+        )
+        return [data]
+
+    def _dispatch(self, method: str, action: str, body: dict[str, Any]) -> tuple[str, Any]:
+        control = self.control
+        ok = "200 OK"
+        if method == "GET" and action == "info":
+            return ok, control.info.to_dict()
+        if method == "GET" and action == "calls":
+            return ok, {"calls": calls_to_json(control.calls())}
+        if method != "POST":
+            return "404 Not Found", {"error": f"no {method} {action}"}
+        if action == "reset":
+            control.reset()
+        elif action == "reset-calls":
+            control.reset_calls()
+        elif action == "register":
+            servers = body["name_servers"]
+            if not isinstance(servers, list):
+                raise TypeError("name_servers must be a list of host names")
+            control.register(str(body["zone"]), [str(s) for s in servers])
+        elif action == "unregister":
+            control.unregister(str(body["zone"]))
+        elif action == "behaviour":
+            control.set_behaviour(str(body["server"]), cast(Behaviour, str(body["behaviour"])))
+        else:
+            return "404 Not Found", {"error": f"no POST {action}"}
+        return ok, {"ok": True}
+
+
+def _read_json(environ: dict[str, Any]) -> dict[str, Any]:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= 0:
+        return {}
+    if length > _MAX_BODY:
+        raise ValueError("request body too large")
+    data = json.loads(environ["wsgi.input"].read(length))
+    if not isinstance(data, dict):
+        raise ValueError("the request body must be a JSON object")
+    return data

@@ -1,0 +1,73 @@
+"""From query bytes to reply bytes: parsing, faults, EDNS and UDP truncation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+import dns.exception
+import dns.flags
+import dns.message
+import dns.opcode
+import dns.rcode
+import dns.rdataclass
+
+Behaviour = Literal["normal", "silent", "no-aa", "refused", "servfail"]
+BEHAVIOURS: tuple[Behaviour, ...] = ("normal", "silent", "no-aa", "refused", "servfail")
+CLASSIC_UDP_LIMIT = 512
+MAX_UDP_PAYLOAD = 4096
+
+# Fills an authoritative response for the (single) question of the query it was made for.
+Answerer = Callable[[dns.message.Message], None]
+
+
+def reply(
+    wire: bytes, *, tcp: bool, answer: Answerer, behaviour: Behaviour = "normal"
+) -> bytes | None:
+    """The reply to ``wire`` or None to stay silent.
+
+    Over UDP an answer larger than 512 bytes (or the EDNS payload size, at most 4096)
+    is replaced by an empty one with TC set, so the client retries over TCP.
+    """
+    if behaviour == "silent":
+        return None
+    try:
+        query = dns.message.from_wire(wire)
+    except dns.exception.DNSException:
+        return _formerr(wire)
+    response = dns.message.make_response(query)
+    if query.edns >= 0:
+        response.use_edns(0, payload=max(CLASSIC_UDP_LIMIT, min(query.payload, MAX_UDP_PAYLOAD)))
+    if behaviour == "refused":
+        response.set_rcode(dns.rcode.REFUSED)
+    elif behaviour == "servfail":
+        response.set_rcode(dns.rcode.SERVFAIL)
+    elif query.opcode() != dns.opcode.QUERY:
+        response.set_rcode(dns.rcode.NOTIMP)
+    elif len(query.question) != 1:
+        response.set_rcode(dns.rcode.FORMERR)
+    elif query.question[0].rdclass != dns.rdataclass.IN:
+        response.set_rcode(dns.rcode.REFUSED)
+    else:
+        answer(response)
+        if behaviour == "no-aa":
+            response.flags &= ~dns.flags.AA
+    limit = 65535 if tcp else (response.payload if query.edns >= 0 else CLASSIC_UDP_LIMIT)
+    try:
+        return response.to_wire(max_size=limit)
+    except dns.exception.TooBig:
+        truncated = dns.message.make_response(query)
+        if query.edns >= 0:
+            truncated.use_edns(0, payload=response.payload)
+        truncated.flags = response.flags | dns.flags.TC
+        truncated.set_rcode(response.rcode())
+        return truncated.to_wire(max_size=limit)
+
+
+def _formerr(wire: bytes) -> bytes | None:
+    """FORMERR echoing the query id, when at least a header arrived."""
+    if len(wire) < 12:
+        return None
+    flags = int.from_bytes(wire[2:4], "big")
+    reply_flags = (flags | dns.flags.QR) & ~0x000F | dns.rcode.FORMERR
+    return wire[:2] + reply_flags.to_bytes(2, "big") + b"\x00" * 8

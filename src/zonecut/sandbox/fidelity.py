@@ -1,0 +1,225 @@
+"""Patches that make moto's Route 53 behave like Route 53 where zonecut depends on it.
+
+Applied to ``moto.route53.models.Route53Backend`` in the process that runs the moto
+server (the sandbox), never on import. Each patch replaces one backend method:
+
+``create_hosted_zone``
+    a reused CallerReference in the account is ``HostedZoneAlreadyExists`` (409) naming
+    the existing zone; invalid names are ``InvalidDomainName``; a public zone gets 4
+    name servers from the sandbox pool (see :mod:`zonecut.sandbox.nameservers`), and
+    the delegation set, the apex NS (TTL 172800, trailing dots) and a real apex SOA
+    (TTL 900) agree; moto's habit of listing every zone's own delegation set as a
+    reusable delegation set is undone.
+``delete_hosted_zone``
+    ``HostedZoneNotEmpty`` for any record set other than the apex SOA and NS (moto lets
+    a zone holding delegations go); the servers' load is freed.
+``change_resource_record_sets``
+    the batch is checked as a whole before anything changes
+    (:mod:`zonecut.sandbox.change_batch`): CREATE of an existing set, a DELETE that does
+    not match the live set exactly, the 32,000-character limit, names outside the zone
+    (on a label boundary), apex SOA/NS removal and CNAME conflicts are all
+    ``InvalidChangeBatch``. Names are stored as Route 53 returns them (lower case,
+    trailing dot, ``*`` as ``\\052``).
+
+Reusable delegation sets are left as moto has them (its fixed names, not served by the
+sandbox DNS). :func:`install` is idempotent; :func:`uninstall` restores moto.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from moto.route53.exceptions import HostedZoneNotEmpty, Route53ClientError
+from moto.route53.models import RecordSet, Route53Backend
+from moto.route53.utils import validate_domain_name
+
+from zonecut.names import normalize
+from zonecut.names import problems as name_problems
+from zonecut.sandbox.change_batch import data_of, key_of, problems, stored_name, values_of
+from zonecut.sandbox.nameservers import PRIVATE_ZONE_NAME_SERVERS, Assigner, PoolExhausted
+from zonecut.sandbox.zone_data import (
+    BACKEND_LOCK,
+    bump_generation,
+    iter_moto_zones,
+    plain,
+    zone_name_servers,
+)
+
+APEX_NS_TTL = 172800
+APEX_SOA_TTL = 900
+SOA_TAIL = "awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400"
+
+
+class HostedZoneAlreadyExists(Route53ClientError):
+    def __init__(self, zone_id: str, zone_name: str) -> None:
+        super().__init__(
+            "HostedZoneAlreadyExists",
+            "A hosted zone has already been created with the specified caller reference: "
+            f"/hostedzone/{zone_id} ({zone_name}).",
+        )
+
+
+class InvalidChangeBatch(Route53ClientError):
+    def __init__(self, messages: Sequence[str]) -> None:
+        super().__init__("InvalidChangeBatch", "[" + ", ".join(messages) + "]")
+        self.messages = list(messages)
+
+
+class InvalidDomainName(Route53ClientError):
+    def __init__(self, message: str) -> None:
+        super().__init__("InvalidDomainName", message)
+
+
+class DelegationSetNotAvailable(Route53ClientError):
+    def __init__(self, message: str) -> None:
+        super().__init__("DelegationSetNotAvailable", message)
+
+
+# moto's RecordSet is a CloudFormation model that mypy sees as abstract.
+_RecordSet: Any = RecordSet
+_assigner: Assigner | None = None
+_originals: dict[str, Callable[..., Any]] = {}
+
+
+def _apex_is(rrset: Any, zone: Any, *types: str) -> bool:
+    return bool(rrset.type in types and normalize(str(rrset.name)) == normalize(str(zone.name)))
+
+
+def set_name_servers(zone: Any, servers: Sequence[str]) -> None:
+    """Make the delegation set, apex NS and apex SOA of a moto zone name ``servers``."""
+    apex = stored_name(str(zone.name))
+    zone.delegation_set.name_servers = list(servers)
+    ns = _RecordSet(
+        {
+            "Name": apex,
+            "Type": "NS",
+            "TTL": APEX_NS_TTL,
+            "ResourceRecords": [s + "." for s in servers],
+        }
+    )
+    soa = _RecordSet(
+        {
+            "Name": apex,
+            "Type": "SOA",
+            "TTL": APEX_SOA_TTL,
+            "ResourceRecords": [f"{servers[0]}. {SOA_TAIL}"],
+        }
+    )
+    zone.rrsets = [r for r in zone.rrsets if not _apex_is(r, zone, "NS", "SOA")] + [ns, soa]
+
+
+def _create_hosted_zone(
+    self: Any,
+    name: str,
+    private_zone: bool,
+    caller_reference: str | None = None,
+    vpcid: str | None = None,
+    vpcregion: str | None = None,
+    comment: str | None = None,
+    delegation_set_id: str | None = None,
+) -> Any:
+    found = name_problems(name)
+    if found:
+        raise InvalidDomainName(f"{name} is not a valid domain name: " + "; ".join(found))
+    with BACKEND_LOCK:
+        if caller_reference:
+            for existing in self.zones.values():
+                if existing.caller_reference == caller_reference:
+                    raise HostedZoneAlreadyExists(existing.resource_id, existing.name)
+        zone = _originals["create_hosted_zone"](
+            self,
+            name,
+            private_zone,
+            caller_reference=caller_reference,
+            vpcid=vpcid,
+            vpcregion=vpcregion,
+            comment=comment,
+            delegation_set_id=delegation_set_id,
+        )
+        if delegation_set_id is None:
+            for key, delegation_set in list(self.delegation_sets.items()):
+                if delegation_set is zone.delegation_set:
+                    del self.delegation_sets[key]
+            if private_zone:
+                servers: Sequence[str] = PRIVATE_ZONE_NAME_SERVERS
+            else:
+                assert _assigner is not None, "zonecut sandbox fidelity patches not installed"
+                live = [
+                    (str(other.name), zone_name_servers(other))
+                    for _, other in iter_moto_zones()
+                    if other is not zone and not other.private_zone
+                ]
+                try:
+                    servers = _assigner.assign(str(zone.name), live)
+                except PoolExhausted as exc:
+                    self.zones.pop(zone.resource_id, None)
+                    raise DelegationSetNotAvailable(str(exc)) from exc
+            set_name_servers(zone, servers)
+        bump_generation()
+        return zone
+
+
+def _delete_hosted_zone(self: Any, id_: str) -> Any:
+    with BACKEND_LOCK:
+        zone = self.get_hosted_zone(id_)
+        if any(not _apex_is(r, zone, "NS", "SOA") for r in zone.rrsets):
+            raise HostedZoneNotEmpty()
+        result = _originals["delete_hosted_zone"](self, id_)
+        bump_generation()
+        return result
+
+
+def _change_resource_record_sets(self: Any, zoneid: str, change_list: list[dict[str, Any]]) -> None:
+    with BACKEND_LOCK:
+        zone = self.get_hosted_zone(zoneid)
+        for change in change_list:
+            validate_domain_name(change["ResourceRecordSet"]["Name"], code="InvalidChangeBatch")
+        live = {key_of(plain(r)): data_of(plain(r)) for r in zone.rrsets}
+        found = problems(str(zone.name), live, change_list)
+        if found:
+            raise InvalidChangeBatch(found)
+        for change in change_list:
+            record_set = dict(change["ResourceRecordSet"])
+            record_set["Name"] = stored_name(str(record_set["Name"]))
+            if "ResourceRecords" in record_set:
+                record_set["ResourceRecords"] = values_of(record_set)
+            key = key_of(record_set)
+            kept = [r for r in zone.rrsets if key_of(plain(r)) != key]
+            if change["Action"] != "DELETE":
+                kept.append(_RecordSet(record_set))
+            zone.rrsets = kept
+        bump_generation()
+
+
+_PATCHES: dict[str, Callable[..., Any]] = {
+    "create_hosted_zone": _create_hosted_zone,
+    "delete_hosted_zone": _delete_hosted_zone,
+    "change_resource_record_sets": _change_resource_record_sets,
+}
+
+
+def install(assigner: Assigner) -> None:
+    """Patch moto's Route 53 backend (once) and use ``assigner`` for new zones."""
+    global _assigner
+    with BACKEND_LOCK:
+        _assigner = assigner
+        for name, patch in _PATCHES.items():
+            current = getattr(Route53Backend, name)
+            if current is not patch:
+                _originals[name] = current
+                setattr(Route53Backend, name, patch)
+
+
+def uninstall() -> None:
+    """Restore moto's own methods."""
+    global _assigner
+    with BACKEND_LOCK:
+        for name, original in _originals.items():
+            setattr(Route53Backend, name, original)
+        _originals.clear()
+        _assigner = None
+
+
+def installed() -> bool:
+    return all(getattr(Route53Backend, name) is patch for name, patch in _PATCHES.items())

@@ -1,0 +1,71 @@
+"""What a running sandbox tells its users: endpoint, DNS servers. Plain data, JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ROOT_SERVER_NAME = "a.root-servers.sandbox"
+
+
+@dataclass(frozen=True)
+class ServerAddress:
+    """One DNS server of the sandbox: host name (no trailing dot), address and port."""
+
+    name: str
+    address: str
+    port: int
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ServerAddress:
+        return cls(name=str(data["name"]), address=str(data["address"]), port=int(data["port"]))
+
+
+@dataclass
+class SandboxInfo:
+    """Everything needed to use a running sandbox; written to ``sandbox.json`` in background mode.
+
+    ``servers`` maps the host name of every DNS server (root, TLDs, every pool name
+    server) to its address. TLD servers for registered zones under new TLDs are added
+    while the sandbox runs: ask the sandbox (``Sandbox.info`` or
+    ``SandboxClient.refresh()``) for the current map.
+    """
+
+    endpoint_url: str
+    pid: int
+    dns: bool
+    root_hints: list[ServerAddress] = field(default_factory=list)
+    servers: dict[str, ServerAddress] = field(default_factory=dict)
+    accounts: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SandboxInfo:
+        return cls(
+            endpoint_url=str(data["endpoint_url"]),
+            pid=int(data["pid"]),
+            dns=bool(data["dns"]),
+            root_hints=[ServerAddress.from_dict(d) for d in data.get("root_hints", [])],
+            servers={
+                str(name): ServerAddress.from_dict(d)
+                for name, d in dict(data.get("servers", {})).items()
+            },
+            accounts=[str(a) for a in data.get("accounts", [])],
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> SandboxInfo:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("sandbox info must be a JSON object")
+        return cls.from_dict(data)
+
+    def server(self, name: str) -> ServerAddress:
+        """The address of DNS server ``name`` (trailing dot and case ignored)."""
+        return self.servers[name.rstrip(".").lower()]

@@ -1,0 +1,233 @@
+"""The in-process sandbox: moto's server with Route 53 fidelity, plus the DNS tree.
+
+moto keeps its data in process-wide globals, so one process runs at most one
+:class:`Sandbox` at a time (a second ``start()`` raises).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from moto.moto_api._internal.models import moto_api_backend
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import make_server
+
+from zonecut.sandbox import calls as call_counting
+from zonecut.sandbox import fidelity
+from zonecut.sandbox.accounts import check_account_id, create_roles
+from zonecut.sandbox.control import SandboxControl, write_root_hints
+from zonecut.sandbox.control_app import ControlMiddleware
+from zonecut.sandbox.dns_hierarchy import DnsHierarchy, default_port
+from zonecut.sandbox.dns_wire import Behaviour
+from zonecut.sandbox.info import SandboxInfo
+from zonecut.sandbox.nameservers import Assigner, NameServerPool
+from zonecut.sandbox.zone_data import BACKEND_LOCK, bump_generation
+
+log = logging.getLogger(__name__)
+_active_lock = threading.Lock()
+_active: Sandbox | None = None
+
+
+class SandboxError(RuntimeError):
+    """The sandbox could not start, or was used before ``start()``."""
+
+
+def active_sandbox() -> Sandbox | None:
+    """The sandbox running in this process, if any."""
+    return _active
+
+
+class _MotoServer(ThreadedMotoServer):
+    """moto's threaded server with the control endpoint in front of its WSGI app.
+
+    Overrides ``_server_entry`` (moto 5.x) to wrap the app and to report a failed
+    bind instead of leaving ``start()`` waiting forever.
+    """
+
+    def __init__(self, host: str, port: int, control: SandboxControl) -> None:
+        super().__init__(ip_address=host, port=port, verbose=False)
+        self._control = control
+        self.error: BaseException | None = None
+
+    def _server_entry(self) -> None:
+        try:
+            app = ControlMiddleware(DomainDispatcherApplication(create_backend_app), self._control)
+            self._server = make_server(
+                self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
+            )
+        except BaseException as exc:
+            self.error = exc
+            self._server_ready_event.set()
+            return
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+
+class Sandbox:
+    """An emulated multi-account AWS organisation with a DNS hierarchy on loopback.
+
+    Use as a context manager or call :meth:`start` / :meth:`stop`. Boto3 clients
+    talk to :attr:`endpoint_url`; :func:`zonecut.sandbox.session_for`-style
+    ``sts.assume_role`` of ``arn:aws:iam::<account>:role/<any>`` lands in that account.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        dns: bool = True,
+        dns_port: int | None = None,
+        pool_size: int = 64,
+        seed: int = 0,
+        dns_network: int | None = None,
+        accounts: Sequence[str] = (),
+    ) -> None:
+        if not host.startswith("127."):
+            raise ValueError(f"the sandbox listens on loopback only, not {host!r}")
+        self.host = host
+        self.port = port
+        self.dns_enabled = dns
+        self.accounts = [check_account_id(a) for a in accounts]
+        self.pool = NameServerPool(size=pool_size, seed=seed)
+        self.assigner = Assigner(self.pool)
+        self.counter = call_counting.CallCounter()
+        self._dns_port = dns_port if dns_port is not None else default_port()
+        self._dns_network = dns_network
+        self._server: _MotoServer | None = None
+        self._dns: DnsHierarchy | None = None
+        self._endpoint_url: str | None = None
+
+    # -- lifecycle --------------------------------------------------------------------
+    def start(self) -> SandboxInfo:
+        global _active
+        with _active_lock:
+            if _active is not None:
+                raise SandboxError(
+                    "a sandbox is already running in this process (moto's data is global)"
+                )
+            _active = self
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self.info
+
+    def _start(self) -> None:
+        werkzeug_log = logging.getLogger("werkzeug")
+        if werkzeug_log.level == logging.NOTSET:
+            werkzeug_log.setLevel(logging.WARNING)
+        with BACKEND_LOCK:
+            moto_api_backend.reset()
+            fidelity.install(self.assigner)
+            call_counting.install(self.counter)
+            bump_generation()
+        self._server = _MotoServer(self.host, self.port, self)
+        self._server.start()
+        if self._server.error is not None:
+            raise SandboxError(f"the moto server could not start: {self._server.error}")
+        host, port = self._server.get_host_and_port()
+        self._endpoint_url = f"http://{host}:{port}"
+        create_roles(self.accounts)
+        if self.dns_enabled:
+            self._dns = DnsHierarchy(self.pool, port=self._dns_port, network=self._dns_network)
+            self._dns.start()
+        log.info("sandbox started at %s", self._endpoint_url)
+
+    def stop(self) -> None:
+        """Stop the DNS servers and moto; restore moto's own Route 53 behaviour."""
+        global _active
+        if self._dns is not None:
+            self._dns.stop()
+            self._dns = None
+        if self._server is not None:
+            if self._server.error is None:
+                self._server.stop()
+            self._server = None
+        self._endpoint_url = None
+        with _active_lock:
+            if _active is self:
+                fidelity.uninstall()
+                call_counting.uninstall()
+                _active = None
+
+    def __enter__(self) -> Sandbox:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- what callers see -------------------------------------------------------------
+    @property
+    def endpoint_url(self) -> str:
+        if self._endpoint_url is None:
+            raise SandboxError("the sandbox is not running")
+        return self._endpoint_url
+
+    @property
+    def info(self) -> SandboxInfo:
+        dns = self._dns
+        return SandboxInfo(
+            endpoint_url=self.endpoint_url,
+            pid=os.getpid(),
+            dns=dns is not None,
+            root_hints=dns.root_hints if dns is not None else [],
+            servers=dns.servers if dns is not None else {},
+            accounts=list(self.accounts),
+        )
+
+    @property
+    def dns(self) -> DnsHierarchy:
+        if self._dns is None:
+            raise SandboxError("the sandbox runs without DNS (dns=False) or is not running")
+        return self._dns
+
+    # -- control ----------------------------------------------------------------------
+    def reset(self) -> None:
+        """Clear all AWS data, registrations, behaviours, counters and assignment history."""
+        with BACKEND_LOCK:
+            moto_api_backend.reset()
+            self.assigner.reset()
+            bump_generation()
+        self.counter.reset()
+        create_roles(self.accounts)
+        if self._dns is not None:
+            self._dns.reset()
+
+    def register(self, zone_name: str, name_servers: Sequence[str]) -> None:
+        """Like a registrar: the TLD server delegates ``zone_name`` to ``name_servers``."""
+        self.dns.register(zone_name, name_servers)
+
+    def unregister(self, zone_name: str) -> None:
+        self.dns.unregister(zone_name)
+
+    def set_behaviour(self, server_name: str, behaviour: Behaviour) -> None:
+        """Fault injection: ``silent``, ``no-aa``, ``refused``, ``servfail`` or ``normal``."""
+        self.dns.set_behaviour(server_name, behaviour)
+
+    def calls(self) -> dict[tuple[str, str], int]:
+        """Route 53 and STS requests so far, keyed (account id, operation)."""
+        return self.counter.calls()
+
+    def reset_calls(self) -> None:
+        self.counter.reset()
+
+    def write_root_hints(self, path: Path | str) -> None:
+        write_root_hints(self.info, path)
