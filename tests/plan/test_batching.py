@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -54,7 +56,7 @@ def test_batches_keep_order_and_limits(costs: list[tuple[int, int]]) -> None:
         assert sum(costs[i][0] for i in group) <= MAX_RECORDS
         assert sum(costs[i][1] for i in group) <= MAX_VALUE_CHARS
     # greedy packing: the first item of each next batch would not have fitted
-    for current, following in zip(groups, groups[1:], strict=False):
+    for current, following in itertools.pairwise(groups):
         records = sum(costs[i][0] for i in current) + costs[following[0]][0]
         chars = sum(costs[i][1] for i in current) + costs[following[0]][1]
         assert records > MAX_RECORDS or chars > MAX_VALUE_CHARS

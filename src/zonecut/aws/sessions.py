@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+import botocore.loaders
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
@@ -16,6 +17,17 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from zonecut.aws.access import AccountAccess, session_name
 from zonecut.aws.errors import AccessDenied, AccountMismatch, AwsError
+
+_LOADER = botocore.loaders.create_loader()
+"""One model loader for every session: botocore caches parsed service models in it,
+so the second account's clients cost milliseconds instead of a fresh JSON parse."""
+
+
+def _core_session(profile: str | None = None) -> botocore.session.Session:
+    core = botocore.session.Session(profile=profile)
+    core.register_component("data_loader", _LOADER)
+    return core
+
 
 RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 8}, connect_timeout=10,
                       read_timeout=30)
@@ -90,11 +102,11 @@ class SessionFactory:
                         aws_secret_access_key=self.base_credentials.secret_key,
                         aws_session_token=self.base_credentials.token,
                         region_name=access.home_region,
-                        profile_name=access.profile,
+                        botocore_session=_core_session(access.profile),
                     )
                 else:
-                    base = boto3.Session(profile_name=access.profile,
-                                         region_name=access.home_region)
+                    base = boto3.Session(region_name=access.home_region,
+                                         botocore_session=_core_session(access.profile))
             except BotoCoreError as exc:
                 raise AwsError(f"cannot load AWS profile {access.profile!r}: {exc}",
                                account_id=access.account_id) from exc
@@ -129,7 +141,7 @@ class SessionFactory:
         refreshable = RefreshableCredentials.create_from_metadata(
             metadata=fetch(), refresh_using=fetch, method="sts-assume-role"
         )
-        core = botocore.session.get_session()
+        core = _core_session()
         # botocore has no public setter for refreshable credentials; this is the usual way.
         core._credentials = refreshable  # type: ignore[attr-defined]
         core.set_config_variable("region", access.home_region)
@@ -146,7 +158,8 @@ class SessionFactory:
             except ClientError as exc:
                 code = exc.response.get("Error", {}).get("Code", "")
                 message = exc.response.get("Error", {}).get("Message", str(exc))
-                if code in ("AccessDenied", "AccessDeniedException") and time.monotonic() < deadline:
+                denied = code in ("AccessDenied", "AccessDeniedException")
+                if denied and time.monotonic() < deadline:
                     # A role created seconds ago can be denied until IAM has propagated it.
                     self._sleep(delay)
                     delay = min(delay * 2, 5.0)

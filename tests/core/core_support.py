@@ -1,0 +1,45 @@
+"""Helpers for the core tests: configs as text, a runtime on the sandbox."""
+
+from __future__ import annotations
+
+from zonecut.config.loader import load_config_text
+from zonecut.config.models import Config
+from zonecut.runtime import Runtime, Target
+from zonecut.sandbox import Sandbox
+
+ACCOUNTS = {
+    "network": "111111111111",
+    "dev": "222222222222",
+    "prod": "333333333333",
+    "team-a": "444444444444",
+    "api": "555555555555",
+}
+
+FIVE_ZONES = """
+version: 1
+defaults:
+  ns_ttl: 3600
+  rate_limit: 200
+  access: {role_name: ZonecutDelegation}
+accounts:
+  network: {id: "111111111111"}
+  dev: {id: "222222222222"}
+  prod: {id: "333333333333"}
+  team-a: {id: "444444444444"}
+  api: {id: "555555555555"}
+zones:
+  - {name: example.com, account: network, root: true}
+  - {name: dev.example.com, account: dev}
+  - {name: prod.example.com, account: prod}
+  - {name: team-a.dev.example.com, account: team-a}
+  - {name: api.example.com, account: api}
+"""
+
+
+def config(text: str = FIVE_ZONES) -> Config:
+    return load_config_text(text, "test.yaml")
+
+
+def runtime(sandbox: Sandbox, cfg: Config | None = None, purpose: str = "apply") -> Runtime:
+    return Runtime(cfg or config(), Target(endpoint_url=sandbox.endpoint_url, sandbox=True),
+                   purpose=purpose)
