@@ -107,7 +107,8 @@ class DnsListeners:
         transport, _ = await self._loop.create_datagram_endpoint(lambda: _Udp(handler), sock=udp)
 
         async def on_client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            await _tcp_session(reader, writer, handler)
+            with contextlib.suppress(asyncio.CancelledError):  # cancelled by stop()
+                await _tcp_session(reader, writer, handler)
 
         server = await asyncio.start_server(on_client, sock=tcp)
 
@@ -124,12 +125,27 @@ class DnsListeners:
         with self._lock:
             closers = list(self._closers.values())
             self._closers.clear()
-        for close in closers:
-            self._loop.call_soon_threadsafe(close)
+        future = asyncio.run_coroutine_threadsafe(self._shutdown(closers), self._loop)
+        with contextlib.suppress(Exception):
+            future.result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
-        self._loop.close()
+        if not self._thread.is_alive():
+            self._loop.close()
         self._started = False
+
+    async def _shutdown(self, closers: list[Callable[[], None]]) -> None:
+        for close in closers:
+            close()
+        current = asyncio.current_task()
+        for _ in range(10):  # connections accepted meanwhile start tasks of their own
+            await asyncio.sleep(0.01)
+            pending = [task for task in asyncio.all_tasks() if task is not current]
+            if not pending:
+                break
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
 
 async def _tcp_session(

@@ -1,0 +1,100 @@
+"""An independent resolver (Unbound) resolves through the sandbox hierarchy from its root."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import dns.exception
+import dns.message
+import dns.name
+import dns.query
+import dns.rcode
+import dns.rdataclass
+import dns.rdatatype
+import pytest
+from sandbox_helpers import CHILD_A, PARENT, change, create_zone, route53
+
+from zonecut.sandbox import Sandbox
+
+pytestmark = [pytest.mark.sandbox, pytest.mark.unbound]
+
+UNBOUND = shutil.which("unbound") or ("/usr/sbin/unbound" if Path("/usr/sbin/unbound").exists()
+                                      else None)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _config(hints: Path, port: int) -> str:
+    return f"""server:
+    interface: 127.0.0.1
+    port: {port}
+    do-daemonize: no
+    username: ""
+    chroot: ""
+    pidfile: ""
+    use-syslog: no
+    logfile: ""
+    verbosity: 0
+    do-ip6: no
+    do-not-query-localhost: no
+    module-config: "iterator"
+    access-control: 127.0.0.0/8 allow
+    root-hints: "{hints}"
+    cache-max-ttl: 5
+    cache-max-negative-ttl: 1
+    qname-minimisation: yes
+"""
+
+
+def test_unbound_resolves_a_delegated_name(fresh_sandbox: Sandbox, tmp_path: Path) -> None:
+    if UNBOUND is None:
+        pytest.skip("unbound is not installed")
+    if fresh_sandbox.info.root_hints[0].port != 53:
+        pytest.skip("Unbound needs the sandbox DNS on port 53 (run as root)")
+    parent, child = route53(fresh_sandbox, PARENT), route53(fresh_sandbox, CHILD_A)
+    parent_id, parent_ns = create_zone(parent, "example.com")
+    child_id, child_ns = create_zone(child, "dev.example.com")
+    fresh_sandbox.register("example.com", parent_ns)
+    change(parent, parent_id, ("CREATE", "dev.example.com", "NS", 300, [s + "." for s in child_ns]))
+    change(child, child_id, ("CREATE", "www.dev.example.com", "A", 60, ["192.0.2.77"]))
+
+    hints = tmp_path / "root.hints"
+    fresh_sandbox.write_root_hints(hints)
+    port = _free_port()
+    conf = tmp_path / "unbound.conf"
+    conf.write_text(_config(hints, port))
+    process = subprocess.Popen(
+        [UNBOUND, "-d", "-c", str(conf)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        query = dns.message.make_query("www.dev.example.com", "A")  # RD=1: a resolver's job
+        response = None
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                response = dns.query.udp(query, "127.0.0.1", port=port, timeout=1)
+                break
+            except (OSError, dns.exception.Timeout):
+                if process.poll() is not None:
+                    break
+                time.sleep(0.1)
+        assert response is not None, "unbound did not answer"
+        assert response.rcode() == dns.rcode.NOERROR
+        assert [rd.address for rd in response.find_rrset(
+            response.answer, dns.name.from_text("www.dev.example.com"),
+            dns.rdataclass.IN, dns.rdatatype.A)] == ["192.0.2.77"]
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
