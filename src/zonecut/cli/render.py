@@ -1,0 +1,111 @@
+"""Rich renderables for plans, apply results and zone trees (no printing here)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from zonecut.plan.changes import NsAction, NsChange, Plan, ZoneAction, ZoneChange
+
+
+def _account_label(account_id: str, keys: Mapping[str, str]) -> str:
+    key = keys.get(account_id)
+    return f"account {account_id} ({key})" if key else f"account {account_id}"
+
+
+def plan_view(plan: Plan, account_keys: Mapping[str, str]) -> RenderableType:
+    """The plan grouped by account: zones created or adopted, NS records written."""
+    zones_by: dict[str, list[ZoneChange]] = defaultdict(list)
+    ns_by: dict[str, list[NsChange]] = defaultdict(list)
+    for zone in plan.zones:
+        zones_by[zone.account_id].append(zone)
+    for change in plan.ns_changes:
+        ns_by[change.parent_account_id].append(change)
+    parts: list[RenderableType] = []
+    for account_id in sorted(set(zones_by) | set(ns_by)):
+        tree = Tree(Text(_account_label(account_id, account_keys), style="bold"))
+        for zone in zones_by.get(account_id, []):
+            if zone.action is ZoneAction.CREATE:
+                tree.add(Text(f"+ create hosted zone {zone.name}", style="green"))
+            else:
+                tree.add(Text(f"= {zone.name} exists ({zone.zone_id}): adopted", style="dim"))
+        for change in sorted(ns_by.get(account_id, []), key=lambda c: (c.parent, c.child)):
+            if change.action is NsAction.CREATE:
+                head = Text(f"+ NS {change.child} in zone {change.parent}  TTL {change.ttl}",
+                            style="green")
+            else:
+                ttl = (f"TTL {change.old_ttl} -> {change.ttl}" if change.old_ttl != change.ttl
+                       else f"TTL {change.ttl}")
+                head = Text(f"~ NS {change.child} in zone {change.parent}  {ttl}",
+                            style="yellow")
+            node = tree.add(head)
+            new = set(change.new_values)
+            old = set(change.old_values)
+            if not change.values_known:
+                node.add(Text("+ the new zone's 4 name servers (known after apply)",
+                              style="green"))
+            for value in sorted(old | new):
+                if value in new and value not in old and change.old_values:
+                    node.add(Text(f"+ {value}", style="green"))
+                elif value in old and value not in new and change.values_known:
+                    node.add(Text(f"- {value}", style="red"))
+                elif value in new:
+                    node.add(Text(f"  {value}"))
+            for reason in change.reasons:
+                if change.action is NsAction.UPDATE:
+                    node.add(Text(f"why: {reason}", style="dim"))
+        parts.append(tree)
+    if plan.unmanaged:
+        table = Table(title="Delegations not in the config (left alone)", title_justify="left")
+        for column in ("parent zone", "account", "child", "TTL", "name servers"):
+            table.add_column(column)
+        for item in plan.unmanaged:
+            table.add_row(item.parent, item.parent_account_id, item.child, str(item.ttl),
+                          ", ".join(item.values))
+        parts.append(table)
+    if plan.problems:
+        parts.append(Text("Problems (nothing will be applied until they are fixed):",
+                          style="bold red"))
+        parts.extend(Text(f"  - {p}", style="red") for p in plan.problems)
+    parts.append(Text(plan_summary(plan), style="bold"))
+    return Group(*parts)
+
+
+def plan_summary(plan: Plan) -> str:
+    c = plan.counts()
+    if not plan.has_changes and not plan.problems:
+        text = "No changes. Route 53 matches the config."
+    else:
+        text = (f"Plan: {c['zones_to_create']} zone(s) to create, {c['ns_to_create']} NS "
+                f"record(s) to create, {c['ns_to_update']} to update.")
+    if c["unmanaged"]:
+        text += f" {c['unmanaged']} unmanaged delegation(s) reported."
+    return text
+
+
+def tree_view(rows: Sequence[tuple[str, str | None, str, str, tuple[str, ...]]],
+              account_keys: Mapping[str, str]) -> RenderableType:
+    """The zone tree: rows of (zone, parent, account id, zone id, name servers)."""
+    children: dict[str | None, list[tuple[str, str | None, str, str, tuple[str, ...]]]] = (
+        defaultdict(list))
+    for row in rows:
+        children[row[1]].append(row)
+    root = Tree(Text("zones", style="bold"))
+
+    def add(node: Tree, parent: str | None) -> None:
+        for name, _, account_id, zone_id, servers in sorted(children.get(parent, [])):
+            label = Text.assemble((name, "bold cyan"), "  ",
+                                  (_account_label(account_id, account_keys), "magenta"),
+                                  "  ", (zone_id or "(missing)", "dim"))
+            branch = node.add(label)
+            if servers:
+                branch.add(Text("NS " + "  ".join(servers), style="dim"))
+            add(branch, name)
+
+    add(root, None)
+    return root
