@@ -1,0 +1,171 @@
+"""The catalogue of verification findings, and the finding value itself.
+
+Like a linter's rule list: every finding has a stable ``code`` (never renamed), a
+severity, a one-line title, and a reference (an RFC section or a Zonemaster test
+case). ``docs/findings.md`` explains each code: what it means, why it matters, how
+to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+_RFC = "https://www.rfc-editor.org/rfc/"
+_ZONEMASTER = ("https://github.com/zonemaster/zonemaster/blob/master/docs/public/"
+               "specifications/tests/")
+_R53_QUOTAS = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html"
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for the most severe."""
+        return list(Severity).index(self)
+
+    @property
+    def fails(self) -> bool:
+        """Findings of this severity make ``zonecut verify`` exit non-zero."""
+        return self in (Severity.CRITICAL, Severity.ERROR)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One entry of the catalogue."""
+
+    code: str
+    severity: Severity
+    title: str
+    reference: str
+    help_uri: str
+
+
+CATALOGUE: tuple[Rule, ...] = (
+    Rule("DANGLING_DELEGATION", Severity.CRITICAL,
+         "The parent delegates to a zone that no longer exists, or to servers that do "
+         "not serve it (takeover risk).",
+         "RFC 1034 section 4.2.2; Zonemaster BASIC02", _ZONEMASTER + "Basic-TP/basic02.md"),
+    Rule("EXTRA_NS_IN_PARENT", Severity.CRITICAL,
+         "The parent's NS set lists a server outside the zone's delegation set "
+         "(partial dangling delegation).",
+         "Zonemaster DELEGATION07 (EXTRA_NAME_PARENT)",
+         _ZONEMASTER + "Delegation-TP/delegation07.md"),
+    Rule("NOT_DELEGATED", Severity.ERROR,
+         "The zone exists but its parent has no NS records for it.",
+         "RFC 1034 section 4.2.2; Zonemaster BASIC01", _ZONEMASTER + "Basic-TP/basic01.md"),
+    Rule("WALK_FAILED", Severity.ERROR,
+         "The walk from the root could not reach the servers of the parent zone.",
+         "RFC 1034 section 4.3.2; Zonemaster BASIC01", _ZONEMASTER + "Basic-TP/basic01.md"),
+    Rule("PARENT_UNREACHABLE", Severity.ERROR,
+         "No server of the parent zone gave a usable answer about the delegation.",
+         "RFC 1034 section 4.3.2; Zonemaster BASIC01", _ZONEMASTER + "Basic-TP/basic01.md"),
+    Rule("PARENT_SERVERS_DISAGREE", Severity.ERROR,
+         "The parent zone's servers give different referrals for the zone.",
+         "RFC 1034 section 4.2.2; Zonemaster CONSISTENCY04",
+         _ZONEMASTER + "Consistency-TP/consistency04.md"),
+    Rule("NS_MISMATCH", Severity.ERROR,
+         "The parent's NS set and the zone's delegation set differ.",
+         "Zonemaster DELEGATION07 (EXTRA_NAME_CHILD)",
+         _ZONEMASTER + "Delegation-TP/delegation07.md"),
+    Rule("LAME_SERVER", Severity.ERROR,
+         "A listed server answers for the zone without authority, refuses, or fails.",
+         "Zonemaster BASIC02, DELEGATION04", _ZONEMASTER + "Delegation-TP/delegation04.md"),
+    Rule("NS_NAME_UNRESOLVABLE", Severity.ERROR,
+         "A listed server's host name has no IPv4 address reachable from the root.",
+         "Zonemaster NAMESERVER06", _ZONEMASTER + "Nameserver-TP/nameserver06.md"),
+    Rule("SERVER_UNREACHABLE", Severity.WARNING,
+         "A listed server does not answer, even on retry (error when no server answers).",
+         "Zonemaster CONNECTIVITY01", _ZONEMASTER + "Connectivity-TP/connectivity01.md"),
+    Rule("SOA_SERIAL_INCONSISTENT", Severity.WARNING,
+         "The zone's servers give different SOA serials.",
+         "Zonemaster CONSISTENCY01", _ZONEMASTER + "Consistency-TP/consistency01.md"),
+    Rule("NS_INCONSISTENT_ACROSS_SERVERS", Severity.WARNING,
+         "The zone's servers give different apex NS sets.",
+         "Zonemaster CONSISTENCY04", _ZONEMASTER + "Consistency-TP/consistency04.md"),
+    Rule("APEX_NS_EDITED", Severity.WARNING,
+         "The zone's apex NS records differ from its Route 53 delegation set.",
+         "RFC 1034 section 4.2.2; Zonemaster DELEGATION07",
+         _ZONEMASTER + "Delegation-TP/delegation07.md"),
+    Rule("GRANDPARENT_DELEGATION", Severity.WARNING,
+         "A zone other than the closest parent also delegates the zone.",
+         "RFC 1034 section 4.2.1", _RFC + "rfc1034#section-4.2.1"),
+    Rule("OCCLUDED_RECORDS", Severity.WARNING,
+         "The parent holds records other than NS at or below the zone cut.",
+         "RFC 1034 section 4.2.1", _RFC + "rfc1034#section-4.2.1"),
+    Rule("RECORD_LIMIT_NEAR", Severity.WARNING,
+         "The zone is close to its Route 53 record quota.",
+         "Route 53 quotas: records per hosted zone", _R53_QUOTAS),
+    Rule("NS_TTL_POLICY", Severity.INFO,
+         "The delegation's NS TTL in the parent is outside the policy range.",
+         "RFC 2181 section 8", _RFC + "rfc2181#section-8"),
+    Rule("SERVER_SLOW", Severity.INFO,
+         "A listed server answered only after a retry.",
+         "Zonemaster CONNECTIVITY01", _ZONEMASTER + "Connectivity-TP/connectivity01.md"),
+    Rule("UNVERIFIED", Severity.INFO,
+         "The delegation could not be checked from the DNS because an enclosing zone is "
+         "broken (reported there).",
+         "RFC 1034 section 4.3.2", _RFC + "rfc1034#section-4.3.2"),
+)
+
+RULES: Mapping[str, Rule] = {rule.code: rule for rule in CATALOGUE}
+
+
+def zone_order(zone: str) -> tuple[str, ...]:
+    """A sort key that puts a zone right after its parent (labels from the right)."""
+    return tuple(reversed(zone.split(".")))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found with one zone (and, optionally, one of its servers)."""
+
+    code: str
+    severity: Severity
+    message: str
+    zone: str
+    server: str | None = None
+    reference: str = ""
+    details: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def sort_key(self) -> tuple[tuple[str, ...], int, str, str, str]:
+        """Zones in DNS order (parents before children), then severity, code, server."""
+        return (zone_order(self.zone), self.severity.rank, self.code, self.server or "",
+                self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "zone": self.zone,
+            "server": self.server,
+            "reference": self.reference,
+            "details": dict(self.details),
+        }
+
+
+def finding(code: str, zone: str, message: str, *, server: str | None = None,
+            details: Mapping[str, str | Iterable[str]] | None = None,
+            severity: Severity | None = None) -> Finding:
+    """A finding of catalogue ``code`` (its severity unless overridden)."""
+    rule = RULES[code]
+    pairs: list[tuple[str, str]] = []
+    for key, value in sorted((details or {}).items()):
+        pairs.append((key, value if isinstance(value, str) else ", ".join(value)))
+    return Finding(
+        code=code,
+        severity=severity or rule.severity,
+        message=" ".join(message.split()),
+        zone=zone,
+        server=server,
+        reference=rule.reference,
+        details=tuple(pairs),
+    )

@@ -1,0 +1,238 @@
+"""Findings as data for the outside world: JSON, SARIF 2.1.0, exit code, summary, tables.
+
+Nothing here prints; the CLI picks a form and renders it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from zonecut import __version__
+from zonecut.verify.findings import CATALOGUE, Finding, Severity, zone_order
+from zonecut.verify.targets import DelegationTarget
+
+REPORT_FORMAT = "zonecut.verify.report"
+REPORT_VERSION = 1
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+SARIF_LEVEL: dict[Severity, str] = {
+    Severity.CRITICAL: "error",
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFO: "note",
+}
+
+
+def _sorted(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: f.sort_key)
+
+
+def exit_code(findings: Iterable[Finding]) -> int:
+    """1 when any finding is critical or an error, else 0."""
+    return 1 if any(f.severity.fails for f in findings) else 0
+
+
+def zone_status(findings: Iterable[Finding]) -> str:
+    """``ok``, or the most severe severity among ``findings``."""
+    worst = min((f.severity for f in findings), key=lambda s: s.rank, default=None)
+    return worst.value if worst is not None else "ok"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts per severity, for a one-line verdict."""
+
+    zones: int
+    zones_with_findings: int
+    counts: tuple[tuple[Severity, int], ...]
+    exit_code: int
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+    def count(self, severity: Severity) -> int:
+        return dict(self.counts).get(severity, 0)
+
+    @property
+    def text(self) -> str:
+        if not self.total:
+            return f"{self.zones} zone(s) verified: no finding"
+        parts = ", ".join(f"{n} {s.value}" for s, n in self.counts if n)
+        return (f"{self.zones} zone(s) verified: {parts} in "
+                f"{self.zones_with_findings} zone(s)")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "zones": self.zones,
+            "zones_with_findings": self.zones_with_findings,
+            "counts": {s.value: n for s, n in self.counts},
+            "total": self.total,
+            "exit_code": self.exit_code,
+        }
+
+
+def summary(findings: Sequence[Finding], targets: Sequence[DelegationTarget] = ()
+            ) -> Summary:
+    """Counts of ``findings``; ``zones`` is the number of targets (or of zones found)."""
+    counts = Counter(f.severity for f in findings)
+    zones_with = {f.zone for f in findings}
+    zones = len({t.child for t in targets} | zones_with) if targets else len(zones_with)
+    return Summary(
+        zones=zones,
+        zones_with_findings=len(zones_with),
+        counts=tuple((s, counts.get(s, 0)) for s in Severity),
+        exit_code=exit_code(findings),
+    )
+
+
+def to_json(findings: Sequence[Finding], targets: Sequence[DelegationTarget]) -> dict[str, Any]:
+    """The whole result: summary, one entry per zone (with status), every finding."""
+    ordered = _sorted(findings)
+    by_zone: dict[str, list[Finding]] = {}
+    for item in ordered:
+        by_zone.setdefault(item.zone, []).append(item)
+    parents = {t.child: t.parent for t in targets}
+    zones = sorted(set(parents) | set(by_zone), key=zone_order)
+    return {
+        "format": REPORT_FORMAT,
+        "version": REPORT_VERSION,
+        "summary": summary(ordered, targets).to_dict(),
+        "zones": [
+            {
+                "zone": zone,
+                "parent": parents.get(zone),
+                "status": zone_status(by_zone.get(zone, [])),
+                "findings": [f.code for f in by_zone.get(zone, [])],
+            }
+            for zone in zones
+        ],
+        "findings": [f.to_dict() for f in ordered],
+    }
+
+
+def _rule_name(code: str) -> str:
+    return "".join(part.capitalize() for part in code.split("_"))
+
+
+def to_sarif(findings: Sequence[Finding]) -> dict[str, Any]:
+    """A SARIF 2.1.0 log: the catalogue as rules, each finding as a result located at
+    its zone (a logical location)."""
+    index = {rule.code: i for i, rule in enumerate(CATALOGUE)}
+    rules = [
+        {
+            "id": rule.code,
+            "name": _rule_name(rule.code),
+            "shortDescription": {"text": rule.title},
+            "helpUri": rule.help_uri,
+            "help": {"text": f"{rule.title} Reference: {rule.reference}. "
+                             f"See docs/findings.md#{rule.code.lower()}."},
+            "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
+            "properties": {"severity": rule.severity.value, "reference": rule.reference},
+        }
+        for rule in CATALOGUE
+    ]
+    results = []
+    for item in _sorted(findings):
+        result: dict[str, Any] = {
+            "ruleId": item.code,
+            "level": SARIF_LEVEL[item.severity],
+            "message": {"text": item.message},
+            "locations": [{
+                "logicalLocations": [
+                    {"name": item.zone, "fullyQualifiedName": item.zone, "kind": "resource"},
+                ],
+            }],
+            "partialFingerprints": {
+                "zonecutFinding/v1": f"{item.code}:{item.zone}:{item.server or ''}",
+            },
+            "properties": {
+                "severity": item.severity.value,
+                "zone": item.zone,
+                "server": item.server,
+                "reference": item.reference,
+                "details": dict(item.details),
+            },
+        }
+        if item.code in index:
+            result["ruleIndex"] = index[item.code]
+        results.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "zonecut",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    }
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of plain strings; the CLI decides how to draw them."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def findings_table(findings: Sequence[Finding]) -> Table:
+    """One row per finding: severity, code, zone, server, message."""
+    return Table(
+        title="Findings",
+        headers=("severity", "code", "zone", "server", "message"),
+        rows=tuple(
+            (f.severity.value, f.code, f.zone, f.server or "", f.message)
+            for f in _sorted(findings)
+        ),
+    )
+
+
+def zones_table(findings: Sequence[Finding], targets: Sequence[DelegationTarget]) -> Table:
+    """One row per zone: zone, parent, status, finding codes."""
+    by_zone: dict[str, list[Finding]] = {}
+    for item in _sorted(findings):
+        by_zone.setdefault(item.zone, []).append(item)
+    parents = {t.child: t.parent for t in targets}
+    zones = sorted(set(parents) | set(by_zone), key=zone_order)
+    return Table(
+        title="Delegations",
+        headers=("zone", "parent", "status", "findings"),
+        rows=tuple(
+            (zone, parents.get(zone) or "", zone_status(by_zone.get(zone, [])),
+             ", ".join(dict.fromkeys(f.code for f in by_zone.get(zone, []))))
+            for zone in zones
+        ),
+    )
+
+
+def catalogue_table() -> Table:
+    """The catalogue itself (``zonecut verify --list-codes``)."""
+    return Table(
+        title="Finding codes",
+        headers=("code", "severity", "title", "reference"),
+        rows=tuple((r.code, r.severity.value, r.title, r.reference) for r in CATALOGUE),
+    )
+
+
+__all__ = [
+    "SARIF_LEVEL",
+    "Summary",
+    "Table",
+    "catalogue_table",
+    "exit_code",
+    "findings_table",
+    "summary",
+    "to_json",
+    "to_sarif",
+    "zone_status",
+    "zones_table",
+]

@@ -1,0 +1,58 @@
+"""The verification rules: one small function per finding code, grouped by subject.
+
+Every rule takes a :class:`~zonecut.verify.views.DelegationView` and the policy and
+returns findings; none raises, none sends a packet. :data:`RULES_IN_ORDER` is the
+order :func:`zonecut.verify.checks.check` runs them in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from zonecut.verify.findings import Finding
+from zonecut.verify.rules.consistency import ns_inconsistent, soa_serial_inconsistent
+from zonecut.verify.rules.delegation import (
+    dangling_delegation,
+    extra_ns_in_parent,
+    not_delegated,
+    ns_mismatch,
+)
+from zonecut.verify.rules.hygiene import (
+    apex_ns_edited,
+    grandparent_delegation,
+    ns_ttl_policy,
+    occluded_records,
+    record_limit_near,
+)
+from zonecut.verify.rules.parent import parent_servers_disagree, parent_unreachable, walk_failed
+from zonecut.verify.rules.servers import (
+    lame_server,
+    ns_name_unresolvable,
+    server_slow,
+    server_unreachable,
+)
+from zonecut.verify.targets import VerifyPolicy
+from zonecut.verify.views import DelegationView
+
+Rule = Callable[[DelegationView, VerifyPolicy], list[Finding]]
+
+RULES_IN_ORDER: Sequence[Rule] = (
+    dangling_delegation,
+    not_delegated,
+    walk_failed,
+    parent_unreachable,
+    parent_servers_disagree,
+    extra_ns_in_parent,
+    ns_mismatch,
+    ns_name_unresolvable,
+    lame_server,
+    server_unreachable,
+    server_slow,
+    soa_serial_inconsistent,
+    ns_inconsistent,
+    apex_ns_edited,
+    grandparent_delegation,
+    occluded_records,
+    ns_ttl_policy,
+    record_limit_near,
+)

@@ -1,0 +1,322 @@
+"""Pure check tests: hand-built observations in, exact findings out (no packets)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from verify_world import NEW_SET, SETS, TLD_SERVERS, World
+
+from zonecut.state import HostedZone, RRSet
+from zonecut.verify.checks import check
+from zonecut.verify.findings import CATALOGUE, Finding, Severity, zone_order
+from zonecut.verify.observations import HostAddresses, Observations, Outcome
+from zonecut.verify.targets import VerifyPolicy
+
+TEAM = "team-a.dev.example.com"
+DEV = "dev.example.com"
+APEX = "example.com"
+POLICY = VerifyPolicy()
+
+Expected = list[tuple[str, str, str | None]]
+
+
+def run(world: World, policy: VerifyPolicy = POLICY) -> list[Finding]:
+    return check(world.target_list(), world.observations(), policy)
+
+
+def brief(findings: list[Finding]) -> Expected:
+    return [(f.code, f.zone, f.server) for f in findings]
+
+
+# ---- scenarios: one change each, and the exact findings it must give ---------------------
+
+
+def not_delegated(w: World) -> None:
+    w.update(TEAM, parent_ns=None)
+    for server in SETS[DEV]:
+        w.parent_says(TEAM, server, outcome=Outcome.NXDOMAIN, aa=True)
+
+
+def child_deleted(w: World) -> None:
+    w.update(TEAM, child_zone=None, child_apex_ns=None)
+    for server in SETS[TEAM]:
+        w.child_says(TEAM, server, Outcome.REFUSED, aa=False)
+
+
+def child_recreated(w: World) -> None:
+    w.update(TEAM, child_zone=HostedZone("ZNEW", TEAM, "1", NEW_SET),
+             child_apex_ns=RRSet(TEAM, "NS", 172800, NEW_SET))
+    for server in SETS[TEAM]:
+        w.child_says(TEAM, server, Outcome.REFUSED, aa=False)
+    w.serve(TEAM, NEW_SET)
+
+
+def all_servers_refuse(w: World) -> None:
+    for server in SETS[TEAM]:
+        w.child_says(TEAM, server, Outcome.REFUSED, aa=False)
+
+
+def extra_server(w: World) -> None:
+    listed = (*SETS[TEAM], "ns-9.awsdns-09.com")
+    w.update(TEAM, parent_ns=RRSet(TEAM, "NS", 3600, tuple(sorted(listed))))
+    for server in SETS[DEV]:
+        w.parent_says(TEAM, server, listed)
+    w.child_says(TEAM, "ns-9.awsdns-09.com", Outcome.REFUSED, aa=False)
+
+
+def parent_lacks_one(w: World) -> None:
+    listed = SETS[TEAM][:3]
+    w.update(TEAM, parent_ns=RRSet(TEAM, "NS", 3600, listed))
+    for server in SETS[DEV]:
+        w.parent_says(TEAM, server, listed)
+
+
+def one_no_aa(w: World) -> None:
+    w.child_says(TEAM, SETS[TEAM][0], aa=False)
+
+
+def one_servfail(w: World) -> None:
+    w.child_says(TEAM, SETS[TEAM][1], Outcome.SERVFAIL, aa=False)
+
+
+def one_silent(w: World) -> None:
+    w.child_says(TEAM, SETS[TEAM][2], Outcome.TIMEOUT, attempts=2)
+
+
+def all_silent_leaf(w: World) -> None:
+    for server in SETS[TEAM]:
+        w.child_says(TEAM, server, Outcome.TIMEOUT, attempts=2)
+
+
+def all_silent_middle(w: World) -> None:
+    for server in SETS[DEV]:
+        w.child_says(DEV, server, Outcome.TIMEOUT, attempts=2)
+        w.parent_fails(TEAM, server, Outcome.TIMEOUT)
+
+
+def one_slow(w: World) -> None:
+    w.child_says(TEAM, SETS[TEAM][3], attempts=2)
+
+
+def one_unresolvable(w: World) -> None:
+    server = SETS[TEAM][0]
+    address = w.address(server)
+    w.hosts[server] = HostAddresses(server, (), "nxdomain for ns-1027.awsdns-03.org A",
+                                    denied=True)
+    for key in [k for k in w.queries if k[1] == address]:
+        del w.queries[key]
+
+
+def parent_one_denies(w: World) -> None:
+    w.parent_says(TEAM, SETS[DEV][0], outcome=Outcome.NXDOMAIN, aa=True)
+
+
+def parent_one_stale(w: World) -> None:
+    w.parent_says(TEAM, SETS[DEV][1], NEW_SET)
+
+
+def serial_differs(w: World) -> None:
+    w.child_says(TEAM, SETS[TEAM][0], serial=2)
+
+
+def ns_differs(w: World) -> None:
+    w.child_says(TEAM, SETS[TEAM][0], ns=SETS[TEAM][:3])
+
+
+def apex_edited(w: World) -> None:
+    edited = tuple(sorted((*SETS[TEAM], "ns1.example.net")))
+    w.update(TEAM, child_apex_ns=RRSet(TEAM, "NS", 172800, edited))
+    for server in SETS[TEAM]:
+        w.child_says(TEAM, server, ns=edited)
+
+
+def grandparent(w: World) -> None:
+    w.update(TEAM, ancestor_delegations=((APEX, RRSet(TEAM, "NS", 300, SETS[TEAM])),))
+
+
+def occluded(w: World) -> None:
+    w.update(TEAM, parent_other_at_or_below_cut=(
+        RRSet(f"www.{TEAM}", "A", 300, ("192.0.2.1",)),))
+
+
+def short_ttl(w: World) -> None:
+    w.update(TEAM, parent_ns=RRSet(TEAM, "NS", 60, SETS[TEAM]))
+
+
+def near_limit(w: World) -> None:
+    w.update(TEAM, child_record_count=9000)
+
+
+def one_lookup_fails(w: World) -> None:
+    server = SETS[TEAM][1]
+    address = w.address(server)
+    w.hosts[server] = HostAddresses(server, (), "no server of org gave a usable answer")
+    for key in [k for k in w.queries if k[1] == address]:
+        del w.queries[key]
+
+
+def walk_fails(w: World) -> None:
+    w.path(TEAM, DEV, (), walk_error="no server of example.com gave a usable answer")
+
+
+def parent_silent(w: World) -> None:
+    for server in SETS[DEV]:
+        w.parent_fails(TEAM, server, Outcome.TIMEOUT)
+
+
+def middle_deleted(w: World) -> None:
+    w.update(DEV, child_zone=None, child_apex_ns=None)
+    for server in SETS[DEV]:
+        w.child_says(DEV, server, Outcome.REFUSED, aa=False)
+        # The walk to dev.example.com ends at its old servers, which refuse.
+        w.parent_fails(TEAM, server, Outcome.REFUSED)
+
+
+def root_not_registered(w: World) -> None:
+    for server in TLD_SERVERS:
+        w.parent_says(APEX, server, outcome=Outcome.NXDOMAIN, aa=True)
+    w.path(DEV, APEX, (), walk_error="example.com is not delegated: a.gtld-servers.net "
+           "answers nxdomain")
+    w.path(TEAM, DEV, (), walk_error="example.com is not delegated")
+
+
+def gone_and_undelegated(w: World) -> None:
+    w.update(TEAM, child_zone=None, child_apex_ns=None, parent_ns=None)
+    for server in SETS[DEV]:
+        w.parent_says(TEAM, server, outcome=Outcome.NXDOMAIN, aa=True)
+    for server in SETS[TEAM]:
+        w.child_says(TEAM, server, Outcome.REFUSED, aa=False)
+
+
+def gone_but_grandparent(w: World) -> None:
+    gone_and_undelegated(w)
+    w.update(TEAM, ancestor_delegations=((APEX, RRSet(TEAM, "NS", 300, SETS[TEAM])),))
+
+
+S0, S1, S2, S3 = SETS[TEAM]
+
+SCENARIOS: dict[str, tuple[Callable[[World], None], Expected]] = {
+    "healthy": (lambda w: None, []),
+    "not delegated": (not_delegated, [("NOT_DELEGATED", TEAM, None)]),
+    "child deleted": (child_deleted, [("DANGLING_DELEGATION", TEAM, None)]),
+    "child recreated": (child_recreated, [("DANGLING_DELEGATION", TEAM, None)]),
+    "every server refuses": (all_servers_refuse, [("DANGLING_DELEGATION", TEAM, None)]),
+    "extra server in parent": (extra_server,
+                               [("EXTRA_NS_IN_PARENT", TEAM, "ns-9.awsdns-09.com")]),
+    "parent lacks a server": (parent_lacks_one, [("NS_MISMATCH", TEAM, None)]),
+    "one server without AA": (one_no_aa, [("LAME_SERVER", TEAM, S0)]),
+    "one server SERVFAIL": (one_servfail, [("LAME_SERVER", TEAM, S1)]),
+    "one server silent": (one_silent, [("SERVER_UNREACHABLE", TEAM, S2)]),
+    "all servers silent": (all_silent_leaf, [("SERVER_UNREACHABLE", TEAM, None)]),
+    "parent zone silent": (all_silent_middle, [("SERVER_UNREACHABLE", DEV, None),
+                                               ("UNVERIFIED", TEAM, None)]),
+    "one server slow": (one_slow, [("SERVER_SLOW", TEAM, S3)]),
+    "one server name unresolvable": (one_unresolvable,
+                                     [("NS_NAME_UNRESOLVABLE", TEAM, S0)]),
+    "one server's address lookup fails": (one_lookup_fails,
+                                          [("SERVER_UNREACHABLE", TEAM, S1)]),
+    "a parent server denies": (parent_one_denies, [("PARENT_SERVERS_DISAGREE", TEAM, None)]),
+    "a parent server is stale": (parent_one_stale, [("PARENT_SERVERS_DISAGREE", TEAM, None)]),
+    "serials differ": (serial_differs, [("SOA_SERIAL_INCONSISTENT", TEAM, None)]),
+    "NS sets differ": (ns_differs, [("NS_INCONSISTENT_ACROSS_SERVERS", TEAM, None)]),
+    "apex NS edited": (apex_edited, [("APEX_NS_EDITED", TEAM, None)]),
+    "grandparent delegation": (grandparent, [("GRANDPARENT_DELEGATION", TEAM, None)]),
+    "occluded records": (occluded, [("OCCLUDED_RECORDS", TEAM, None)]),
+    "short NS TTL": (short_ttl, [("NS_TTL_POLICY", TEAM, None)]),
+    "near the record limit": (near_limit, [("RECORD_LIMIT_NEAR", TEAM, None)]),
+    "walk fails": (walk_fails, [("WALK_FAILED", TEAM, None)]),
+    "parent servers silent": (parent_silent, [("PARENT_UNREACHABLE", TEAM, None)]),
+    "middle zone deleted": (middle_deleted, [("DANGLING_DELEGATION", DEV, None),
+                                             ("UNVERIFIED", TEAM, None)]),
+    "root zone not registered": (root_not_registered, [("NOT_DELEGATED", APEX, None),
+                                                       ("UNVERIFIED", DEV, None),
+                                                       ("UNVERIFIED", TEAM, None)]),
+    "zone gone and undelegated": (gone_and_undelegated, []),
+    "zone gone, grandparent still delegates": (gone_but_grandparent,
+                                               [("DANGLING_DELEGATION", TEAM, None)]),
+}
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_scenario_gives_exactly_its_findings(name: str) -> None:
+    change, expected = SCENARIOS[name]
+    world = World.healthy()
+    change(world)
+    assert brief(run(world)) == expected
+
+
+def test_every_catalogue_code_has_a_scenario() -> None:
+    covered = {code for _, expected in SCENARIOS.values() for code, _, _ in expected}
+    assert covered == {rule.code for rule in CATALOGUE}
+
+
+def test_findings_carry_catalogue_severity_and_reference() -> None:
+    world = World.healthy()
+    extra_server(world)
+    (found,) = run(world)
+    assert found.severity is Severity.CRITICAL
+    assert "DELEGATION07" in found.reference
+    assert "ns-9.awsdns-09.com" in found.message
+    assert dict(found.details)["extra"] == "ns-9.awsdns-09.com"
+
+
+def test_all_silent_is_one_error_not_four_warnings() -> None:
+    world = World.healthy()
+    all_silent_leaf(world)
+    (found,) = run(world)
+    assert found.severity is Severity.ERROR
+    one = World.healthy()
+    one_silent(one)
+    (single,) = run(one)
+    assert single.severity is Severity.WARNING
+
+
+def test_recreated_zone_message_names_the_cause() -> None:
+    world = World.healthy()
+    child_recreated(world)
+    (found,) = run(world)
+    assert "recreated" in found.message
+    assert dict(found.details)["delegation_set"] == ", ".join(NEW_SET)
+
+
+def test_ttl_inside_policy_and_below_limit_are_quiet() -> None:
+    world = World.healthy()
+    world.update(TEAM, parent_ns=RRSet(TEAM, "NS", 300, SETS[TEAM]), child_record_count=8999)
+    assert run(world) == []
+    assert brief(run(world, VerifyPolicy(ns_ttl_min=301))) == [("NS_TTL_POLICY", TEAM, None)]
+
+
+def test_order_is_deterministic() -> None:
+    world = World.healthy()
+    for change in (one_no_aa, serial_differs, grandparent, short_ttl, occluded):
+        change(world)
+    targets = world.target_list()
+    observations = world.observations()
+    expected = check(targets, observations, POLICY)
+    rng = random.Random(7)
+    for _ in range(5):
+        rng.shuffle(targets)
+        shuffled = Observations(
+            queries=tuple(rng.sample(observations.queries, len(observations.queries))),
+            hosts=observations.hosts, paths=observations.paths)
+        assert check(targets, shuffled, POLICY) == expected
+    zones = [f.zone for f in expected]
+    assert zones == sorted(zones, key=zone_order)
+
+
+def test_replayed_json_gives_the_same_findings() -> None:
+    world = World.healthy()
+    one_no_aa(world)
+    extra = Observations.from_json(world.observations().to_json())
+    assert check(world.target_list(), extra, POLICY) == run(world)
+
+
+def test_findings_doc_covers_every_code() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "findings.md").read_text(encoding="utf-8")
+    for rule in CATALOGUE:
+        assert f"## {rule.code}" in doc, rule.code
+        section = doc.split(f"## {rule.code}", 1)[1].split("\n## ", 1)[0]
+        assert rule.severity.value in section.lower(), rule.code
