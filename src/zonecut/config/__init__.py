@@ -1,0 +1,24 @@
+"""The zonecut.yaml config: models, loader with line numbers, desired tree, JSON Schema."""
+
+from zonecut.config.errors import ConfigError, ConfigProblem
+from zonecut.config.loader import load_config, load_config_text
+from zonecut.config.models import AccessDefaults, Account, Config, Defaults, NsTtlPolicy, ZoneSpec
+from zonecut.config.schema import json_schema
+from zonecut.config.tree import DesiredTree, DesiredZone, build_tree
+
+__all__ = [
+    "AccessDefaults",
+    "Account",
+    "Config",
+    "ConfigError",
+    "ConfigProblem",
+    "Defaults",
+    "DesiredTree",
+    "DesiredZone",
+    "NsTtlPolicy",
+    "ZoneSpec",
+    "build_tree",
+    "json_schema",
+    "load_config",
+    "load_config_text",
+]
