@@ -54,16 +54,25 @@ def _trim(text: str) -> str:
             return text
 
 
+def _label_to_ascii(label: str) -> str:
+    if label.isascii():
+        return label
+    try:
+        return label.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        reason = str(exc.__cause__ or exc)
+        if "empty or too long" in reason:
+            reason = f"it is empty or longer than {MAX_LABEL_OCTETS} octets once encoded"
+        shown = label if len(label) <= 30 else label[:30] + "..."
+        raise InvalidName(
+            f"label {shown!r} is not a valid internationalised label: {reason}"
+        ) from exc
+
+
 def _to_ascii(name: str) -> str:
     if name.isascii():
         return name
-    try:
-        return ".".join(
-            label.encode("idna").decode("ascii") if not label.isascii() else label
-            for label in name.split(".")
-        )
-    except UnicodeError as exc:
-        raise InvalidName(f"{name!r} is not a valid internationalised name: {exc}") from exc
+    return ".".join(_label_to_ascii(label) for label in name.split("."))
 
 
 def normalize(name: str) -> str:
@@ -76,7 +85,8 @@ def normalize(name: str) -> str:
     """
     canon = _normalize_once(name)
     if _normalize_once(canon) != canon:
-        raise InvalidName(f"{name!r} has no stable canonical form")
+        raise InvalidName("the name has no stable canonical form (an escape or a character "
+                          "that turns into one)")
     return canon
 
 
@@ -99,7 +109,9 @@ def problems(name: str, *, allow_wildcard: bool = False) -> list[str]:
     labels = canon.split(".")
     for index, label in enumerate(labels):
         if not label:
-            found.append("the name has an empty label (two dots in a row, or a leading dot)")
+            message = "the name has an empty label (two dots in a row, or a leading dot)"
+            if message not in found:
+                found.append(message)
             continue
         if len(label) > MAX_LABEL_OCTETS:
             found.append(
