@@ -54,6 +54,15 @@ def child_recreated(w: World) -> None:
     w.serve(TEAM, NEW_SET)
 
 
+def child_recreated_sharing_one(w: World) -> None:
+    shared = (SETS[TEAM][0], *NEW_SET[1:])
+    w.update(TEAM, child_zone=HostedZone("ZNEW", TEAM, "1", tuple(sorted(shared))),
+             child_apex_ns=RRSet(TEAM, "NS", 172800, tuple(sorted(shared))))
+    for server in SETS[TEAM][1:]:
+        w.child_says(TEAM, server, Outcome.REFUSED, aa=False)
+    w.serve(TEAM, shared)
+
+
 def all_servers_refuse(w: World) -> None:
     for server in SETS[TEAM]:
         w.child_says(TEAM, server, Outcome.REFUSED, aa=False)
@@ -203,6 +212,8 @@ SCENARIOS: dict[str, tuple[Callable[[World], None], Expected]] = {
     "not delegated": (not_delegated, [("NOT_DELEGATED", TEAM, None)]),
     "child deleted": (child_deleted, [("DANGLING_DELEGATION", TEAM, None)]),
     "child recreated": (child_recreated, [("DANGLING_DELEGATION", TEAM, None)]),
+    "child recreated, one server shared": (child_recreated_sharing_one,
+                                           [("EXTRA_NS_IN_PARENT", TEAM, None)]),
     "every server refuses": (all_servers_refuse, [("DANGLING_DELEGATION", TEAM, None)]),
     "extra server in parent": (extra_server,
                                [("EXTRA_NS_IN_PARENT", TEAM, "ns-9.awsdns-09.com")]),
@@ -280,6 +291,16 @@ def test_recreated_zone_message_names_the_cause() -> None:
     (found,) = run(world)
     assert "recreated" in found.message
     assert dict(found.details)["delegation_set"] == ", ".join(NEW_SET)
+
+
+def test_partly_stale_parent_names_extra_and_missing_servers() -> None:
+    world = World.healthy()
+    child_recreated_sharing_one(world)
+    (found,) = run(world)
+    details = dict(found.details)
+    assert details["extra"] == ", ".join(SETS[TEAM][1:])
+    assert details["missing"] == ", ".join(NEW_SET[1:])
+    assert "recreated" in found.message
 
 
 def test_ttl_inside_policy_and_below_limit_are_quiet() -> None:

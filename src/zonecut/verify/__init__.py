@@ -19,7 +19,7 @@ from zonecut.verify.report import (
     zones_table,
 )
 from zonecut.verify.roots import ROOT_SERVERS, RootHintsError, load_root_hints, parse_root_hints
-from zonecut.verify.targets import DelegationTarget, ServerAddress, VerifyPolicy
+from zonecut.verify.targets import DelegationTarget, ServerAddress, ServerLike, VerifyPolicy
 
 __all__ = [
     "CATALOGUE",
@@ -32,6 +32,7 @@ __all__ = [
     "RootHintsError",
     "Rule",
     "ServerAddress",
+    "ServerLike",
     "Severity",
     "Summary",
     "Table",

@@ -26,14 +26,14 @@ from zonecut.verify.observations import (
     referred_servers,
     sorted_queries,
 )
-from zonecut.verify.targets import DelegationTarget, ServerAddress, VerifyPolicy
+from zonecut.verify.targets import DelegationTarget, ServerAddress, ServerLike, VerifyPolicy
 from zonecut.verify.transport import Transport
 from zonecut.verify.walk import Walker
 
 
 async def probe(
     targets: Sequence[DelegationTarget],
-    roots: Sequence[ServerAddress],
+    roots: Sequence[ServerLike],
     *,
     policy: VerifyPolicy,
     port_map: Mapping[str, int] | None = None,
@@ -49,7 +49,7 @@ async def probe(
         queries=sorted_queries(records),
         hosts=tuple(sorted(walker.hosts(), key=lambda h: h.name)),
         paths=tuple(sorted(paths, key=lambda p: p.child)),
-        roots=tuple(roots),
+        roots=tuple(ServerAddress(r.name, r.address, r.port) for r in roots),
         targets=tuple(targets),
         stats=ProbeStats(queries=len(records), attempts=transport.attempts,
                          seconds=time.perf_counter() - started),
@@ -58,7 +58,7 @@ async def probe(
 
 def probe_sync(
     targets: Sequence[DelegationTarget],
-    roots: Sequence[ServerAddress],
+    roots: Sequence[ServerLike],
     *,
     policy: VerifyPolicy,
     port_map: Mapping[str, int] | None = None,

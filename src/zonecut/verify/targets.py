@@ -7,7 +7,7 @@ them. Every name is canonical (see :mod:`zonecut.names`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from zonecut.state import HostedZone, RRSet
 
@@ -19,6 +19,19 @@ class ServerAddress:
     name: str
     address: str
     port: int = 53
+
+
+class ServerLike(Protocol):
+    """Anything with a server's name, address and port (the sandbox's ServerAddress too)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def address(self) -> str: ...
+
+    @property
+    def port(self) -> int: ...
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from zonecut.verify.observations import HostAddresses, Outcome, QueryRecord, Role
-from zonecut.verify.targets import ServerAddress
+from zonecut.verify.targets import ServerLike
 from zonecut.verify.transport import Transport
 
 ROOT = "."
@@ -66,7 +66,7 @@ class Walker:
     def __init__(
         self,
         transport: Transport,
-        roots: Sequence[ServerAddress],
+        roots: Sequence[ServerLike],
         port_map: Mapping[str, int] | None = None,
     ) -> None:
         self._transport = transport

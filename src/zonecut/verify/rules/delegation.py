@@ -69,16 +69,20 @@ def extra_ns_in_parent(view: DelegationView, policy: VerifyPolicy) -> list[Findi
     """EXTRA_NS_IN_PARENT: the parent lists servers outside the delegation set
     (Zonemaster DELEGATION07 EXTRA_NAME_PARENT). A partial dangling delegation: a
     resolver that picks the stray server gets a refusal, or whatever zone someone
-    else created there."""
+    else created there. Servers the parent lacks at the same time (a zone recreated
+    with a partly new set) are named in the same finding, not in an NS_MISMATCH."""
     if view.zone_gone or view.dangling or not view.extra or not view.delegated:
         return []
     extra = sorted(view.extra)
+    missing = sorted(view.missing)
+    message = (f"the parent lists {len(extra)} server(s) outside the delegation set of "
+               f"{view.zone}: {', '.join(extra)}")
+    if missing:
+        message += f"; it lacks {', '.join(missing)} (stale: was the zone recreated?)"
     return [finding(
-        "EXTRA_NS_IN_PARENT", view.zone,
-        f"the parent lists {len(extra)} server(s) outside the delegation set of "
-        f"{view.zone}: {', '.join(extra)}",
+        "EXTRA_NS_IN_PARENT", view.zone, message,
         server=extra[0] if len(extra) == 1 else None,
-        details={"extra": extra, "parent_ns": sorted(view.parent_set),
+        details={"extra": extra, "missing": missing, "parent_ns": sorted(view.parent_set),
                  "delegation_set": sorted(view.child_set)},
     )]
 
