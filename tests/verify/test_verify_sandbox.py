@@ -8,80 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sandbox_targets import build_targets, port_map
+from sandbox_org import Org
 
-from sandbox_fixtures import session_for
 from zonecut.sandbox import Sandbox
 from zonecut.verify.checks import check
 from zonecut.verify.findings import Finding
 from zonecut.verify.observations import Observations
-from zonecut.verify.probe import probe_sync
 from zonecut.verify.targets import VerifyPolicy
 
 pytestmark = pytest.mark.sandbox
 
 APEX, DEV, TEAM = "example.com", "dev.example.com", "team-a.dev.example.com"
-ACCOUNTS = {APEX: "111111111111", DEV: "222222222222", TEAM: "333333333333"}
-TREE = list(ACCOUNTS.items())
 POLICY = VerifyPolicy(timeout=0.3, retries=1)
-
-
-class Org:
-    """The three accounts' Route 53 clients and the zones made in them."""
-
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
-        self.clients = {account: session_for(sandbox, account).client("route53")
-                        for account in ACCOUNTS.values()}
-        self.ids: dict[str, str] = {}
-        self.servers: dict[str, list[str]] = {}
-
-    def client(self, zone: str) -> Any:
-        return self.clients[ACCOUNTS[zone]]
-
-    def create(self, zone: str, reference: str = "1") -> list[str]:
-        made = self.client(zone).create_hosted_zone(Name=zone,
-                                                    CallerReference=f"{zone}-{reference}")
-        self.ids[zone] = made["HostedZone"]["Id"]
-        self.servers[zone] = [s.rstrip(".").lower()
-                              for s in made["DelegationSet"]["NameServers"]]
-        return self.servers[zone]
-
-    def change(self, zone: str, action: str, name: str, rtype: str, ttl: int,
-               values: list[str]) -> None:
-        self.client(zone).change_resource_record_sets(
-            HostedZoneId=self.ids[zone],
-            ChangeBatch={"Changes": [{"Action": action, "ResourceRecordSet": {
-                "Name": name, "Type": rtype, "TTL": ttl,
-                "ResourceRecords": [{"Value": v} for v in values]}}]})
-
-    def delegate(self, parent: str, child: str, servers: list[str] | None = None,
-                 action: str = "CREATE") -> None:
-        values = [s + "." for s in (servers or self.servers[child])]
-        self.change(parent, action, child, "NS", 3600, values)
-
-    def delete(self, zone: str) -> None:
-        self.change(zone, "DELETE", f"www.{zone}", "A", 60, ["192.0.2.10"])
-        self.client(zone).delete_hosted_zone(Id=self.ids[zone])
-
-    def healthy(self, *, delegate_team: bool = True) -> None:
-        self.sandbox.register(APEX, self.create(APEX))
-        self.create(DEV)
-        self.delegate(APEX, DEV)
-        self.create(TEAM)
-        if delegate_team:
-            self.delegate(DEV, TEAM)
-        self.change(TEAM, "CREATE", f"www.{TEAM}", "A", 60, ["192.0.2.10"])
-
-    def verify(self) -> tuple[Observations, list[Finding]]:
-        info = self.sandbox.info
-        targets = build_targets(self.clients, TREE)
-        observations = probe_sync(targets, info.root_hints, policy=POLICY,
-                                  port_map=port_map(info.servers))
-        return observations, check(targets, observations, POLICY)
 
 
 @pytest.fixture
@@ -149,7 +89,7 @@ SCENARIOS: dict[str, Callable[[Org], list[tuple[str, str, str | None]]]] = {
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_sandbox_scenario(org: Org, name: str, tmp_path: Path) -> None:
     expected = SCENARIOS[name](org)
-    observations, findings = org.verify()
+    observations, findings = org.verify(POLICY)
     assert brief(findings) == expected
     # Record and replay: the saved file gives the same findings without the network.
     saved = tmp_path / "observations.json"
@@ -160,7 +100,7 @@ def test_sandbox_scenario(org: Org, name: str, tmp_path: Path) -> None:
 
 def test_healthy_tree_query_budget(org: Org) -> None:
     org.healthy()
-    observations, findings = org.verify()
+    observations, findings = org.verify(POLICY)
     assert findings == []
     # 3 zones x 4 servers x (SOA + NS), parents' NS questions, walks and look-ups.
     assert observations.stats.queries == observations.stats.attempts
