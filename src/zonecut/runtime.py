@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from zonecut.apply.executor import ApplyEvent, ApplyResult, Executor
-from zonecut.apply.observe import observe
+from zonecut.apply.observe import find_owners, observe
+from zonecut.apply.teardown import Teardown
 from zonecut.aws.access import AccountAccess, role_arn_for
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import CallCounter
@@ -16,6 +17,7 @@ from zonecut.config.tree import DesiredTree, build_tree
 from zonecut.plan.changes import Plan
 from zonecut.plan.observed import ObservedState
 from zonecut.plan.planner import make_plan
+from zonecut.plan.teardown import descendants_and_self, plan_destroy, plan_prune
 
 SANDBOX_CREDENTIALS = StaticCredentials("sandbox", "sandbox")
 
@@ -84,6 +86,30 @@ class Runtime:
         state = observed if observed is not None else self.observe()
         tags = {z.name: z.tags for z in self.tree.zones}
         return make_plan(self.tree.zones, state, tags=tags)
+
+    def plan_with_prune(self) -> Plan:
+        """The plan, plus deletions of delegated zones the config no longer declares."""
+        state = self.observe()
+        base = self.plan(state)
+        owners = find_owners({u.child for u in base.unmanaged}, state, self.fleet,
+                             max_workers=self.max_workers)
+        deletions, notes = plan_prune(self.tree.zones, state, owners)
+        pruned = {d.name for d in deletions}
+        return replace(base, deletions=deletions,
+                       unmanaged=tuple(u for u in base.unmanaged if u.child not in pruned),
+                       notes=base.notes + notes)
+
+    def plan_destroy(self, names: Sequence[str]) -> Plan:
+        """Deletions of the declared zones ``names`` and of every declared zone below them."""
+        targets = [z.name for z in descendants_and_self(self.tree.zones, names)]
+        state = observe(self.tree.zones, self.fleet, max_workers=self.max_workers,
+                        contents_for=targets)
+        deletions, problems = plan_destroy(self.tree.zones, names, state)
+        return Plan(zones=(), ns_changes=(), deletions=deletions, problems=problems)
+
+    def teardown(self, on_event: Callable[[ApplyEvent], None] | None = None) -> Teardown:
+        return Teardown(self.fleet, sync_timeout=float(self.config.defaults.sync_timeout),
+                        max_workers=self.max_workers, on_event=on_event)
 
     def executor(self, on_event: Callable[[ApplyEvent], None] | None = None) -> Executor:
         return Executor(self.fleet, sync_timeout=float(self.config.defaults.sync_timeout),

@@ -18,6 +18,9 @@ class RRSet:
     ttl: int
     values: tuple[str, ...]
     alias_target: str | None = None
+    api_json: str = field(default="", compare=False, repr=False)
+    """The rrset exactly as the Route 53 API returned it (JSON), for exact DELETEs of
+    alias, weighted or other routing-policy records. Empty when built by zonecut."""
 
     @property
     def value_set(self) -> frozenset[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import partial
 
 from zonecut.apply.parallel import per_account
@@ -13,18 +13,19 @@ from zonecut.plan.planner import DesiredZoneLike, select_zone
 from zonecut.state import HostedZone, RRSet
 
 
-def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int = 8
-            ) -> ObservedState:
+def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int = 8,
+            contents_for: Collection[str] = ()) -> ObservedState:
     """Look every declared zone up in its account, accounts in parallel.
 
     Per zone: ``ListHostedZonesByName``; for the zone that will be managed,
     ``GetHostedZone`` (its delegation set); for zones with declared children,
-    every record set (to find the NS rrsets of the children and unmanaged ones).
+    every record set (to find the NS rrsets of the children and unmanaged ones);
+    the same for the zones in ``contents_for`` (zones to tear down).
     """
     by_account: dict[str, list[DesiredZoneLike]] = defaultdict(list)
     for zone in zones:
         by_account[zone.account_id].append(zone)
-    parents = {z.parent for z in zones if z.parent is not None}
+    parents = {z.parent for z in zones if z.parent is not None} | set(contents_for)
 
     def job(account_id: str) -> tuple[dict[str, tuple[HostedZone, ...]],
                                       dict[str, HostedZone], dict[str, tuple[RRSet, ...]]]:
@@ -50,3 +51,34 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
         state.details.update(details)
         state.rrsets.update(rrsets)
     return state
+
+
+def find_owners(names: Collection[str], state: ObservedState, fleet: Fleet,
+                *, max_workers: int = 8) -> dict[str, HostedZone]:
+    """For delegations the config no longer declares: the zone in a declared account
+    whose delegation set holds every server the parent's NS rrset names. Reads the
+    records of each zone found (they are deleted before the zone)."""
+    wanted: dict[str, frozenset[str]] = {}
+    for rrsets in state.rrsets.values():
+        for rr in rrsets:
+            if rr.type == "NS" and rr.name in names:
+                wanted[rr.name] = rr.value_set
+
+    def job(account_id: str) -> dict[str, tuple[HostedZone, tuple[RRSet, ...]]]:
+        r53 = fleet.route53(account_id)
+        found: dict[str, tuple[HostedZone, tuple[RRSet, ...]]] = {}
+        for name, servers in sorted(wanted.items()):
+            for candidate in r53.find_zones(name):
+                detail = r53.get_zone(candidate.zone_id)
+                if servers <= frozenset(detail.name_servers):
+                    found[name] = (detail, r53.list_rrsets(detail.zone_id))
+        return found
+
+    results = per_account({acc: partial(job, acc) for acc in fleet.accesses}, max_workers)
+    owners: dict[str, HostedZone] = {}
+    for found in results.values():
+        for name, (zone, rrsets) in found.items():
+            owners[name] = zone
+            state.details[zone.zone_id] = zone
+            state.rrsets[zone.zone_id] = rrsets
+    return owners

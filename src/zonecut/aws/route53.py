@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import Counter
@@ -56,8 +57,11 @@ class RecordChange:
     rrset: RRSet
 
     def to_api(self) -> dict[str, Any]:
+        if self.action == "DELETE" and self.rrset.api_json:
+            # Exactly what Route 53 holds: a DELETE must match the live rrset.
+            return {"Action": "DELETE", "ResourceRecordSet": json.loads(self.rrset.api_json)}
         values = self.rrset.values
-        if self.rrset.type == "NS":
+        if self.rrset.type in ("NS", "CNAME"):
             values = tuple(to_fqdn(v) for v in values)
         return {
             "Action": self.action,
@@ -82,6 +86,7 @@ def _rrset_from_api(item: dict[str, Any]) -> RRSet:
         ttl=int(item.get("TTL", 0) or 0),
         values=values,
         alias_target=normalize(str(alias["DNSName"])) if alias else None,
+        api_json=json.dumps(item, sort_keys=True, default=str),
     )
 
 
@@ -265,6 +270,17 @@ class Route53Account:
             HostedZoneId=bare_zone_id(zone_id),
             ChangeBatch={"Comment": comment[:256], "Changes": batch},
         )
+        return str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
+
+    def delete_zone(self, zone_id: str, name: str) -> str | None:
+        """Delete an (empty) hosted zone; None when it is already gone."""
+        try:
+            page = self._call("delete_hosted_zone", f"deleting zone {name} ({zone_id})",
+                              Id=bare_zone_id(zone_id))
+        except AwsError as exc:
+            if exc.code == "NoSuchHostedZone":
+                return None
+            raise
         return str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
 
     def wait_insync(self, change_ids: Sequence[str], *, timeout: float, what: str,

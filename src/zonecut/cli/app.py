@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -21,6 +22,9 @@ from zonecut.config.errors import ConfigError
 from zonecut.config.loader import load_config
 from zonecut.config.models import Config
 from zonecut.errors import ZonecutError
+from zonecut.names import InvalidName, canonical
+from zonecut.plan.changes import Plan
+from zonecut.plan.saved import SavedPlan, differences
 from zonecut.runtime import Runtime, Target
 
 app = typer.Typer(
@@ -99,12 +103,38 @@ def account_keys(config: Config) -> dict[str, str]:
     return {account.id: key for key, account in config.accounts.items()}
 
 
+PruneOpt = Annotated[bool, typer.Option(
+    "--prune", help="Also tear down delegated zones the config no longer declares "
+    "(needs --allow-delete to apply).")]
+AllowDeleteOpt = Annotated[bool, typer.Option(
+    "--allow-delete", help="Permit deleting delegations and hosted zones.")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+
+
+def config_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def make_plan(runtime: Runtime, *, prune: bool, destroy: Sequence[str] = ()) -> Plan:
+    if destroy:
+        return guarded(lambda: runtime.plan_destroy(list(destroy)))
+    if prune:
+        return guarded(runtime.plan_with_prune)
+    return guarded(runtime.plan)
+
+
 @app.command()
 def plan(
     config: ConfigOpt = DEFAULT_CONFIG,
     output: OutputOpt = Output.table,
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 2 when changes are "
                                             "pending, 0 when none.")] = False,
+    prune: PruneOpt = False,
+    save: Annotated[Path | None, typer.Option("--save", help="Save the plan; `apply --plan "
+                                              "FILE` applies exactly it.")] = None,
     endpoint_url: EndpointOpt = None,
     sandbox: SandboxOpt = False,
     state_dir: StateDirOpt = DEFAULT_STATE,
@@ -113,21 +143,43 @@ def plan(
     cfg = read_config(config)
     target = resolve_target(endpoint_url, sandbox, state_dir)
     runtime = guarded(lambda: Runtime(cfg, target, purpose="plan"))
-    the_plan = guarded(runtime.plan)
-    if output is Output.json:
-        out.print_json(json.dumps(the_plan.data()))
-    else:
-        out.print(plan_view(the_plan, account_keys(cfg)))
+    the_plan = make_plan(runtime, prune=prune)
+    show_plan(the_plan, cfg, output)
+    if save is not None:
+        saved = SavedPlan(mode="apply", prune=prune, zones=(),
+                          config_sha256=config_digest(config), plan=the_plan.data())
+        write_file(save, saved.to_json())
+        err.print(f"plan saved to {save}; apply exactly it with `zonecut apply --plan {save}`",
+                  highlight=False)
     if the_plan.problems:
         raise typer.Exit(1)
     if exit_code and the_plan.has_changes:
         raise typer.Exit(2)
 
 
+def write_file(path: Path, text: str) -> None:
+    try:
+        path.write_text(text)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
+
+
+def show_plan(the_plan: Plan, cfg: Config, output: Output) -> None:
+    if output is Output.json:
+        out.print_json(json.dumps(the_plan.data()))
+    else:
+        out.print(plan_view(the_plan, account_keys(cfg)))
+
+
 @app.command()
 def apply(
     config: ConfigOpt = DEFAULT_CONFIG,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: YesOpt = False,
+    prune: PruneOpt = False,
+    allow_delete: AllowDeleteOpt = False,
+    saved_plan: Annotated[Path | None, typer.Option(
+        "--plan", help="Apply exactly this saved plan (from `plan --save`); refused if the "
+        "live state changed since.")] = None,
     output: OutputOpt = Output.table,
     endpoint_url: EndpointOpt = None,
     sandbox: SandboxOpt = False,
@@ -137,11 +189,64 @@ def apply(
     cfg = read_config(config)
     target = resolve_target(endpoint_url, sandbox, state_dir)
     runtime = guarded(lambda: Runtime(cfg, target, purpose="apply"))
-    run_apply(runtime, cfg, yes=yes, output=output)
+    expected: SavedPlan | None = None
+    destroy: tuple[str, ...] = ()
+    if saved_plan is not None:
+        try:
+            text = saved_plan.read_text()
+        except OSError as exc:
+            fail(f"cannot read {saved_plan}: {exc.strerror or exc}")
+        expected = guarded(lambda: SavedPlan.from_json(text, str(saved_plan)))
+        prune, destroy = expected.prune, expected.zones
+        if expected.config_sha256 != config_digest(config):
+            fail(f"{config} changed since {saved_plan} was saved; plan again")
+        yes = True  # the saved plan was the reviewed one
+    run_changes(runtime, cfg, yes=yes, output=output, prune=prune, destroy=destroy,
+                allow_delete=allow_delete, expected=expected)
+
+
+@app.command()
+def destroy(
+    zones: Annotated[list[str], typer.Argument(help="Declared zones to tear down, with every "
+                                               "declared zone below them.")],
+    config: ConfigOpt = DEFAULT_CONFIG,
+    yes: YesOpt = False,
+    allow_delete: AllowDeleteOpt = False,
+    output: OutputOpt = Output.table,
+    endpoint_url: EndpointOpt = None,
+    sandbox: SandboxOpt = False,
+    state_dir: StateDirOpt = DEFAULT_STATE,
+) -> None:
+    """Tear zones down safely: parent NS first, then records, then the zone; deepest first."""
+    cfg = read_config(config)
+    names: list[str] = []
+    for zone in zones:
+        try:
+            names.append(canonical(zone))
+        except InvalidName as exc:
+            fail(str(exc))
+    target = resolve_target(endpoint_url, sandbox, state_dir)
+    runtime = guarded(lambda: Runtime(cfg, target, purpose="destroy"))
+    run_changes(runtime, cfg, yes=yes, output=output, prune=False, destroy=tuple(names),
+                allow_delete=allow_delete, expected=None)
 
 
 def run_apply(runtime: Runtime, cfg: Config, *, yes: bool, output: Output) -> None:
-    the_plan = guarded(runtime.plan)
+    run_changes(runtime, cfg, yes=yes, output=output, prune=False, destroy=(),
+                allow_delete=False, expected=None)
+
+
+def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, prune: bool,
+                destroy: Sequence[str], allow_delete: bool, expected: SavedPlan | None) -> None:
+    the_plan = make_plan(runtime, prune=prune, destroy=destroy)
+    if expected is not None:
+        changed = differences(expected.plan, the_plan.data())
+        if changed:
+            err.print("[bold red]error:[/] the live state changed since the plan was saved; "
+                      "nothing was applied. What changed:", highlight=False)
+            for line in changed:
+                err.print(f"  {line}", highlight=False, markup=False)
+            raise typer.Exit(1)
     if output is Output.table:
         out.print(plan_view(the_plan, account_keys(cfg)))
     if the_plan.problems:
@@ -150,13 +255,23 @@ def run_apply(runtime: Runtime, cfg: Config, *, yes: bool, output: Output) -> No
         if output is Output.json:
             out.print_json(json.dumps({"plan": the_plan.data(), "applied": False}))
         return
+    doomed = sorted({d.name for d in the_plan.deletions})
+    if the_plan.destructive and not allow_delete:
+        fail("the plan deletes delegations or zones (" + ", ".join(doomed) + "); "
+             "nothing was changed. Pass --allow-delete to permit it.")
     if not yes:
         if not sys.stdin.isatty():
             fail("apply needs confirmation: run it in a terminal or pass --yes")
-        if not typer.confirm("Apply these changes?", default=False):
+        if the_plan.destructive:
+            answer = typer.prompt(f"This deletes {', '.join(doomed)}. Type the zone names, "
+                                  "separated by spaces, to confirm", default="")
+            if sorted(answer.split()) != doomed:
+                fail("the names did not match; nothing was changed")
+        elif not typer.confirm("Apply these changes?", default=False):
             fail("nothing was changed", 1)
     executor = runtime.executor()
-    total = executor.total_steps(the_plan)
+    teardown = runtime.teardown()
+    total = executor.total_steps(the_plan) + 2 * len(the_plan.deletions)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True,
                   disable=output is Output.json) as progress:
@@ -167,7 +282,9 @@ def run_apply(runtime: Runtime, cfg: Config, *, yes: bool, output: Output) -> No
                             description=f"{event.kind} {event.zone}")
 
         executor.on_event = on_event
+        teardown.on_event = on_event
         result = guarded(lambda: executor.apply(the_plan))
+        removed = guarded(lambda: teardown.run(the_plan.deletions))
     calls = runtime.counter.snapshot()
     if output is Output.json:
         out.print_json(json.dumps({
@@ -176,15 +293,20 @@ def run_apply(runtime: Runtime, cfg: Config, *, yes: bool, output: Output) -> No
             "created": {name: z.zone_id for name, z in result.created.items()},
             "ns_written": result.ns_written,
             "batches": result.batches,
+            "delegations_removed": removed.delegations_removed,
+            "zones_deleted": removed.zones_deleted,
             "seconds": round(result.seconds, 3),
             "calls": [{"account_id": a, "operation": o, "count": n}
                       for (a, o), n in sorted(calls.items())],
         }))
         return
-    out.print(f"[bold green]Applied[/] in {result.seconds:.1f} s: {len(result.created)} zone(s) "
-              f"created, {len(result.ns_written)} NS record(s) written in "
-              f"{sum(result.batches.values())} batch(es); {sum(calls.values())} Route 53 "
-              "call(s).", highlight=False)
+    text = (f"[bold green]Applied[/] in {result.seconds:.1f} s: {len(result.created)} zone(s) "
+            f"created, {len(result.ns_written)} NS record(s) written in "
+            f"{sum(result.batches.values())} batch(es)")
+    if the_plan.deletions:
+        text += (f", {len(removed.delegations_removed)} delegation(s) removed, "
+                 f"{len(removed.zones_deleted)} zone(s) deleted")
+    out.print(text + f"; {sum(calls.values())} Route 53 call(s).", highlight=False)
 
 
 @app.command()

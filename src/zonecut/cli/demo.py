@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -59,8 +60,7 @@ def demo(
         for zone in roots:
             account = cfg.account(zone.account)
             assert account is not None
-            guarded(lambda zone=zone, account=account: _precreate(sandbox, account.id,
-                                                                   zone.name))
+            guarded(partial(_precreate, sandbox, account.id, zone.name))
         out.print(Rule("plan and apply"))
         runtime = Runtime(cfg, target, purpose="demo")
         run_apply(runtime, cfg, yes=True, output=Output.table)

@@ -60,6 +60,25 @@ def plan_view(plan: Plan, account_keys: Mapping[str, str]) -> RenderableType:
                 if change.action is NsAction.UPDATE:
                     node.add(Text(f"why: {reason}", style="dim"))
         parts.append(tree)
+    if plan.deletions:
+        tree = Tree(Text("Teardown (destructive: needs --allow-delete), deepest first",
+                         style="bold red"))
+        for deletion in plan.deletions:
+            node = tree.add(Text(f"- {deletion.name} ({deletion.reason})", style="red"))
+            if deletion.parent_ns is not None:
+                node.add(Text(f"1. delete NS {deletion.name} in zone {deletion.parent} "
+                              f"(account {deletion.parent_account_id}): "
+                              + ", ".join(deletion.parent_ns.values), style="red"))
+            if deletion.zone_id is not None:
+                if deletion.records:
+                    node.add(Text(f"2. delete {len(deletion.records)} record set(s) in the "
+                                  "zone", style="red"))
+                node.add(Text(f"3. delete hosted zone {deletion.zone_id} (account "
+                              f"{deletion.account_id})", style="red"))
+            else:
+                node.add(Text("the zone is already gone: only the dangling delegation is "
+                              "removed", style="yellow"))
+        parts.append(tree)
     if plan.unmanaged:
         table = Table(title="Delegations not in the config (left alone)", title_justify="left")
         for column in ("parent zone", "account", "child", "TTL", "name servers"):
@@ -68,6 +87,8 @@ def plan_view(plan: Plan, account_keys: Mapping[str, str]) -> RenderableType:
             table.add_row(item.parent, item.parent_account_id, item.child, str(item.ttl),
                           ", ".join(item.values))
         parts.append(table)
+    for note in plan.notes:
+        parts.append(Text(f"note: {note}", style="yellow"))
     if plan.problems:
         parts.append(Text("Problems (nothing will be applied until they are fixed):",
                           style="bold red"))
@@ -83,6 +104,9 @@ def plan_summary(plan: Plan) -> str:
     else:
         text = (f"Plan: {c['zones_to_create']} zone(s) to create, {c['ns_to_create']} NS "
                 f"record(s) to create, {c['ns_to_update']} to update.")
+    if plan.deletions:
+        text += (f" {c['delegations_to_delete']} delegation(s) and {c['zones_to_delete']} "
+                 "zone(s) to delete.")
     if c["unmanaged"]:
         text += f" {c['unmanaged']} unmanaged delegation(s) reported."
     return text

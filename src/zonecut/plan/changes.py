@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from zonecut.state import RRSet
+
 
 class ZoneAction(StrEnum):
     CREATE = "create"  # the hosted zone will be created in its account
@@ -109,15 +111,56 @@ class Unmanaged:
 
 
 @dataclass(frozen=True)
+class ZoneDeletion:
+    """A zone to tear down: parent NS first, then its records, then the zone.
+
+    ``zone_id`` is None when the zone is already gone (only a dangling parent NS is
+    left to remove). ``parent_ns`` is the live NS rrset in the parent, deleted with
+    exactly these values; ``records`` are the zone's record sets other than its apex
+    SOA and NS, deleted before the zone.
+    """
+
+    name: str
+    account_id: str | None
+    zone_id: str | None
+    parent: str | None
+    parent_account_id: str | None
+    parent_zone_id: str | None
+    parent_ns: RRSet | None
+    records: tuple[RRSet, ...]
+    depth: int
+    reason: str  # "destroy" (asked for) | "prune" (gone from the config)
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "account_id": self.account_id,
+            "zone_id": self.zone_id,
+            "parent": self.parent,
+            "parent_account_id": self.parent_account_id,
+            "parent_ns": list(self.parent_ns.values) if self.parent_ns else None,
+            "records_to_delete": len(self.records),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
 class Plan:
     zones: tuple[ZoneChange, ...]
     ns_changes: tuple[NsChange, ...]
     unmanaged: tuple[Unmanaged, ...] = ()
     problems: tuple[str, ...] = ()
+    deletions: tuple[ZoneDeletion, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.ns_changes) or any(z.changes_anything for z in self.zones)
+        return (bool(self.ns_changes) or bool(self.deletions)
+                or any(z.changes_anything for z in self.zones))
+
+    @property
+    def destructive(self) -> bool:
+        return bool(self.deletions)
 
     @property
     def zones_to_create(self) -> tuple[ZoneChange, ...]:
@@ -130,6 +173,8 @@ class Plan:
             "ns_to_create": sum(1 for c in self.ns_changes if c.action is NsAction.CREATE),
             "ns_to_update": sum(1 for c in self.ns_changes if c.action is NsAction.UPDATE),
             "unmanaged": len(self.unmanaged),
+            "zones_to_delete": sum(1 for d in self.deletions if d.zone_id),
+            "delegations_to_delete": sum(1 for d in self.deletions if d.parent_ns),
             "problems": len(self.problems),
         }
 
@@ -141,5 +186,7 @@ class Plan:
             "zones": [z.data() for z in self.zones],
             "ns_changes": [c.data() for c in self.ns_changes],
             "unmanaged": [u.data() for u in self.unmanaged],
+            "deletions": [d.data() for d in self.deletions],
             "problems": list(self.problems),
+            "notes": list(self.notes),
         }

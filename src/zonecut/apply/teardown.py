@@ -1,0 +1,96 @@
+"""Execute deletions: parent NS first (exact live values), INSYNC, records, then the zone.
+
+Deepest zones first. Interrupted at any call, a new plan from the live state picks up
+where this stopped, and at no moment does a parent NS rrset point at a zone that does
+not exist.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+
+from zonecut.apply.executor import ApplyEvent
+from zonecut.apply.parallel import per_account
+from zonecut.aws.fleet import Fleet
+from zonecut.aws.route53 import RecordChange
+from zonecut.plan.batching import batches, change_cost
+from zonecut.plan.changes import ZoneDeletion
+
+
+@dataclass
+class TeardownResult:
+    delegations_removed: list[str] = field(default_factory=list)
+    records_deleted: int = 0
+    zones_deleted: list[str] = field(default_factory=list)
+
+
+class Teardown:
+    def __init__(self, fleet: Fleet, *, sync_timeout: float = 300.0, max_workers: int = 8,
+                 on_event: Callable[[ApplyEvent], None] | None = None) -> None:
+        self.fleet = fleet
+        self.sync_timeout = sync_timeout
+        self.max_workers = max_workers
+        self.on_event = on_event or (lambda event: None)
+
+    def run(self, deletions: Sequence[ZoneDeletion]) -> TeardownResult:
+        result = TeardownResult()
+        for depth in sorted({d.depth for d in deletions}, reverse=True):
+            level = [d for d in deletions if d.depth == depth]
+            # 1. cut the delegations, grouped by parent account and zone
+            cuts: dict[str, list[ZoneDeletion]] = defaultdict(list)
+            for deletion in level:
+                if deletion.parent_ns is not None and deletion.parent_account_id:
+                    cuts[deletion.parent_account_id].append(deletion)
+            per_account({acc: partial(self._cut, acc, items, result)
+                         for acc, items in cuts.items()}, self.max_workers)
+            # 2. empty and delete the zones, accounts in parallel
+            owned: dict[str, list[ZoneDeletion]] = defaultdict(list)
+            for deletion in level:
+                if deletion.zone_id is not None and deletion.account_id:
+                    owned[deletion.account_id].append(deletion)
+            per_account({acc: partial(self._delete_zones, acc, items, result)
+                         for acc, items in owned.items()}, self.max_workers)
+        return result
+
+    def _cut(self, account_id: str, items: Sequence[ZoneDeletion],
+             result: TeardownResult) -> None:
+        r53 = self.fleet.route53(account_id)
+        by_parent: dict[tuple[str, str], list[ZoneDeletion]] = defaultdict(list)
+        for item in items:
+            assert item.parent_zone_id is not None and item.parent is not None
+            by_parent[(item.parent_zone_id, item.parent)].append(item)
+        waits: list[str] = []
+        for (zone_id, parent), group in sorted(by_parent.items()):
+            changes = [RecordChange("DELETE", d.parent_ns) for d in group if d.parent_ns]
+            cost = [change_cost("DELETE", c.rrset.values) for c in changes]
+            for batch in batches(changes, cost):
+                waits.append(r53.change_rrsets(
+                    zone_id, parent, batch,
+                    f"zonecut: remove delegation of {len(batch)} zone(s) before deleting them"))
+                for change in batch:
+                    result.delegations_removed.append(change.rrset.name)
+                    self.on_event(ApplyEvent("ns-deleted", account_id, change.rrset.name, parent))
+        if waits:
+            r53.wait_insync(waits, timeout=self.sync_timeout,
+                            what=f"removing delegations in account {account_id}")
+
+    def _delete_zones(self, account_id: str, items: Sequence[ZoneDeletion],
+                      result: TeardownResult) -> None:
+        r53 = self.fleet.route53(account_id)
+        for item in items:
+            assert item.zone_id is not None
+            if item.records:
+                changes = [RecordChange("DELETE", rr) for rr in item.records]
+                cost = [change_cost("DELETE", c.rrset.values) for c in changes]
+                waits = [r53.change_rrsets(item.zone_id, item.name, batch,
+                                           "zonecut: empty the zone before deleting it")
+                         for batch in batches(changes, cost)]
+                r53.wait_insync(waits, timeout=self.sync_timeout,
+                                what=f"emptying zone {item.name}")
+                result.records_deleted += len(changes)
+            r53.delete_zone(item.zone_id, item.name)
+            result.zones_deleted.append(item.name)
+            self.on_event(ApplyEvent("zone-deleted", account_id, item.name, item.zone_id))
