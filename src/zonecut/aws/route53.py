@@ -203,6 +203,17 @@ class Route53Account:
                            operation="ListResourceRecordSets") from exc
         return tuple(sorted(rrsets))
 
+    def apex_ns(self, zone_id: str, name: str) -> RRSet | None:
+        """The zone's apex NS rrset, with one call."""
+        page = self._call("list_resource_record_sets", f"reading the apex NS of {name}",
+                          HostedZoneId=bare_zone_id(zone_id), StartRecordName=to_fqdn(name),
+                          StartRecordType="NS", MaxItems="1")
+        for item in page.get("ResourceRecordSets", []):
+            rrset = _rrset_from_api(item)
+            if rrset.name == name and rrset.type == "NS":
+                return rrset
+        return None
+
     def _zone_from_api(self, item: dict[str, Any]) -> HostedZone:
         config = item.get("Config", {})
         return HostedZone(
