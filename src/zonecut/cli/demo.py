@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.rule import Rule
@@ -22,7 +22,10 @@ from zonecut.cli.app import (
     run_apply,
     tree_for,
 )
+from zonecut.cli.verify_cmd import VerifyOutput, policy_for, report
 from zonecut.runtime import Runtime, Target
+from zonecut.verify import ServerAddress, check, exit_code, probe_sync
+from zonecut.verify.resolve import resolve_sync
 
 DEMO_CONFIG = Path("examples/org.yaml")
 
@@ -56,8 +59,8 @@ def demo(
                   f"{len(cfg.accounts)} accounts", highlight=False)
         target = Target(endpoint_url=sandbox.endpoint_url, sandbox=True)
         # The organisation already has its apex zone: zonecut adopts it.
-        roots = [z for z in cfg.zones if z.root]
-        for zone in roots:
+        root_zones = [z for z in cfg.zones if z.root]
+        for zone in root_zones:
             account = cfg.account(zone.account)
             assert account is not None
             guarded(partial(_precreate, sandbox, account.id, zone.name))
@@ -76,10 +79,30 @@ def demo(
             fail("a second plan still shows changes: apply did not converge")
         out.print("Second plan: no changes.")
         _ = keys
+        out.print(Rule("verify: DNS queries from the sandbox's root down"))
+        roots = [ServerAddress(h.name, h.address, h.port) for h in info.root_hints]
+        port_map = {s.address: s.port for s in sandbox.info.servers.values()}
+        targets = guarded(readback.verify_targets)
+        policy = policy_for(cfg, 2.0, 1, 64)
+        observations = probe_sync(targets, roots, policy=policy, port_map=port_map)
+        findings = check(targets, observations, policy)
+        report(findings, targets, VerifyOutput.table, observations)
+        deepest = max(cfg.zones, key=lambda z: z.name.count("."))
+        account = cfg.account(deepest.account)
+        assert account is not None
+        record = f"www.{deepest.name}"
+        guarded(partial(_add_record, sandbox, account.id, deepest.name, record, "192.0.2.80"))
+        answer = resolve_sync(record, "A", roots, port_map=port_map)
+        out.print(Rule(f"resolve {record} from the root"))
+        if not answer.ok:
+            fail(f"{record} did not resolve: {answer.error or answer.outcome}")
+        out.print(f"{record} A {', '.join(answer.addresses)}  (authoritative answer from "
+                  f"{answer.server}; path: {' -> '.join(answer.hops)})", highlight=False)
+        if exit_code(findings):
+            raise typer.Exit(1)
 
 
-def _precreate(sandbox: object, account_id: str, name: str) -> None:
-    """Create ``name`` in ``account_id`` by hand, as an organisation's existing apex."""
+def _route53_in(sandbox: object, account_id: str) -> Any:
     import boto3
 
     from zonecut.sandbox import Sandbox
@@ -90,8 +113,23 @@ def _precreate(sandbox: object, account_id: str, name: str) -> None:
     creds = base.client("sts", endpoint_url=sandbox.endpoint_url).assume_role(
         RoleArn=f"arn:aws:iam::{account_id}:role/ZonecutDelegation",
         RoleSessionName="zonecut-demo-setup")["Credentials"]
-    r53 = boto3.client("route53", endpoint_url=sandbox.endpoint_url, region_name="us-east-1",
-                       aws_access_key_id=creds["AccessKeyId"],
-                       aws_secret_access_key=creds["SecretAccessKey"],
-                       aws_session_token=creds["SessionToken"])
-    r53.create_hosted_zone(Name=name, CallerReference=f"existing-{name}")
+    return boto3.client("route53", endpoint_url=sandbox.endpoint_url, region_name="us-east-1",
+                        aws_access_key_id=creds["AccessKeyId"],
+                        aws_secret_access_key=creds["SecretAccessKey"],
+                        aws_session_token=creds["SessionToken"])
+
+
+def _precreate(sandbox: object, account_id: str, name: str) -> None:
+    """Create ``name`` in ``account_id`` by hand, as an organisation's existing apex."""
+    _route53_in(sandbox, account_id).create_hosted_zone(Name=name,
+                                                        CallerReference=f"existing-{name}")
+
+
+def _add_record(sandbox: object, account_id: str, zone: str, name: str, address: str) -> None:
+    """What the child account does with its zone: a record nobody else had to approve."""
+    r53 = _route53_in(sandbox, account_id)
+    zone_id = next(z["Id"] for z in r53.list_hosted_zones_by_name(DNSName=zone)["HostedZones"]
+                   if z["Name"].rstrip(".") == zone)
+    r53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{
+        "Action": "UPSERT", "ResourceRecordSet": {
+            "Name": name, "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": address}]}}]})

@@ -1,0 +1,183 @@
+"""`zonecut verify`: prove every delegation with real DNS queries."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table as RichTable
+
+from zonecut.cli.app import (
+    DEFAULT_CONFIG,
+    DEFAULT_STATE,
+    ConfigOpt,
+    EndpointOpt,
+    SandboxOpt,
+    StateDirOpt,
+    app,
+    err,
+    fail,
+    guarded,
+    out,
+    read_config,
+    resolve_target,
+    write_file,
+)
+from zonecut.config.models import Config
+from zonecut.names import InvalidName, canonical
+from zonecut.runtime import Runtime
+from zonecut.verify import (
+    ROOT_SERVERS,
+    DelegationTarget,
+    Finding,
+    Observations,
+    ObservationsFormatError,
+    RootHintsError,
+    ServerAddress,
+    Table,
+    VerifyPolicy,
+    check,
+    exit_code,
+    findings_table,
+    load_root_hints,
+    probe_sync,
+    summary,
+    to_json,
+    to_sarif,
+    zones_table,
+)
+from zonecut.verify.report import catalogue_table
+
+
+class VerifyOutput(StrEnum):
+    table = "table"
+    json = "json"
+    sarif = "sarif"
+
+
+def rich_table(table: Table) -> RichTable:
+    drawn = RichTable(title=table.title, title_justify="left")
+    for header in table.headers:
+        drawn.add_column(header)
+    for row in table.rows:
+        drawn.add_row(*row)
+    return drawn
+
+
+def policy_for(cfg: Config | None, timeout: float, retries: int, concurrency: int
+               ) -> VerifyPolicy:
+    if cfg is None:
+        return VerifyPolicy(timeout=timeout, retries=retries, concurrency=concurrency)
+    ttl = cfg.defaults.ns_ttl_policy
+    return VerifyPolicy(ns_ttl_min=ttl.min, ns_ttl_max=ttl.max, timeout=timeout,
+                        retries=retries, concurrency=concurrency)
+
+
+def report(findings: list[Finding], targets: list[DelegationTarget], output: VerifyOutput,
+           observations: Observations | None) -> None:
+    if output is VerifyOutput.json:
+        data = to_json(findings, targets)
+        if observations is not None:
+            data["probe"] = {"queries": observations.stats.queries,
+                             "seconds": round(observations.stats.seconds, 3)}
+        out.print_json(json.dumps(data))
+    elif output is VerifyOutput.sarif:
+        out.print_json(json.dumps(to_sarif(findings)))
+    else:
+        out.print(rich_table(zones_table(findings, targets)))
+        if findings:
+            out.print(rich_table(findings_table(findings)))
+        verdict = summary(findings, targets)
+        stats = ""
+        if observations is not None:
+            stats = (f" ({observations.stats.queries} DNS queries in "
+                     f"{observations.stats.seconds:.2f} s)")
+        if not findings:
+            out.print(f"[bold green]All {verdict.zones} delegation(s) verified[/]: no finding"
+                      f"{stats}.", highlight=False)
+        else:
+            counts = ", ".join(f"{n} {sev.value}" for sev, n in verdict.counts if n)
+            out.print(f"{verdict.total} finding(s): {counts}{stats}. Details and fixes: "
+                      "docs/findings.md", highlight=False)
+
+
+@app.command()
+def verify(
+    zones: Annotated[list[str] | None, typer.Argument(
+        help="Only these declared zones (default: all).")] = None,
+    config: ConfigOpt = DEFAULT_CONFIG,
+    root_hints: Annotated[Path | None, typer.Option(
+        "--root-hints", help="Root hints file (named.root format); default: the real root "
+        "servers, or the sandbox's with --sandbox.")] = None,
+    output: Annotated[VerifyOutput, typer.Option("--output", "-o")] = VerifyOutput.table,
+    save: Annotated[Path | None, typer.Option(
+        "--save", help="Save what the probe saw (JSON) for --replay.")] = None,
+    replay: Annotated[Path | None, typer.Option(
+        "--replay", help="Check saved observations again: no AWS, no DNS.")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds per DNS query attempt.")] = 2.0,
+    retries: Annotated[int, typer.Option(help="Retries after a timeout.")] = 1,
+    concurrency: Annotated[int, typer.Option(help="DNS queries in flight.")] = 64,
+    list_codes: Annotated[bool, typer.Option("--list-codes", help="List the finding codes "
+                                             "and exit.")] = False,
+    endpoint_url: EndpointOpt = None,
+    sandbox: SandboxOpt = False,
+    state_dir: StateDirOpt = DEFAULT_STATE,
+) -> None:
+    """Prove each delegation with DNS queries from the root down; exit 1 on any error."""
+    if list_codes:
+        out.print(rich_table(catalogue_table()))
+        return
+    if replay is not None:
+        try:
+            observations = Observations.from_json(replay.read_text())
+        except OSError as exc:
+            fail(f"cannot read {replay}: {exc.strerror or exc}")
+        except (ObservationsFormatError, ValueError) as exc:
+            fail(f"{replay}: not zonecut observations: {exc}")
+        cfg = read_config(config) if config.exists() else None
+        targets = list(observations.targets)
+        findings = check(targets, observations, policy_for(cfg, timeout, retries, concurrency))
+        report(findings, targets, output, observations)
+        raise typer.Exit(exit_code(findings))
+    cfg = read_config(config)
+    only: list[str] = []
+    declared = {z.name for z in cfg.zones}
+    for zone in zones or []:
+        try:
+            name = canonical(zone)
+        except InvalidName as exc:
+            fail(str(exc))
+        if name not in declared:
+            fail(f"{zone} is not declared in {config}")
+        only.append(name)
+    target = resolve_target(endpoint_url, sandbox, state_dir)
+    port_map: dict[str, int] = {}
+    roots: list[ServerAddress]
+    if root_hints is not None:
+        try:
+            roots = list(load_root_hints(root_hints))
+        except (RootHintsError, OSError) as exc:
+            fail(f"{root_hints}: {exc}")
+    elif sandbox:
+        from zonecut.sandbox.process import status as sandbox_status
+
+        info = sandbox_status(state_dir)
+        if info is None:
+            fail("no sandbox is running; start one with `zonecut sandbox up`")
+        roots = [ServerAddress(h.name, h.address, h.port) for h in info.root_hints]
+        port_map = {s.address: s.port for s in info.servers.values()}
+    else:
+        roots = list(ROOT_SERVERS)
+    runtime = guarded(lambda: Runtime(cfg, target, purpose="verify"))
+    targets = guarded(lambda: runtime.verify_targets(only))
+    policy = policy_for(cfg, timeout, retries, concurrency)
+    observations = probe_sync(targets, roots, policy=policy, port_map=port_map or None)
+    if save is not None:
+        write_file(save, observations.to_json())
+        err.print(f"observations saved to {save}", highlight=False)
+    findings = check(targets, observations, policy)
+    report(findings, targets, output, observations)
+    raise typer.Exit(exit_code(findings))
