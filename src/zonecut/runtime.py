@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 
 from zonecut.apply.executor import ApplyEvent, ApplyResult, Executor
 from zonecut.apply.observe import find_owners, observe
-from zonecut.apply.parallel import per_account
 from zonecut.apply.teardown import Teardown
 from zonecut.aws.access import AccountAccess, role_arn_for
 from zonecut.aws.fleet import Fleet
@@ -18,9 +16,8 @@ from zonecut.config.models import Config
 from zonecut.config.tree import DesiredTree, build_tree
 from zonecut.plan.changes import Plan
 from zonecut.plan.observed import ObservedState
-from zonecut.plan.planner import make_plan, select_zone
+from zonecut.plan.planner import make_plan
 from zonecut.plan.teardown import descendants_and_self, plan_destroy, plan_prune
-from zonecut.state import HostedZone, RRSet
 from zonecut.verify.from_state import build_targets
 from zonecut.verify.targets import DelegationTarget
 
@@ -115,22 +112,7 @@ class Runtime:
     def verify_targets(self, only: Sequence[str] = ()) -> list[DelegationTarget]:
         """What the API says of every declared delegation (or of those in ``only``)."""
         state = self.observe()
-        wanted = [z for z in self.tree.zones if not only or z.name in only]
-        by_account: dict[str, list[HostedZone]] = {}
-        for zone in wanted:
-            found, problem = select_zone(zone, state.candidates.get(zone.name, ()))
-            if found is not None and not problem:
-                by_account.setdefault(zone.account_id, []).append(found)
-
-        def job(account_id: str) -> dict[str, RRSet | None]:
-            r53 = self.fleet.route53(account_id)
-            return {z.zone_id: r53.apex_ns(z.zone_id, z.name) for z in by_account[account_id]}
-
-        apex: dict[str, RRSet | None] = {}
-        for found_apex in per_account({a: partial(job, a) for a in by_account},
-                                      self.max_workers).values():
-            apex.update(found_apex)
-        return build_targets(self.tree.zones, state, apex, only)
+        return build_targets(self.tree.zones, state, state.apex_ns, only)
 
     def teardown(self, on_event: Callable[[ApplyEvent], None] | None = None) -> Teardown:
         return Teardown(self.fleet, sync_timeout=float(self.config.defaults.sync_timeout),

@@ -143,3 +143,24 @@ zones:
         rt.plan()
     assert "111111111111" in str(caught.value) and "123456789012" in str(caught.value)
     assert fresh_sandbox.calls().get(("111111111111", "CreateHostedZone"), 0) == 0
+
+
+def test_apex_ns_edited_by_hand_is_restored(fresh_sandbox: Sandbox) -> None:
+    runtime(fresh_sandbox).apply(runtime(fresh_sandbox).plan())
+    r53 = session_for(fresh_sandbox, ACCOUNTS["prod"]).client("route53")
+    zone_id = next(z["Id"] for z in r53.list_hosted_zones()["HostedZones"]
+                   if normalize(z["Name"]) == "prod.example.com")
+    servers = delegation_set(fresh_sandbox, ACCOUNTS["prod"], "prod.example.com")
+    edited = sorted(servers)[:3] + ["ns.elsewhere.example.net"]
+    r53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{
+        "Action": "UPSERT", "ResourceRecordSet": {
+            "Name": "prod.example.com.", "Type": "NS", "TTL": 172800,
+            "ResourceRecords": [{"Value": v} for v in edited]}}]})
+    plan = runtime(fresh_sandbox).plan()
+    assert [(r.name, set(r.new_values)) for r in plan.apex_repairs] == [
+        ("prod.example.com", servers)]
+    assert plan.ns_changes == ()
+    runtime(fresh_sandbox).apply(plan)
+    assert live_ns(fresh_sandbox, ACCOUNTS["prod"], "prod.example.com",
+                   "prod.example.com") == servers
+    assert not runtime(fresh_sandbox).plan().has_changes

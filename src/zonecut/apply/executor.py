@@ -23,7 +23,7 @@ from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import RecordChange
 from zonecut.errors import PlanBlocked, ZonecutError
 from zonecut.plan.batching import batches, change_cost
-from zonecut.plan.changes import NsAction, NsChange, Plan, ZoneAction, ZoneChange
+from zonecut.plan.changes import ApexRepair, NsAction, NsChange, Plan, ZoneAction, ZoneChange
 from zonecut.state import HostedZone, RRSet
 
 
@@ -74,7 +74,8 @@ class Executor:
         self.on_event = on_event or (lambda event: None)
 
     def total_steps(self, plan: Plan) -> int:
-        return 2 * len(plan.zones_to_create) + 2 * len(plan.ns_changes)
+        return (2 * len(plan.zones_to_create) + 2 * len(plan.ns_changes)
+                + len(plan.apex_repairs))
 
     def apply(self, plan: Plan) -> ApplyResult:
         if plan.problems:
@@ -101,6 +102,12 @@ class Executor:
             for hosted in zones:
                 live[hosted.name] = hosted
                 result.created[hosted.name] = hosted
+        # Wave 1b: apex NS rrsets edited by hand go back to the delegation set.
+        repairs: dict[str, list[ApexRepair]] = defaultdict(list)
+        for repair in plan.apex_repairs:
+            repairs[repair.account_id].append(repair)
+        per_account({acc: partial(self._repair_apex, acc, items)
+                     for acc, items in repairs.items()}, self.max_workers)
         # Wave 2: NS rrsets in parents, grouped by parent account then parent zone.
         by_parent_account: dict[str, list[NsChange]] = defaultdict(list)
         for change in plan.ns_changes:
@@ -140,6 +147,18 @@ class Executor:
         for hosted in made:
             self.on_event(ApplyEvent("zone-insync", account_id, hosted.name, hosted.zone_id))
         return made
+
+    def _repair_apex(self, account_id: str, items: Sequence[ApexRepair]) -> None:
+        r53 = self.fleet.route53(account_id)
+        waits = []
+        for item in items:
+            change = RecordChange("UPSERT", RRSet(name=item.name, type="NS", ttl=item.ttl,
+                                                  values=item.new_values))
+            waits.append(r53.change_rrsets(item.zone_id, item.name, [change],
+                                           "zonecut: apex NS back to the delegation set"))
+            self.on_event(ApplyEvent("apex-repaired", account_id, item.name, item.zone_id))
+        r53.wait_insync(waits, timeout=self.sync_timeout,
+                        what=f"apex NS repairs in account {account_id}")
 
     # -- wave 2 -------------------------------------------------------------------------
     def _write_ns(self, account_id: str, changes: Sequence[NsChange],

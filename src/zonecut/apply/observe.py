@@ -18,8 +18,8 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
     """Look every declared zone up in its account, accounts in parallel.
 
     Per zone: ``ListHostedZonesByName``; for the zone that will be managed,
-    ``GetHostedZone`` (its delegation set); for zones with declared children,
-    every record set (to find the NS rrsets of the children and unmanaged ones);
+    ``GetHostedZone`` (its delegation set) and its apex NS rrset; for zones with
+    declared children, every record set (to find the NS rrsets of the children and unmanaged ones);
     the same for the zones in ``contents_for`` (zones to tear down).
     """
     by_account: dict[str, list[DesiredZoneLike]] = defaultdict(list)
@@ -28,11 +28,13 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
     parents = {z.parent for z in zones if z.parent is not None} | set(contents_for)
 
     def job(account_id: str) -> tuple[dict[str, tuple[HostedZone, ...]],
-                                      dict[str, HostedZone], dict[str, tuple[RRSet, ...]]]:
+                                      dict[str, HostedZone], dict[str, tuple[RRSet, ...]],
+                                      dict[str, RRSet | None]]:
         r53 = fleet.route53(account_id)
         candidates: dict[str, tuple[HostedZone, ...]] = {}
         details: dict[str, HostedZone] = {}
         rrsets: dict[str, tuple[RRSet, ...]] = {}
+        apex: dict[str, RRSet | None] = {}
         for zone in by_account[account_id]:
             found = tuple(r53.find_zones(zone.name))
             candidates[zone.name] = found
@@ -41,15 +43,21 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
                 continue
             details[picked.zone_id] = r53.get_zone(picked.zone_id)
             if zone.name in parents:
-                rrsets[picked.zone_id] = r53.list_rrsets(picked.zone_id)
-        return candidates, details, rrsets
+                listed = r53.list_rrsets(picked.zone_id)
+                rrsets[picked.zone_id] = listed
+                apex[picked.zone_id] = next(
+                    (rr for rr in listed if rr.type == "NS" and rr.name == zone.name), None)
+            else:
+                apex[picked.zone_id] = r53.apex_ns(picked.zone_id, zone.name)
+        return candidates, details, rrsets, apex
 
     results = per_account({acc: partial(job, acc) for acc in by_account}, max_workers)
     state = ObservedState()
-    for candidates, details, rrsets in results.values():
+    for candidates, details, rrsets, apex in results.values():
         state.candidates.update(candidates)
         state.details.update(details)
         state.rrsets.update(rrsets)
+        state.apex_ns.update(apex)
     return state
 
 

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from zonecut.plan.changes import NsAction, NsChange, Plan, ZoneAction, ZoneChange
+from zonecut.plan.changes import ApexRepair, NsAction, NsChange, Plan, ZoneAction, ZoneChange
 
 
 def _account_label(account_id: str, keys: Mapping[str, str]) -> str:
@@ -26,14 +26,25 @@ def plan_view(plan: Plan, account_keys: Mapping[str, str]) -> RenderableType:
         zones_by[zone.account_id].append(zone)
     for change in plan.ns_changes:
         ns_by[change.parent_account_id].append(change)
+    repairs_by: dict[str, list[ApexRepair]] = defaultdict(list)
+    for repair in plan.apex_repairs:
+        repairs_by[repair.account_id].append(repair)
     parts: list[RenderableType] = []
-    for account_id in sorted(set(zones_by) | set(ns_by)):
+    for account_id in sorted(set(zones_by) | set(ns_by) | set(repairs_by)):
         tree = Tree(Text(_account_label(account_id, account_keys), style="bold"))
         for zone in zones_by.get(account_id, []):
             if zone.action is ZoneAction.CREATE:
                 tree.add(Text(f"+ create hosted zone {zone.name}", style="green"))
             else:
                 tree.add(Text(f"= {zone.name} exists ({zone.zone_id}): adopted", style="dim"))
+        for repair in repairs_by.get(account_id, []):
+            node = tree.add(Text(f"~ apex NS of {repair.name} differs from its delegation set "
+                                 "(edited by hand): restore it", style="yellow"))
+            for value in sorted(set(repair.old_values) | set(repair.new_values)):
+                if value not in repair.new_values:
+                    node.add(Text(f"- {value}", style="red"))
+                elif value not in repair.old_values:
+                    node.add(Text(f"+ {value}", style="green"))
         for change in sorted(ns_by.get(account_id, []), key=lambda c: (c.parent, c.child)):
             if change.action is NsAction.CREATE:
                 head = Text(f"+ NS {change.child} in zone {change.parent}  TTL {change.ttl}",
@@ -104,6 +115,8 @@ def plan_summary(plan: Plan) -> str:
     else:
         text = (f"Plan: {c['zones_to_create']} zone(s) to create, {c['ns_to_create']} NS "
                 f"record(s) to create, {c['ns_to_update']} to update.")
+        if c["apex_ns_to_repair"]:
+            text += f" {c['apex_ns_to_repair']} apex NS rrset(s) to restore."
     if plan.deletions:
         text += (f" {c['delegations_to_delete']} delegation(s) and {c['zones_to_delete']} "
                  "zone(s) to delete.")

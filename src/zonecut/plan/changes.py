@@ -88,6 +88,32 @@ class NsChange:
 
 
 @dataclass(frozen=True)
+class ApexRepair:
+    """A zone whose apex NS rrset was edited: it is set back to the delegation set.
+
+    Resolvers that reach the zone through its delegation then see the same servers
+    in the parent and in the child (RFC 1034 4.2.2; Zonemaster DELEGATION07).
+    """
+
+    name: str
+    account_id: str
+    zone_id: str
+    ttl: int
+    old_values: tuple[str, ...]
+    new_values: tuple[str, ...]
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "account_id": self.account_id,
+            "zone_id": self.zone_id,
+            "ttl": self.ttl,
+            "old_values": list(self.old_values),
+            "values": list(self.new_values),
+        }
+
+
+@dataclass(frozen=True)
 class Unmanaged:
     """A delegation found in a managed zone that the config does not declare.
 
@@ -152,10 +178,11 @@ class Plan:
     problems: tuple[str, ...] = ()
     deletions: tuple[ZoneDeletion, ...] = ()
     notes: tuple[str, ...] = ()
+    apex_repairs: tuple[ApexRepair, ...] = ()
 
     @property
     def has_changes(self) -> bool:
-        return (bool(self.ns_changes) or bool(self.deletions)
+        return (bool(self.ns_changes) or bool(self.deletions) or bool(self.apex_repairs)
                 or any(z.changes_anything for z in self.zones))
 
     @property
@@ -172,6 +199,7 @@ class Plan:
             "zones_adopted": sum(1 for z in self.zones if z.action is ZoneAction.ADOPT),
             "ns_to_create": sum(1 for c in self.ns_changes if c.action is NsAction.CREATE),
             "ns_to_update": sum(1 for c in self.ns_changes if c.action is NsAction.UPDATE),
+            "apex_ns_to_repair": len(self.apex_repairs),
             "unmanaged": len(self.unmanaged),
             "zones_to_delete": sum(1 for d in self.deletions if d.zone_id),
             "delegations_to_delete": sum(1 for d in self.deletions if d.parent_ns),
@@ -185,6 +213,7 @@ class Plan:
             "summary": self.counts(),
             "zones": [z.data() for z in self.zones],
             "ns_changes": [c.data() for c in self.ns_changes],
+            "apex_repairs": [r.data() for r in self.apex_repairs],
             "unmanaged": [u.data() for u in self.unmanaged],
             "deletions": [d.data() for d in self.deletions],
             "problems": list(self.problems),

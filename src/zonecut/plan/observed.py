@@ -15,12 +15,13 @@ class ObservedState:
     name found in its declared account (empty: the zone does not exist yet).
     ``details`` maps a zone id to the zone with its delegation set.
     ``rrsets`` maps the zone id of every existing zone that has declared children to
-    its record sets.
+    its record sets. ``apex_ns`` maps a zone id to the zone's own apex NS rrset.
     """
 
     candidates: dict[str, tuple[HostedZone, ...]] = field(default_factory=dict)
     details: dict[str, HostedZone] = field(default_factory=dict)
     rrsets: dict[str, tuple[RRSet, ...]] = field(default_factory=dict)
+    apex_ns: dict[str, RRSet | None] = field(default_factory=dict)
 
     def ns_at(self, zone_id: str, name: str) -> RRSet | None:
         for rr in self.rrsets.get(zone_id, ()):

@@ -6,7 +6,15 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from zonecut.names import is_below
-from zonecut.plan.changes import NsAction, NsChange, Plan, Unmanaged, ZoneAction, ZoneChange
+from zonecut.plan.changes import (
+    ApexRepair,
+    NsAction,
+    NsChange,
+    Plan,
+    Unmanaged,
+    ZoneAction,
+    ZoneChange,
+)
 from zonecut.plan.observed import ObservedState
 from zonecut.state import HostedZone
 
@@ -149,6 +157,20 @@ def make_plan(zones: Sequence[DesiredZoneLike], observed: ObservedState,
                 old_ttl=current.ttl, reasons=tuple(reasons),
             ))
 
+    apex_repairs: list[ApexRepair] = []
+    for desired in zones:
+        zone = resolved.get(desired.name)
+        if zone is None or not zone.name_servers or zone.zone_id not in observed.apex_ns:
+            continue
+        apex = observed.apex_ns[zone.zone_id]
+        if apex is None or apex.value_set != frozenset(zone.name_servers):
+            apex_repairs.append(ApexRepair(
+                name=desired.name, account_id=desired.account_id, zone_id=zone.zone_id,
+                ttl=apex.ttl if apex else 172800,
+                old_values=apex.values if apex else (),
+                new_values=tuple(sorted(zone.name_servers)),
+            ))
+
     unmanaged: list[Unmanaged] = []
     for desired in zones:
         zone = resolved.get(desired.name)
@@ -169,4 +191,5 @@ def make_plan(zones: Sequence[DesiredZoneLike], observed: ObservedState,
         ns_changes=tuple(ns_changes),
         unmanaged=tuple(unmanaged),
         problems=tuple(problems),
+        apex_repairs=tuple(apex_repairs),
     )
