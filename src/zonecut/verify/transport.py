@@ -49,6 +49,7 @@ class Transport:
             try:
                 async with self._semaphore:
                     self.attempts += 1
+                    start = time.perf_counter()  # the round trip, not the wait for a slot
                     response, used_tcp = await dns.asyncquery.udp_with_fallback(
                         query, address, timeout=self._timeout, port=port,
                         ignore_unexpected=True,
