@@ -151,7 +151,7 @@ def test_apex_ns_edited_by_hand_is_restored(fresh_sandbox: Sandbox) -> None:
     zone_id = next(z["Id"] for z in r53.list_hosted_zones()["HostedZones"]
                    if normalize(z["Name"]) == "prod.example.com")
     servers = delegation_set(fresh_sandbox, ACCOUNTS["prod"], "prod.example.com")
-    edited = sorted(servers)[:3] + ["ns.elsewhere.example.net"]
+    edited = [*sorted(servers)[:3], "ns.elsewhere.example.net"]
     r53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{
         "Action": "UPSERT", "ResourceRecordSet": {
             "Name": "prod.example.com.", "Type": "NS", "TTL": 172800,
@@ -163,4 +163,34 @@ def test_apex_ns_edited_by_hand_is_restored(fresh_sandbox: Sandbox) -> None:
     runtime(fresh_sandbox).apply(plan)
     assert live_ns(fresh_sandbox, ACCOUNTS["prod"], "prod.example.com",
                    "prod.example.com") == servers
+    assert not runtime(fresh_sandbox).plan().has_changes
+
+
+def test_two_applies_at_once_end_in_the_planned_state_without_duplicates(
+        fresh_sandbox: Sandbox) -> None:
+    import threading
+
+    plans = [runtime(fresh_sandbox).plan() for _ in range(2)]
+    errors: list[BaseException] = []
+
+    def go(index: int) -> None:
+        try:
+            runtime(fresh_sandbox).apply(plans[index])
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=go, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    from crash import dangling
+
+    from zonecut.sandbox.zone_data import all_zones
+
+    names = sorted(z.name for z in all_zones())
+    assert names == sorted(["example.com", "dev.example.com", "prod.example.com",
+                            "api.example.com", "team-a.dev.example.com"])
+    assert dangling() == []
     assert not runtime(fresh_sandbox).plan().has_changes

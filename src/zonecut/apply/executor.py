@@ -20,7 +20,7 @@ from functools import partial
 from zonecut.apply.parallel import per_account
 from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
-from zonecut.aws.route53 import RecordChange
+from zonecut.aws.route53 import RecordChange, Route53Account
 from zonecut.errors import PlanBlocked, ZonecutError
 from zonecut.plan.batching import batches, change_cost
 from zonecut.plan.changes import ApexRepair, NsAction, NsChange, Plan, ZoneAction, ZoneChange
@@ -48,15 +48,22 @@ class ApplyResult:
     seconds: float = 0.0
 
 
-def caller_reference(account_id: str, name: str, plan_token: str) -> str:
-    """Stable for one plan: retries and concurrent applies of it never duplicate a zone."""
-    digest = hashlib.sha256(f"{account_id}|{name}|{plan_token}".encode()).hexdigest()[:20]
-    return f"zonecut-{name[:80]}-{digest}"
+REFERENCE_ATTEMPTS = 16
 
 
-def plan_token(plan: Plan) -> str:
-    data = repr(sorted((z.account_id, z.name, z.action.value) for z in plan.zones))
-    return hashlib.sha256(data.encode()).hexdigest()[:16]
+def caller_reference(account_id: str, name: str, attempt: int = 0) -> str:
+    """The same for every run that creates ``name`` in ``account_id``.
+
+    A retry after a lost response, a second run, or a concurrent apply all send the
+    same reference and adopt the zone the first one made. ``attempt`` moves past a
+    reference spent by a zone of that name that was deleted since.
+    """
+    digest = hashlib.sha256(f"{account_id}|{name}".encode()).hexdigest()[:16]
+    return f"zonecut-{name[:80]}-{digest}-{attempt}"
+
+
+def caller_references(account_id: str, name: str) -> list[str]:
+    return [caller_reference(account_id, name, n) for n in range(REFERENCE_ATTEMPTS)]
 
 
 class Executor:
@@ -82,7 +89,6 @@ class Executor:
             raise PlanBlocked(list(plan.problems))
         started = time.monotonic()
         result = ApplyResult()
-        token = plan_token(plan)
         live: dict[str, HostedZone] = {}
         for zone in plan.zones:
             if zone.zone_id is not None:
@@ -94,7 +100,7 @@ class Executor:
         for zone in plan.zones_to_create:
             creates[zone.account_id].append(zone)
         made = per_account(
-            {acc: partial(self._create_zones, acc, zones, token, result)
+            {acc: partial(self._create_zones, acc, zones, result)
              for acc, zones in creates.items()},
             self.max_workers,
         )
@@ -121,7 +127,7 @@ class Executor:
         return result
 
     # -- wave 1 -------------------------------------------------------------------------
-    def _create_zones(self, account_id: str, zones: Sequence[ZoneChange], token: str,
+    def _create_zones(self, account_id: str, zones: Sequence[ZoneChange],
                       result: ApplyResult) -> list[HostedZone]:
         r53 = self.fleet.route53(account_id)
         made: list[HostedZone] = []
@@ -129,7 +135,7 @@ class Executor:
         for zone in zones:
             assert zone.action is ZoneAction.CREATE
             hosted, change_id = r53.create_zone(
-                zone.name, caller_reference(account_id, zone.name, token),
+                zone.name, caller_references(account_id, zone.name),
                 zone.comment or "managed by zonecut", zone.tags,
             )
             if not hosted.name_servers:
@@ -147,6 +153,39 @@ class Executor:
         for hosted in made:
             self.on_event(ApplyEvent("zone-insync", account_id, hosted.name, hosted.zone_id))
         return made
+
+    def _send_ns_batch(self, r53: Route53Account, account_id: str, parent: HostedZone,
+                       batch: Sequence[RecordChange], label: str) -> str | None:
+        """Send one batch. If Route 53 refuses it because the parent changed since the
+        plan (another apply wrote some of these records), re-read the parent, drop what
+        is already right, CREATE what is missing, UPSERT what differs, and send once more."""
+        try:
+            return r53.change_rrsets(parent.zone_id, parent.name, batch, label)
+        except AwsError as exc:
+            if exc.code != "InvalidChangeBatch":
+                raise
+            first = exc
+        live = {rr.name: rr for rr in r53.list_rrsets(parent.zone_id) if rr.type == "NS"}
+        redo: list[RecordChange] = []
+        for change in batch:
+            current = live.get(change.rrset.name)
+            if current is None:
+                redo.append(RecordChange("CREATE", change.rrset))
+            elif current.value_set != change.rrset.value_set or current.ttl != change.rrset.ttl:
+                redo.append(RecordChange("UPSERT", change.rrset))
+        if not redo:
+            return None
+        try:
+            return r53.change_rrsets(parent.zone_id, parent.name, redo, label)
+        except AwsError as exc:
+            if exc.code == "InvalidChangeBatch":
+                raise AwsError(
+                    f"Route 53 refused the NS changes for "
+                    f"{', '.join(r.rrset.name for r in redo)} in {parent.name}: {exc} "
+                    f"(first attempt: {first}). Run `zonecut plan` to see the zone as it is.",
+                    account_id=account_id, operation="ChangeResourceRecordSets",
+                    code=exc.code) from exc
+            raise
 
     def _repair_apex(self, account_id: str, items: Sequence[ApexRepair]) -> None:
         r53 = self.fleet.route53(account_id)
@@ -187,21 +226,10 @@ class Executor:
             cost = [change_cost(r.action, r.rrset.values) for r in records]
             groups = batches(records, cost)
             for number, batch in enumerate(groups, start=1):
-                try:
-                    change_id = r53.change_rrsets(
-                        parent_zone.zone_id, parent,
-                        batch, f"zonecut: delegate {len(batch)} zone(s) ({number}/{len(groups)})",
-                    )
-                except AwsError as exc:
-                    if exc.code == "InvalidChangeBatch":
-                        raise AwsError(
-                            f"Route 53 refused the NS changes for "
-                            f"{', '.join(r.rrset.name for r in batch)} in {parent}: {exc}. "
-                            "The zone changed since it was planned; run `zonecut plan` again.",
-                            account_id=account_id, operation="ChangeResourceRecordSets",
-                            code=exc.code) from exc
-                    raise
-                waits.append(change_id)
+                label = f"zonecut: delegate {len(batch)} zone(s) ({number}/{len(groups)})"
+                sent = self._send_ns_batch(r53, account_id, parent_zone, batch, label)
+                if sent is not None:
+                    waits.append(sent)
                 for record in batch:
                     result.ns_written.append(record.rrset.name)
                     self.on_event(ApplyEvent("ns-batch-sent", account_id, record.rrset.name,

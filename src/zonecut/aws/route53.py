@@ -227,51 +227,58 @@ class Route53Account:
         )
 
     # -- writes -------------------------------------------------------------------------
-    def create_zone(self, name: str, caller_reference: str, comment: str | None,
+    def create_zone(self, name: str, references: Sequence[str], comment: str | None,
                     tags: Sequence[tuple[str, str]] = ()) -> tuple[HostedZone, str | None]:
-        """Create a public zone; returns the zone and the change id to wait for.
+        """Create a public zone; returns the zone and the change id to wait for (None
+        when the zone was adopted).
 
-        A retry with the same ``caller_reference`` that finds the zone already made
-        (``HostedZoneAlreadyExists``) adopts that zone instead: never a duplicate.
+        ``references`` are the CallerReferences to use, in order. ``HostedZoneAlreadyExists``
+        means a zone was already made with that reference: a live zone carrying it is
+        adopted (a retry after a lost response, or a concurrent apply); a reference spent
+        by a zone since deleted moves on to the next one. Never a duplicate zone.
         """
-        params: dict[str, Any] = {
-            "Name": to_fqdn(name),
-            "CallerReference": caller_reference,
-            "HostedZoneConfig": {"Comment": comment or "", "PrivateZone": False},
-        }
-        change_id: str | None
-        try:
-            page = self._call("create_hosted_zone", f"creating zone {name}", **params)
+        last: AwsError | None = None
+        for reference in references:
+            params: dict[str, Any] = {
+                "Name": to_fqdn(name),
+                "CallerReference": reference,
+                "HostedZoneConfig": {"Comment": comment or "", "PrivateZone": False},
+            }
+            try:
+                page = self._call("create_hosted_zone", f"creating zone {name}", **params)
+            except AwsError as exc:
+                if exc.code != "HostedZoneAlreadyExists":
+                    raise
+                adopted = self._zone_with_reference(name, reference)
+                if adopted is not None:
+                    return adopted, None
+                last = exc
+                continue
             zone = self._zone_from_api(page["HostedZone"])
             servers = tuple(sorted(normalize(n) for n in
                                    page.get("DelegationSet", {}).get("NameServers", [])))
             zone = HostedZone(zone_id=zone.zone_id, name=zone.name, account_id=self.account_id,
-                              name_servers=servers, caller_reference=caller_reference,
+                              name_servers=servers, caller_reference=reference,
                               comment=zone.comment)
             change_id = str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
-        except AwsError as exc:
-            if exc.code != "HostedZoneAlreadyExists":
-                raise
-            zone = self._adopt_by_reference(name, caller_reference, exc)
-            change_id = None
-        if tags:
-            self._call(
-                "change_tags_for_resource", f"tagging zone {name}",
-                ResourceType="hostedzone", ResourceId=zone.zone_id,
-                AddTags=[{"Key": k, "Value": v} for k, v in tags],
-            )
-        return zone, change_id
-
-    def _adopt_by_reference(self, name: str, caller_reference: str, cause: AwsError) -> HostedZone:
-        for candidate in self.find_zones(name):
-            if candidate.caller_reference == caller_reference:
-                return self.get_zone(candidate.zone_id)
+            if tags:
+                self._call(
+                    "change_tags_for_resource", f"tagging zone {name}",
+                    ResourceType="hostedzone", ResourceId=zone.zone_id,
+                    AddTags=[{"Key": k, "Value": v} for k, v in tags],
+                )
+            return zone, change_id
         raise AwsError(
-            f"creating zone {name}: Route 53 says a zone with caller reference "
-            f"{caller_reference!r} already exists, but no public zone {name} carries it: "
-            f"{cause}", account_id=self.account_id, operation="CreateHostedZone",
-            code=cause.code,
-        ) from cause
+            f"creating zone {name}: every caller reference zonecut derives for it is spent by "
+            f"zones since deleted ({len(references)} tried; last: {last})",
+            account_id=self.account_id, operation="CreateHostedZone",
+            code=last.code if last else "")
+
+    def _zone_with_reference(self, name: str, reference: str) -> HostedZone | None:
+        for candidate in self.find_zones(name):
+            if candidate.caller_reference == reference:
+                return self.get_zone(candidate.zone_id)
+        return None
 
     def change_rrsets(self, zone_id: str, zone_name: str, changes: Iterable[RecordChange],
                       comment: str) -> str:
