@@ -10,9 +10,10 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from zonecut.aws.errors import AwsError, SyncTimeout
+from zonecut.aws.errors import AccessDenied, AwsError, SyncTimeout
 from zonecut.aws.ratelimit import TokenBucket
-from zonecut.aws.route53 import CallCounter, Route53Account
+from zonecut.aws.route53 import CallCounter, RecordChange, Route53Account
+from zonecut.state import RRSet
 
 
 class Clock:
@@ -150,3 +151,23 @@ def test_reference_spent_by_a_deleted_zone_moves_to_the_next() -> None:
         zone, change_id = r53.create_zone("dev.example.com", ["ref-0", "ref-1"], "c")
     stub.assert_no_pending_responses()
     assert zone.zone_id == "ZNEW" and zone.caller_reference == "ref-1" and change_id == "C9"
+
+
+def test_access_denied_names_account_call_and_role() -> None:
+    clock = Clock()
+    client = boto3.client("route53", region_name="us-east-1", aws_access_key_id="x",
+                          aws_secret_access_key="x")
+    stub = Stubber(client)
+    r53 = Route53Account("333333333333", client, TokenBucket(1000.0), CallCounter(),
+                         sleep=clock.sleep, clock=clock.clock,
+                         principal="arn:aws:iam::333333333333:role/ZonecutDelegation")
+    stub.add_client_error("change_resource_record_sets", "AccessDenied",
+                          "User is not authorized to perform route53:ChangeResourceRecordSets",
+                          403)
+    with stub, pytest.raises(AccessDenied) as caught:
+        r53.change_rrsets("Z1", "prod.example.com", [RecordChange("UPSERT", RRSet(
+            "x.prod.example.com", "A", 60, ("192.0.2.1",)))], "c")
+    message = str(caught.value)
+    assert "333333333333" in message
+    assert "ChangeResourceRecordSets" in message
+    assert "role/ZonecutDelegation" in message

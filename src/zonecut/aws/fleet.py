@@ -43,6 +43,9 @@ class Fleet:
             return found
         access = self.access(account_id)
         client = self.factory.route53_client(access)
-        handle = Route53Account(account_id, client, TokenBucket(self.rate_limit), self.counter)
+        principal = access.role_arn or (f"profile {access.profile}" if access.profile
+                                        else "the default credentials")
+        handle = Route53Account(account_id, client, TokenBucket(self.rate_limit), self.counter,
+                                principal=principal)
         with self._lock:
             return self._handles.setdefault(account_id, handle)

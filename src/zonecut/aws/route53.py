@@ -107,8 +107,10 @@ class Route53Account:
         *,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        principal: str = "",
     ) -> None:
         self.account_id = account_id
+        self.principal = principal
         self.client = client
         self.limiter = limiter
         self.counter = counter
@@ -137,8 +139,11 @@ class Route53Account:
             message = str(error.get("Message", exc))
             api = exc.operation_name
             if code in ("AccessDenied", "AccessDeniedException"):
-                raise AccessDenied(f"{what}: access denied: {message}",
-                                   account_id=self.account_id, operation=api, code=code) from exc
+                who = f" for {self.principal}" if self.principal else ""
+                raise AccessDenied(
+                    f"{what}: route53:{api} was denied{who}: {message}. The role needs the "
+                    "permissions listed by `zonecut iam`.",
+                    account_id=self.account_id, operation=api, code=code) from exc
             raise AwsError(f"{what}: {code}: {message}", account_id=self.account_id,
                            operation=api, code=code) from exc
         except BotoCoreError as exc:
