@@ -27,9 +27,36 @@ UNBOUND = shutil.which("unbound") or ("/usr/sbin/unbound" if Path("/usr/sbin/unb
 
 
 def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A port free for both UDP and TCP on 127.0.0.1 (Unbound listens on both)."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.bind(("127.0.0.1", 0))
+            port = int(udp.getsockname()[1])
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+                try:
+                    tcp.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+    raise RuntimeError("no free port")
+
+
+def _start_unbound(tmp_path: Path, hints: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """Start Unbound, retrying when another process took its port meanwhile."""
+    assert UNBOUND is not None
+    for _ in range(5):
+        port = _free_port()
+        conf = tmp_path / "unbound.conf"
+        conf.write_text(_config(hints, port))
+        process = subprocess.Popen(
+            [UNBOUND, "-d", "-c", str(conf)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        try:
+            process.wait(timeout=0.3)  # a bind failure ends it at once
+        except subprocess.TimeoutExpired:
+            return process, port
+        process.communicate()
+    raise RuntimeError("unbound did not start")
 
 
 def _config(hints: Path, port: int) -> str:
@@ -68,12 +95,7 @@ def test_unbound_resolves_a_delegated_name(fresh_sandbox: Sandbox, tmp_path: Pat
 
     hints = tmp_path / "root.hints"
     fresh_sandbox.write_root_hints(hints)
-    port = _free_port()
-    conf = tmp_path / "unbound.conf"
-    conf.write_text(_config(hints, port))
-    process = subprocess.Popen(
-        [UNBOUND, "-d", "-c", str(conf)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+    process, port = _start_unbound(tmp_path, hints)
     try:
         query = dns.message.make_query("www.dev.example.com", "A")  # RD=1: a resolver's job
         response = None
