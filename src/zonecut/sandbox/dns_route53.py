@@ -1,8 +1,9 @@
 """What each pool name server serves: the live public hosted zones assigned to it.
 
-Built from moto's data across all accounts, rebuilt whenever the Route 53 data
-changed (see :func:`zonecut.sandbox.zone_data.generation`), so a change through the
-API is visible in DNS on the next query. Used from the DNS loop thread only.
+Built from moto's data across all accounts and brought up to date whenever the
+Route 53 data changed (see :func:`zonecut.sandbox.zone_data.generation`), so a change
+through the API is visible in DNS on the next query. Only zones whose version changed
+are rebuilt. Used from the DNS loop thread only.
 """
 
 from __future__ import annotations
@@ -10,18 +11,29 @@ from __future__ import annotations
 import dns.name
 
 from zonecut.sandbox.dns_zone import AuthZone
-from zonecut.sandbox.zone_data import all_zones, generation
+from zonecut.sandbox.zone_data import (
+    BACKEND_LOCK,
+    ZoneSnapshot,
+    generation,
+    iter_moto_zones,
+    snapshot,
+    zone_version,
+)
+
+# (account id, zone id) -> (version, zone or None for a private zone, its name servers)
+_Cached = tuple[int, AuthZone | None, tuple[str, ...]]
 
 
 class Route53View:
     def __init__(self) -> None:
         self._generation = -1
+        self._zones: dict[tuple[str, str], _Cached] = {}
         self._by_server: dict[str, list[AuthZone]] = {}
 
     def zones_for(self, server: str) -> list[AuthZone]:
         current = generation()
         if current != self._generation:
-            self._rebuild()
+            self._refresh()
             self._generation = current
         return self._by_server.get(server, [])
 
@@ -35,13 +47,27 @@ class Route53View:
 
     def invalidate(self) -> None:
         self._generation = -1
+        self._zones = {}
 
-    def _rebuild(self) -> None:
+    def _refresh(self) -> None:
+        changed: list[tuple[tuple[str, str], int, ZoneSnapshot]] = []
+        kept: dict[tuple[str, str], _Cached] = {}
+        with BACKEND_LOCK:
+            for account_id, moto_zone in iter_moto_zones():
+                key = (account_id, str(moto_zone.resource_id))
+                version = zone_version(moto_zone)
+                cached = self._zones.get(key)
+                if cached is not None and cached[0] == version and version:
+                    kept[key] = cached
+                else:
+                    changed.append((key, version, snapshot(account_id, moto_zone)))
+        for key, version, snap in changed:
+            zone = None if snap.private else AuthZone.from_records(snap.name, snap.records)
+            kept[key] = (version, zone, snap.name_servers)
         by_server: dict[str, list[AuthZone]] = {}
-        for snap in all_zones():
-            if snap.private:
-                continue
-            zone = AuthZone.from_records(snap.name, snap.records)
-            for server in snap.name_servers:
-                by_server.setdefault(server, []).append(zone)
+        for _, zone, servers in kept.values():
+            if zone is not None:
+                for server in servers:
+                    by_server.setdefault(server, []).append(zone)
+        self._zones = kept
         self._by_server = by_server

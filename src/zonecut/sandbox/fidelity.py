@@ -43,6 +43,7 @@ from zonecut.sandbox.zone_data import (
     bump_generation,
     iter_moto_zones,
     plain,
+    touch,
     zone_name_servers,
 )
 
@@ -156,6 +157,7 @@ def _create_hosted_zone(
                     self.zones.pop(zone.resource_id, None)
                     raise DelegationSetNotAvailable(str(exc)) from exc
             set_name_servers(zone, servers)
+        touch(zone)
         bump_generation()
         return zone
 
@@ -189,6 +191,7 @@ def _change_resource_record_sets(self: Any, zoneid: str, change_list: list[dict[
             if change["Action"] != "DELETE":
                 kept.append(_RecordSet(record_set))
             zone.rrsets = kept
+        touch(zone)
         bump_generation()
 
 

@@ -7,6 +7,7 @@ objects. ``BACKEND_LOCK`` serialises the sandbox's Route 53 mutations and these 
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from zonecut.sandbox.change_batch import data_of, values_of
 
 BACKEND_LOCK = threading.RLock()
 _generation = 0
+_versions = itertools.count(1)
+_VERSION_ATTRIBUTE = "zonecut_version"
 
 
 def bump_generation() -> None:
@@ -30,6 +33,16 @@ def bump_generation() -> None:
 
 def generation() -> int:
     return _generation
+
+
+def touch(zone: Any) -> None:
+    """Stamp a moto zone whose records changed with a new, never reused version."""
+    setattr(zone, _VERSION_ATTRIBUTE, next(_versions))
+
+
+def zone_version(zone: Any) -> int:
+    """The zone's version (see :func:`touch`); 0 for a zone our patches never touched."""
+    return int(getattr(zone, _VERSION_ATTRIBUTE, 0))
 
 
 @dataclass(frozen=True)
@@ -99,9 +112,3 @@ def snapshot(account_id: str, zone: Any) -> ZoneSnapshot:
         name_servers=zone_name_servers(zone),
         records=tuple(_record(r) for r in list(zone.rrsets)),
     )
-
-
-def all_zones() -> list[ZoneSnapshot]:
-    """A consistent snapshot of every zone in every account."""
-    with BACKEND_LOCK:
-        return [snapshot(account, zone) for account, zone in iter_moto_zones()]
