@@ -202,3 +202,27 @@ def test_server_map_and_root_hints(fresh_sandbox: Sandbox, tmp_path: Path) -> No
     text = hints.read_text()
     assert "A.ROOT-SERVERS.SANDBOX." in text
     assert info.root_hints[0].address in text
+
+
+def test_alias_to_a_record_set_of_the_zone(fresh_sandbox: Sandbox) -> None:
+    _, child_ns, _, child_id = _delegated(fresh_sandbox)
+    child = route53(fresh_sandbox, CHILD_A)
+    child.change_resource_record_sets(
+        HostedZoneId=child_id,
+        ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": {
+            "Name": "dev.example.com", "Type": "A",
+            "AliasTarget": {"HostedZoneId": child_id.split("/")[-1],
+                            "DNSName": "www.dev.example.com", "EvaluateTargetHealth": False},
+        }}]},
+    )
+    response = query(fresh_sandbox.info, child_ns[0], "dev.example.com")
+    assert response.flags & dns.flags.AA
+    assert _addresses(response) == ["192.0.2.10"]
+
+
+def test_ds_at_a_cut_is_answered_by_the_parent(fresh_sandbox: Sandbox) -> None:
+    parent_ns, _, _, _ = _delegated(fresh_sandbox)
+    response = query(fresh_sandbox.info, parent_ns[0], "dev.example.com", "DS")
+    assert response.flags & dns.flags.AA
+    assert not response.answer
+    assert response.authority[0].rdtype == dns.rdatatype.SOA
