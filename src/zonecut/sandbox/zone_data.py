@@ -112,3 +112,9 @@ def snapshot(account_id: str, zone: Any) -> ZoneSnapshot:
         name_servers=zone_name_servers(zone),
         records=tuple(_record(r) for r in list(zone.rrsets)),
     )
+
+
+def all_zones() -> list[ZoneSnapshot]:
+    """A consistent snapshot of every zone in every account (in the sandbox process)."""
+    with BACKEND_LOCK:
+        return [snapshot(account, zone) for account, zone in iter_moto_zones()]
