@@ -10,6 +10,7 @@ reports every problem with its line.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 import string
 from collections.abc import Callable, Mapping, Sequence
@@ -28,12 +29,20 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 
 from zonecut import names
 from zonecut.config.errors import Loc, format_loc
-from zonecut.config.tree import declared_parent
+from zonecut.config.tree import (
+    ALIAS_KINDS,
+    alias_hosted_zone_id,
+    alias_target_problem,
+    alias_target_region,
+    declared_parent,
+    record_name,
+)
 
 MAX_TTL = 2_147_483_647
 PARTITIONS: tuple[str, ...] = ("aws", "aws-cn", "aws-us-gov")
@@ -56,6 +65,14 @@ _EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]{2,1224}$", re.ASCII)
 _SOURCE_IDENTITY_RE = re.compile(r"^[\w+=,.@-]{2,64}$", re.ASCII)
 _SESSION_PREFIX_RE = re.compile(r"^[\w+=,.@-]{1,32}$", re.ASCII)
 _TAG_PUNCTUATION = frozenset(" _.:/=+-@")
+PRINCIPAL_ARN_RE = re.compile(
+    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::(?P<account>[0-9]{12}):"
+    r"(?:root|(?:role|user)/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,128})$",
+    re.ASCII,
+)
+_SSM_NAME_RE = re.compile(r"^(?:/[A-Za-z0-9_.-]+)+$", re.ASCII)
+_TXT_CHUNK = 255
+RECORD_TYPES: tuple[str, ...] = ("A", "AAAA", "CNAME", "TXT", "MX")
 
 
 # -- field validators ------------------------------------------------------------------
@@ -210,6 +227,104 @@ def _check_version(value: int) -> int:
     return value
 
 
+# -- validators of what a zone holds (records, certificates) and of the SSM handoff ----
+
+
+def _check_record_name(value: str) -> str:
+    text = value.strip()
+    if text == "@":
+        return text
+    found = [p for p in names.problems(text, allow_wildcard=True)
+             if not p.startswith("a zone name needs")]
+    if found:
+        raise ValueError(f"record name {_quoted(value)}: " + "; ".join(t[:200] for t in found))
+    return text
+
+
+def _check_host(value: str, what: str) -> str:
+    found = [p for p in names.problems(value) if not p.startswith("a zone name needs")]
+    if found:
+        raise ValueError(f"{what} {_quoted(value)}: " + "; ".join(t[:200] for t in found))
+    return names.normalize(value)
+
+
+def txt_value(text: str) -> str:
+    """A TXT value as Route 53 stores it: quoted strings of at most 255 characters.
+
+    Text already in quotes is kept as written; other text is escaped and split.
+    """
+    if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
+        return text
+    chunks = [text[i:i + _TXT_CHUNK] for i in range(0, len(text), _TXT_CHUNK)] or [""]
+    return " ".join('"' + c.replace("\\", "\\\\").replace('"', '\\"') + '"' for c in chunks)
+
+
+def record_value(rtype: str, value: str) -> str:
+    """The canonical form of one record value (raises ValueError when it is not valid)."""
+    text = value.strip()
+    if rtype == "A":
+        try:
+            return str(ipaddress.IPv4Address(text))
+        except ValueError:
+            raise ValueError(f"{_quoted(value)} is not an IPv4 address") from None
+    if rtype == "AAAA":
+        try:
+            return str(ipaddress.IPv6Address(text))
+        except ValueError:
+            raise ValueError(f"{_quoted(value)} is not an IPv6 address") from None
+    if rtype == "CNAME":
+        return _check_host(text, "CNAME target")
+    if rtype == "MX":
+        parts = text.split()
+        if len(parts) != 2 or not parts[0].isdigit() or int(parts[0]) > 65535:
+            raise ValueError(f"MX value {_quoted(value)} must be 'PREFERENCE HOST' "
+                             "(preference 0-65535), like '10 mail.example.com'")
+        return f"{int(parts[0])} {_check_host(parts[1], 'MX host')}"
+    if rtype == "TXT":
+        if len(value) > 4000:
+            raise ValueError("a TXT value is at most 4000 characters")
+        return txt_value(value)
+    raise ValueError(f"unsupported record type {rtype!r}")
+
+
+def _check_cert_domain(value: str) -> str:
+    found = names.problems(value, allow_wildcard=True)
+    if found:
+        raise ValueError(f"{_quoted(value)}: " + "; ".join(t[:200] for t in found))
+    return names.normalize(value)
+
+
+def _check_ssm_prefix(value: str) -> str:
+    text = value.rstrip("/")
+    _check_ssm_name(text)
+    return text
+
+
+def _check_ssm_name(value: str) -> str:
+    if not _SSM_NAME_RE.match(value) or len(value) > 1011:
+        raise ValueError(
+            f"{_quoted(value)} is not an SSM parameter path: it starts with '/' and holds "
+            "letters, digits and '_.-' between the slashes (at most 1011 characters)"
+        )
+    first = value.split("/")[1].lower()
+    if first.startswith(("aws", "ssm")):
+        raise ValueError(f"{_quoted(value)}: SSM reserves names that begin with 'aws' or 'ssm'")
+    return value
+
+
+def _check_principal_arn(value: str) -> str:
+    if not PRINCIPAL_ARN_RE.match(value):
+        raise ValueError(
+            f"principal_arn {_quoted(value)} is not an IAM role, user or account root ARN "
+            "(arn:aws:iam::123456789012:role/Name)"
+        )
+    return value
+
+
+def _one_or_many(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
 # -- field types -----------------------------------------------------------------------
 
 AccountId = Annotated[
@@ -230,6 +345,13 @@ ZoneId = Annotated[StrictStr, AfterValidator(_check_zone_id)]
 TagKey = Annotated[StrictStr, Field(min_length=1, max_length=128), AfterValidator(_check_tag_key)]
 TagValue = Annotated[StrictStr, Field(max_length=256), AfterValidator(_check_tag_text)]
 Partition = Literal["aws", "aws-cn", "aws-us-gov"]  # keep in step with PARTITIONS
+RecordName = Annotated[StrictStr, AfterValidator(_check_record_name)]
+CertDomain = Annotated[StrictStr, AfterValidator(_check_cert_domain)]
+SsmPrefix = Annotated[StrictStr, AfterValidator(_check_ssm_prefix)]
+SsmName = Annotated[StrictStr, AfterValidator(_check_ssm_name)]
+PrincipalArn = Annotated[StrictStr, AfterValidator(_check_principal_arn)]
+RecordType = Literal["A", "AAAA", "CNAME", "TXT", "MX"]  # keep in step with RECORD_TYPES
+AliasKind = Literal["cloudfront", "apigateway", "apigateway-edge", "alb", "elb", "nlb"]
 
 
 class _Model(BaseModel):
@@ -261,6 +383,24 @@ class AccessDefaults(_Model):
     session_name: Annotated[StrictStr, AfterValidator(_check_session_name)] = Field(
         "zonecut", description="Prefix of the RoleSessionName seen in CloudTrail."
     )
+    principal_arn: Annotated[
+        tuple[PrincipalArn, ...], BeforeValidator(_one_or_many), Field(min_length=1)
+    ] | None = Field(
+        None, description="The IAM identity (or identities) zonecut runs as: the principal "
+        "`zonecut iam` names in every role's trust policy. Text or a list."
+    )
+
+    @field_validator("principal_arn")
+    @classmethod
+    def _principal_partition(cls, value: tuple[str, ...] | None,
+                             info: ValidationInfo) -> tuple[str, ...] | None:
+        partition = info.data.get("partition")
+        for arn in value or ():
+            match = PRINCIPAL_ARN_RE.match(arn)
+            if match and partition and match["partition"] != partition:
+                raise ValueError(f"principal_arn {arn} is in partition {match['partition']!r} "
+                                 f"but defaults.access.partition is {partition!r}")
+        return value
 
     def role_name_for(self, account_key: str, account_id: str) -> str:
         """The role name template rendered for one account."""
@@ -278,6 +418,23 @@ class NsTtlPolicy(_Model):
         if self.min > self.max:
             raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
         return self
+
+
+class SsmDefaults(_Model):
+    """The SSM Parameter Store handoff: zone details published for child accounts."""
+
+    publish: StrictBool = Field(
+        False, description="apply writes one parameter per zone, in the account of its "
+        "parent (a root zone: its own account)."
+    )
+    prefix: SsmPrefix = Field(
+        "/zonecut/zones", description="Parameter path prefix; a zone's parameter is "
+        "PREFIX/ZONE-NAME."
+    )
+    region: Region | None = Field(
+        None, description="Region of the parameters; null uses each account's region "
+        "(defaults.access.region, else the partition's Route 53 home region)."
+    )
 
 
 class Defaults(_Model):
@@ -299,6 +456,15 @@ class Defaults(_Model):
     )
     access: AccessDefaults = Field(
         default_factory=AccessDefaults, description="How accounts are reached."
+    )
+    record_ttl: Ttl = Field(300, description="TTL (seconds) of declared records without "
+                            "their own ttl.")
+    certificate_timeout: Annotated[StrictInt, Field(gt=0)] = Field(
+        900, description="Seconds apply waits for a requested certificate to be ISSUED."
+    )
+    ssm: SsmDefaults = Field(
+        default_factory=SsmDefaults,
+        description="Publishing each delegated zone's details to SSM Parameter Store.",
     )
 
 
@@ -328,6 +494,132 @@ class Account(_Model):
     region: Region | None = Field(None, description="Overrides defaults.access.region.")
 
 
+class AliasSpec(_Model):
+    """An alias to an AWS resource: Route 53 answers with the target's addresses."""
+
+    type: AliasKind = Field(
+        description="What the alias points at: " + "; ".join(
+            f"{kind}: {what}" for kind, what in ALIAS_KINDS.items()) + "."
+    )
+    target: Annotated[StrictStr, AfterValidator(
+        lambda value: _check_host(value, "alias target"))] = Field(
+        description="The target's DNS name, as AWS reports it for the resource."
+    )
+    region: Region | None = Field(
+        None, description="The target's region; null reads it from the target name "
+        "(not needed for cloudfront and apigateway-edge)."
+    )
+    hosted_zone_id: ZoneId | None = Field(
+        None, description="The target's hosted zone id, when zonecut's table lacks the region "
+        "(API Gateway regionalHostedZoneId, a load balancer's CanonicalHostedZoneId)."
+    )
+    evaluate_target_health: StrictBool = Field(
+        False, description="Route 53 checks the target's health before answering with it."
+    )
+
+    @model_validator(mode="after")
+    def _resolvable(self) -> Self:
+        problem = alias_target_problem(self.type, self.target)
+        if problem:
+            raise ValueError(problem)
+        named = alias_target_region(self.type, self.target)
+        if self.region and named and self.region != named:
+            raise ValueError(f"region {self.region} differs from the region in the target "
+                             f"name ({named})")
+        region = self.region or named
+        if self.hosted_zone_id is None and alias_hosted_zone_id(self.type, region) is None:
+            raise ValueError(f"zonecut knows no hosted zone id for {self.type} in region "
+                             f"{region}; set alias.hosted_zone_id to the value AWS reports "
+                             "for the target")
+        return self
+
+
+class RecordSpec(_Model):
+    """One record set the zone's owner declares."""
+
+    name: RecordName = Field(
+        description="'@' for the apex, a name relative to the zone ('www', '*.api'), or a "
+        "name inside the zone ('www.dev.example.com'; a trailing dot makes it absolute)."
+    )
+    type: RecordType = Field(description="A, AAAA, CNAME, TXT or MX.")
+    ttl: Ttl | None = Field(None, description="Seconds; null uses defaults.record_ttl. "
+                            "Not for alias records.")
+    values: tuple[StrictStr, ...] = Field(
+        (), description="The values: addresses for A/AAAA, one host name for CNAME, "
+        "'PREFERENCE HOST' for MX, text for TXT (quoted and split for you)."
+    )
+    alias: AliasSpec | None = Field(
+        None, description="Instead of values: an alias (type A or AAAA) to an AWS resource."
+    )
+
+    @field_validator("values")
+    @classmethod
+    def _canonical_values(cls, value: tuple[str, ...],
+                          info: ValidationInfo) -> tuple[str, ...]:
+        rtype = info.data.get("type")
+        if rtype is None:
+            return value
+        found = tuple(record_value(rtype, v) for v in value)
+        if len(set(found)) != len(found):
+            raise ValueError("a value is listed twice")
+        if rtype == "CNAME" and len(found) > 1:
+            raise ValueError("a CNAME record holds exactly one value")
+        return found
+
+    @model_validator(mode="after")
+    def _values_or_alias(self) -> Self:
+        if self.alias is not None:
+            if self.values:
+                raise ValueError("give either values or alias, not both")
+            if self.type not in ("A", "AAAA"):
+                raise ValueError(f"an alias record is of type A or AAAA, not {self.type}")
+            if self.ttl is not None:
+                raise ValueError("an alias record takes its TTL from the target; remove ttl")
+        elif not self.values:
+            raise ValueError("a record needs values (or an alias)")
+        return self
+
+
+class CertificateSpec(_Model):
+    """An ACM certificate requested in the zone's account, validated through the zone."""
+
+    domains: Annotated[tuple[CertDomain, ...], Field(min_length=1, max_length=10)] = Field(
+        description="The names it covers, inside the zone: the first is the DomainName, the "
+        "rest SubjectAlternativeNames ('dev.example.com', '*.dev.example.com')."
+    )
+    region: Region = Field(
+        description="ACM region: us-east-1 for CloudFront (and edge-optimized API Gateway); "
+        "the resource's region for regional API Gateway and load balancers."
+    )
+
+    @field_validator("domains")
+    @classmethod
+    def _distinct(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("a domain is listed twice")
+        return value
+
+
+class ParentFromSsm(_Model):
+    """The zone's parent is not in this file: read it from an SSM parameter."""
+
+    account: AccountRef = Field(
+        description="The account holding the parameter and the parent zone (key or id)."
+    )
+    parameter: SsmName = Field(
+        description="The parameter zonecut published for the parent zone, like "
+        "/zonecut/zones/example.com."
+    )
+    region: Region | None = Field(
+        None, description="The parameter's region; null uses defaults.ssm.region, else the "
+        "account's region."
+    )
+    role_arn: RoleArn | None = Field(
+        None, description="A read-only role in that account to read the parameter with; "
+        "null reads it with the account's own access."
+    )
+
+
 class ZoneSpec(_Model):
     """One public hosted zone. Its parent is its closest declared ancestor."""
 
@@ -349,6 +641,21 @@ class ZoneSpec(_Model):
     zone_id: ZoneId | None = Field(
         None, description="Pin the hosted zone when the account has several public zones "
         "of this name."
+    )
+    records: tuple[RecordSpec, ...] = Field(
+        (), description="Record sets the zone's owner declares (not at or below a declared "
+        "child zone's name)."
+    )
+    records_managed: Literal["declared", "full"] = Field(
+        "declared", description="declared: records not in the file are left alone; full: "
+        "they are deleted (never the apex SOA/NS, NS delegations or ACM validation records)."
+    )
+    certificates: tuple[CertificateSpec, ...] = Field(
+        (), description="ACM certificates requested in the zone's account with DNS validation."
+    )
+    parent_from_ssm: ParentFromSsm | None = Field(
+        None, description="The parent zone is not declared here: read its details from an "
+        "SSM parameter published by the parent's zonecut."
     )
 
 
@@ -459,6 +766,29 @@ class ZoneFacts:
     root: bool | None = None
     ns_ttl: int | None = None
     zone_id: str | None = None
+    records: tuple[RecordFacts, ...] = ()
+    certificates: tuple[CertificateFacts, ...] = ()
+    ssm_parent: ParentFromSsm | None = None
+    has_ssm_parent: bool = False
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """One declared record as the relation checks see it: ``text`` as written, ``type``
+    when valid."""
+
+    index: int
+    text: str
+    type: str | None = None
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    """One declared certificate: its valid domains (canonical) and region."""
+
+    index: int
+    domains: tuple[str, ...]
+    region: str | None = None
 
 
 _ACCOUNT_ID = TypeAdapter(AccountId)
@@ -487,7 +817,14 @@ def facts_of_accounts(accounts: Mapping[str, Account]) -> dict[str, AccountFacts
 
 def facts_of_zones(zones: Sequence[ZoneSpec]) -> list[ZoneFacts]:
     return [
-        ZoneFacts(index, zone.name, zone.account, zone.root, zone.ns_ttl, zone.zone_id)
+        ZoneFacts(
+            index, zone.name, zone.account, zone.root, zone.ns_ttl, zone.zone_id,
+            records=tuple(RecordFacts(i, r.name, r.type) for i, r in enumerate(zone.records)),
+            certificates=tuple(CertificateFacts(i, c.domains, c.region)
+                               for i, c in enumerate(zone.certificates)),
+            ssm_parent=zone.parent_from_ssm,
+            has_ssm_parent=zone.parent_from_ssm is not None,
+        )
         for index, zone in enumerate(zones)
     ]
 
@@ -518,7 +855,49 @@ def zone_facts_from_raw(index: int, raw: object) -> ZoneFacts | None:
         root=_lenient(_BOOL, raw, "root") if "root" in raw else False,
         ns_ttl=_lenient(_TTL, raw, "ns_ttl"),
         zone_id=_lenient(_ZONE_ID, raw, "zone_id"),
+        records=_record_facts_from_raw(raw.get("records")),
+        certificates=_certificate_facts_from_raw(raw.get("certificates")),
+        ssm_parent=_lenient(_SSM_PARENT, raw, "parent_from_ssm"),
+        has_ssm_parent=raw.get("parent_from_ssm") is not None,
     )
+
+
+_RECORD_NAME = TypeAdapter(RecordName)
+_RECORD_TYPE = TypeAdapter(RecordType)
+_CERT_DOMAIN = TypeAdapter(CertDomain)
+_REGION = TypeAdapter(Region)
+_SSM_PARENT = TypeAdapter(ParentFromSsm)
+
+
+def _record_facts_from_raw(raw: object) -> tuple[RecordFacts, ...]:
+    if not isinstance(raw, list):
+        return ()
+    found: list[RecordFacts] = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, Mapping):
+            continue
+        name = _lenient(_RECORD_NAME, item, "name")
+        if name is not None:
+            found.append(RecordFacts(index, name, _lenient(_RECORD_TYPE, item, "type")))
+    return tuple(found)
+
+
+def _certificate_facts_from_raw(raw: object) -> tuple[CertificateFacts, ...]:
+    if not isinstance(raw, list):
+        return ()
+    found: list[CertificateFacts] = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, Mapping) or not isinstance(item.get("domains"), list):
+            continue
+        domains: list[str] = []
+        for domain in item["domains"]:
+            try:
+                domains.append(_CERT_DOMAIN.validate_python(domain))
+            except ValidationError:
+                continue
+        found.append(CertificateFacts(index, tuple(domains),
+                                      _lenient(_REGION, item, "region")))
+    return tuple(found)
 
 
 def defaults_from_raw(raw: object) -> Defaults | None:
@@ -546,6 +925,9 @@ def relation_problems(
     found += _reference_problems(accounts, zones)
     found += _duplicate_problems(zones, where)
     found += _root_problems(zones, where)
+    found += _ssm_parent_problems(accounts, zones, where)
+    found += _record_problems(zones, where)
+    found += _certificate_problems(zones, where)
     return found
 
 
@@ -702,7 +1084,7 @@ def _root_problems(zones: Sequence[ZoneFacts], where: Callable[[Loc], str]) -> l
     hints = 0
     for zone in first_by_name.values():
         parent = declared_parent(zone.name, declared)
-        if parent is None and zone.root is False:
+        if parent is None and zone.root is False and not zone.has_ssm_parent:
             message = (f"{zone.name} is not under any declared zone; "
                        "declare its parent or mark it `root: true`")
             if hints < _MAX_HINTS:
@@ -726,3 +1108,146 @@ def _near_miss(name: str, declared: set[str]) -> str:
             return (f" ({other} is not its parent: zones nest on label boundaries, "
                     f"and {name} is not inside {other})")
     return ""
+
+
+def _ssm_parent_problems(accounts: Mapping[str, AccountFacts], zones: Sequence[ZoneFacts],
+                         where: Callable[[Loc], str]) -> list[Problem]:
+    """A zone whose parent is read from SSM has no declared parent and is not a root."""
+    found: list[Problem] = []
+    declared = {zone.name: zone for zone in reversed(zones)}
+    key_of_id = {facts.id: key for key, facts in accounts.items() if facts.id is not None}
+    for zone in zones:
+        if not zone.has_ssm_parent:
+            continue
+        loc: Loc = ("zones", zone.index, "parent_from_ssm")
+        parent = declared_parent(zone.name, set(declared))
+        if parent is not None:
+            found.append((loc, (
+                f"{zone.name} lies below the declared zone {parent} "
+                f"({where(('zones', declared[parent].index, 'name'))}); remove parent_from_ssm "
+                f"and zonecut delegates it from {parent}"
+            )))
+        if zone.root is True:
+            found.append((loc, "a zone whose parent is read from SSM is not a root zone; "
+                          "remove `root: true`"))
+        ref = zone.ssm_parent
+        if ref is None:
+            continue
+        key = ref.account if ref.account in accounts else key_of_id.get(ref.account)
+        if key is None:
+            found.append(((*loc, "account"), (
+                f"unknown account {ref.account!r}; declared accounts: {_listing(list(accounts))}"
+            )))
+            continue
+        account_id = accounts[key].id
+        match = ROLE_ARN_RE.match(ref.role_arn or "")
+        if match and account_id is not None and match["account"] != account_id:
+            found.append(((*loc, "role_arn"), (
+                f"role_arn names account {match['account']} but the parameter is read in "
+                f"account {key!r} ({account_id})"
+            )))
+    return found
+
+
+def _delegated_below(name: str, zone: str, declared: Mapping[str, ZoneFacts]
+                     ) -> ZoneFacts | None:
+    """The declared zone closest to ``zone`` that is below it and holds ``name``."""
+    best: ZoneFacts | None = None
+    for other, facts in declared.items():
+        if names.is_below(other, zone) and names.is_at_or_below(name, other) \
+                and (best is None or len(other) < len(best.name)):
+            best = facts
+    return best
+
+
+def _belongs_to_child(name: str, child: ZoneFacts, where: Callable[[Loc], str],
+                      what: str) -> str:
+    account = f" to account {child.account}" if child.account else ""
+    return (f"{what} {name} is at or below {child.name}, delegated{account} "
+            f"({where(('zones', child.index, 'name'))}); that name belongs to the child "
+            "zone: declare it there")
+
+
+def _record_problems(zones: Sequence[ZoneFacts], where: Callable[[Loc], str]) -> list[Problem]:
+    """Records live inside their zone and never at or below a delegated child's name."""
+    found: list[Problem] = []
+    declared = {zone.name: zone for zone in reversed(zones)}
+    for zone in zones:
+        if declared.get(zone.name) is not zone:
+            continue
+        seen: dict[tuple[str, str], RecordFacts] = {}
+        types_at: dict[str, set[str]] = {}
+        for record in zone.records:
+            loc: Loc = ("zones", zone.index, "records", record.index, "name")
+            text = record.text.strip()
+            canon = names.normalize(text) if text != "@" else zone.name
+            if not text.endswith(".") and text != "@" \
+                    and not names.is_at_or_below(canon, zone.name) \
+                    and any(names.is_at_or_below(canon, other) for other in declared):
+                found.append((loc, f"{canon} is not inside the zone {zone.name}; declare the "
+                              "record in the zone that holds it (or write the name relative "
+                              f"to {zone.name})"))
+                continue
+            name = record_name(text, zone.name)
+            if not names.is_at_or_below(name, zone.name):
+                found.append((loc, f"{name} is not inside the zone {zone.name}"))
+                continue
+            if len(name) > names.MAX_NAME_OCTETS:
+                found.append((loc, f"{name} is {len(name)} octets long; at most "
+                              f"{names.MAX_NAME_OCTETS} are allowed"))
+                continue
+            child = _delegated_below(name, zone.name, declared)
+            if child is not None:
+                found.append((loc, _belongs_to_child(name, child, where, "the record")))
+                continue
+            if record.type is None:
+                continue
+            first = seen.setdefault((name, record.type), record)
+            if first is not record:
+                found.append((("zones", zone.index, "records", record.index), (
+                    f"{name} {record.type} is declared twice: also at "
+                    f"{where(('zones', zone.index, 'records', first.index))}; list every "
+                    "value in one record")))
+                continue
+            if record.type == "CNAME" and name == zone.name:
+                found.append((("zones", zone.index, "records", record.index, "type"),
+                              f"a CNAME record cannot be at the zone apex ({zone.name})"))
+            types_at.setdefault(name, set()).add(record.type)
+        for name, types in sorted(types_at.items()):
+            if "CNAME" in types and len(types) > 1:
+                record = seen[(name, "CNAME")]
+                found.append((("zones", zone.index, "records", record.index), (
+                    f"{name} has a CNAME record and other records "
+                    f"({', '.join(sorted(types - {'CNAME'}))}); a CNAME is alone at its name")))
+    return found
+
+
+def _certificate_problems(zones: Sequence[ZoneFacts],
+                          where: Callable[[Loc], str]) -> list[Problem]:
+    """Certificate names are validated through this zone: they must lie inside it and
+    not at or below a delegated child."""
+    found: list[Problem] = []
+    declared = {zone.name: zone for zone in reversed(zones)}
+    for zone in zones:
+        if declared.get(zone.name) is not zone:
+            continue
+        seen: dict[tuple[frozenset[str], str | None], CertificateFacts] = {}
+        for cert in zone.certificates:
+            loc: Loc = ("zones", zone.index, "certificates", cert.index, "domains")
+            for domain in cert.domains:
+                base = domain[2:] if domain.startswith("*.") else domain
+                if not names.is_at_or_below(base, zone.name):
+                    found.append((loc, f"{domain} is not inside the zone {zone.name}; request "
+                                  "the certificate in the zone that holds the name"))
+                    continue
+                child = _delegated_below(base, zone.name, declared)
+                if child is not None:
+                    found.append((loc, _belongs_to_child(domain, child, where,
+                                                         "the certificate name")))
+            key = (frozenset(cert.domains), cert.region)
+            first = seen.setdefault(key, cert)
+            if first is not cert and cert.domains:
+                found.append((("zones", zone.index, "certificates", cert.index), (
+                    f"the same certificate is declared twice: also at "
+                    f"{where(('zones', zone.index, 'certificates', first.index))}")))
+    return found
