@@ -203,6 +203,22 @@ def apply(
         yes = True  # the saved plan was the reviewed one
     run_changes(runtime, cfg, yes=yes, output=output, prune=prune, destroy=destroy,
                 allow_delete=allow_delete, expected=expected)
+    if sandbox:
+        register_roots(runtime, state_dir)
+
+
+def register_roots(runtime: Runtime, state_dir: Path) -> None:
+    """In the sandbox, play the registrar: the TLD delegates each root zone to its servers."""
+    from zonecut.sandbox.control import SandboxClient
+    from zonecut.sandbox.process import status as sandbox_status
+
+    info = sandbox_status(state_dir)
+    if info is None:
+        return
+    client = SandboxClient(info)
+    for zone in guarded(runtime.plan).zones:
+        if zone.parent is None and zone.name_servers:
+            client.register(zone.name, zone.name_servers)
 
 
 @app.command()

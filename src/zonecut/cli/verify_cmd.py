@@ -167,6 +167,9 @@ def verify(
         info = sandbox_status(state_dir)
         if info is None:
             fail("no sandbox is running; start one with `zonecut sandbox up`")
+        from zonecut.sandbox.control import SandboxClient
+
+        info = SandboxClient(info).refresh()  # TLD servers appear as zones are registered
         roots = [ServerAddress(h.name, h.address, h.port) for h in info.root_hints]
         port_map = {s.address: s.port for s in info.servers.values()}
     else:

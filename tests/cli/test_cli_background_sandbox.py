@@ -1,0 +1,74 @@
+"""The sandbox as a user runs it: `sandbox up` in the background, then plan, apply, verify
+and destroy against it with --sandbox, then `sandbox down`. Runs the real `zonecut`
+entry point in subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from zonecut.sandbox.process import down
+
+CONFIG = """\
+version: 1
+defaults: {rate_limit: 50, access: {role_name: ZonecutDelegation}}
+accounts:
+  network: {id: "111111111111"}
+  dev: {id: "222222222222"}
+  team: {id: "444444444444"}
+zones:
+  - {name: example.org, account: network, root: true}
+  - {name: dev.example.org, account: dev}
+  - {name: team-a.dev.example.org, account: team}
+"""
+
+
+def zonecut(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    return subprocess.run([sys.executable, "-m", "zonecut.cli", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Iterator[Path]:
+    (tmp_path / "zonecut.yaml").write_text(CONFIG)
+    yield tmp_path
+    down(tmp_path / ".zonecut")
+
+
+def test_background_sandbox_round_trip(workdir: Path) -> None:
+    up = zonecut("sandbox", "up", cwd=workdir)
+    assert up.returncode == 0, up.stderr
+    status = zonecut("sandbox", "status", cwd=workdir)
+    assert status.returncode == 0 and "endpoint" in status.stdout
+
+    plan = zonecut("plan", "--sandbox", "--exit-code", "-o", "json", cwd=workdir)
+    assert plan.returncode == 2, plan.stderr
+    assert json.loads(plan.stdout)["summary"]["zones_to_create"] == 3
+
+    apply = zonecut("apply", "--sandbox", "--yes", cwd=workdir)
+    assert apply.returncode == 0, apply.stderr + apply.stdout
+
+    verify = zonecut("verify", "--sandbox", "-o", "json", cwd=workdir)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert json.loads(verify.stdout)["findings"] == []
+
+    refused = zonecut("destroy", "dev.example.org", "--sandbox", "--yes", cwd=workdir)
+    assert refused.returncode == 1 and "--allow-delete" in refused.stderr
+    destroyed = zonecut("destroy", "dev.example.org", "--sandbox", "--yes", "--allow-delete",
+                        cwd=workdir)
+    assert destroyed.returncode == 0, destroyed.stderr
+    assert "2 zone(s) deleted" in destroyed.stdout
+
+    after = zonecut("plan", "--sandbox", "-o", "json", cwd=workdir)
+    assert json.loads(after.stdout)["summary"]["zones_to_create"] == 2
+
+    stopped = zonecut("sandbox", "down", cwd=workdir)
+    assert stopped.returncode == 0 and "stopped" in stopped.stdout
+    assert zonecut("sandbox", "status", cwd=workdir).returncode == 1
