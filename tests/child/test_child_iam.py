@@ -1,0 +1,212 @@
+"""`zonecut iam`: least-privilege roles per account, linted with parliament and cfn-lint."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from child_support import DEV, NETWORK, PRINCIPAL, PROD, TEAM, config
+from typer.testing import CliRunner
+
+from zonecut.cli import iam_cmd  # noqa: F401  (registers the command)
+from zonecut.cli.app import app
+from zonecut.iam import IamError, account_permissions, template
+
+parliament = pytest.importorskip("parliament")
+
+FULL = f"""\
+version: 1
+defaults:
+  ssm: {{publish: true}}
+  access:
+    role_name: ZonecutDelegation
+    principal_arn: "{PRINCIPAL}"
+    source_identity: zonecut-ci
+accounts:
+  network: {{id: "{NETWORK}"}}
+  dev: {{id: "{DEV}", external_id: dev-zonecut, role_name: "dns/Zonecut-{{account}}"}}
+  prod: {{id: "{PROD}", assume_role: false, profile: prod}}
+  team: {{id: "{TEAM}"}}
+zones:
+  - name: Example.COM.
+    account: network
+    root: true
+    zone_id: Z0123456789ABC
+    records:
+      - {{name: www, type: A, values: [192.0.2.1]}}
+  - name: Dev.Example.com.
+    account: dev
+    tags: {{team: dev}}
+    records_managed: full
+    records:
+      - {{name: "*.API", type: A, values: [192.0.2.1]}}
+      - {{name: WWW.dev.example.com., type: CNAME, values: [web.example.org]}}
+      - {{name: "@", type: TXT, values: [hello]}}
+    certificates:
+      - {{domains: [dev.example.com, "*.dev.example.com"], region: us-east-1}}
+      - {{domains: [api.dev.example.com], region: eu-west-1}}
+  - {{name: prod.example.com, account: prod}}
+  - {{name: Team-A.Dev.Example.com, account: team}}
+  - name: x.example.org
+    account: team
+    parent_from_ssm: {{account: network, parameter: /zonecut/zones/example.org,
+                      role_arn: "arn:aws:iam::{NETWORK}:role/ZonecutReadZones"}}
+"""
+
+
+def roles() -> dict[str, Any]:
+    return {p.key: p for p in account_permissions(config(FULL))}
+
+
+def statements(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {s["Sid"]: s for s in doc["Statement"]}
+
+
+def test_the_parent_may_write_exactly_the_delegated_ns_names() -> None:
+    network = roles()["network"].roles[0]
+    delegate = statements(network.policy)["DelegateExampleCom"]
+    assert delegate["Action"] == "route53:ChangeResourceRecordSets"
+    assert delegate["Resource"] == "arn:aws:route53:::hostedzone/Z0123456789ABC"
+    assert delegate["Condition"] == {"ForAllValues:StringEquals": {
+        "route53:ChangeResourceRecordSetsActions": ["CREATE", "DELETE", "UPSERT"],
+        "route53:ChangeResourceRecordSetsRecordTypes": ["DS", "NS"],
+        "route53:ChangeResourceRecordSetsNormalizedRecordNames": [
+            "dev.example.com", "prod.example.com"],
+    }}
+    dev = statements(roles()["dev"].roles[0].policy)
+    assert dev["DelegateDevExampleCom"]["Condition"]["ForAllValues:StringEquals"][
+        "route53:ChangeResourceRecordSetsNormalizedRecordNames"] == ["team-a.dev.example.com"]
+    # a child-only account cannot change records at all
+    team = statements(roles()["team"].roles[0].policy)
+    assert not any("ChangeResourceRecordSets" in json.dumps(s["Action"]) for s in team.values())
+    assert set(team) == {"FindZones", "WaitForChanges", "CreateZones", "ReadZones"}
+
+
+def test_record_names_are_normalised_lower_case_no_dot_wildcard_octal() -> None:
+    dev = statements(roles()["dev"].roles[0].policy)
+    records = dev["RecordsDevExampleCom"]["Condition"]["ForAllValues:StringEquals"]
+    assert records["route53:ChangeResourceRecordSetsNormalizedRecordNames"] == [
+        "\\052.api.dev.example.com", "dev.example.com", "www.dev.example.com"]
+    assert records["route53:ChangeResourceRecordSetsRecordTypes"] == ["A", "CNAME", "TXT"]
+    assert records["route53:ChangeResourceRecordSetsActions"] == ["CREATE", "UPSERT"]
+    validation = dev["CertificateValidationDevExampleCom"]["Condition"]
+    assert validation["ForAllValues:StringLike"] == {
+        "route53:ChangeResourceRecordSetsNormalizedRecordNames": [
+            "_*.api.dev.example.com", "_*.dev.example.com"]}
+    request = dev["RequestCertificates"]["Condition"]
+    assert request["ForAllValues:StringEquals"]["acm:DomainNames"] == [
+        "*.dev.example.com", "api.dev.example.com", "dev.example.com"]
+    assert request["StringEquals"] == {"acm:ValidationMethod": "DNS"}
+    assert dev["ReadCertificates"]["Resource"] == [
+        f"arn:aws:acm:eu-west-1:{DEV}:certificate/*", f"arn:aws:acm:us-east-1:{DEV}:certificate/*"]
+
+
+def test_trust_names_the_principal_with_external_id_and_source_identity() -> None:
+    dev = roles()["dev"].roles[0]
+    assert (dev.name, dev.path, dev.arn) == (
+        "Zonecut-dev", "/dns/", f"arn:aws:iam::{DEV}:role/dns/Zonecut-dev")
+    assert dev.trust_policy == {"Version": "2012-10-17", "Statement": [{
+        "Sid": "TrustZonecut", "Effect": "Allow", "Principal": {"AWS": PRINCIPAL},
+        "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"],
+        "Condition": {"StringEquals": {"sts:ExternalId": "dev-zonecut",
+                                       "sts:SourceIdentity": "zonecut-ci"}},
+    }]}
+    prod = roles()["prod"]
+    assert prod.roles[0].trust_policy is None and "without assuming a role" in prod.notes[0]
+
+
+def test_ssm_publish_in_parents_and_a_read_only_role_for_the_child() -> None:
+    network = roles()["network"]
+    main, reader = network.roles
+    assert statements(main.policy)["PublishZones"]["Resource"] == (
+        f"arn:aws:ssm:us-east-1:{NETWORK}:parameter/zonecut/zones/*")
+    assert reader.name == "ZonecutReadZones" and reader.purpose == "read-parent"
+    assert reader.policy["Statement"] == [{
+        "Sid": "ReadParentParameter", "Effect": "Allow", "Action": "ssm:GetParameter",
+        "Resource": f"arn:aws:ssm:us-east-1:{NETWORK}:parameter/zonecut/zones/example.org"}]
+    assert "DelegateFromSsm" in statements(main.policy)
+    assert "PublishZones" not in statements(roles()["team"].roles[0].policy)
+
+
+def lint(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    policy = parliament.analyze_policy_string(json.dumps(doc))
+    return [(f.issue, json.dumps(f.detail, default=str)) for f in policy.findings]
+
+
+# Role trust policies have a Principal and no Resource; parliament lints identity and
+# resource policies, which need a Resource, so it reports exactly this on every trust
+# policy. Nothing else is allowed.
+TRUST_ONLY = ("MALFORMED", '"Statement contains neither Resource nor NotResource"')
+# parliament's definition of route53:ChangeTagsForResource lists the healthcheck and the
+# hostedzone resource types as both required (AWS accepts either): tagging zones, zonecut
+# names only hosted zones, and parliament reports the missing health check type. Nothing
+# else is allowed.
+TAG_ZONES = ("RESOURCE_MISMATCH", '[{"action": "route53:ChangeTagsForResource", '
+             '"required_format": "arn:*:route53:::healthcheck/*"}]')
+
+
+def test_parliament_finds_nothing_in_the_generated_policies() -> None:
+    linted = 0
+    for perms in account_permissions(config(FULL)):
+        for role in perms.roles:
+            allowed = [TAG_ZONES] if "TagZones" in statements(role.policy) else []
+            assert lint(role.policy) == allowed, (perms.key, role.name)
+            if role.trust_policy is not None:
+                assert lint(role.trust_policy) == [TRUST_ONLY], (perms.key, role.name)
+            linted += 1
+    assert linted == 5
+
+
+def test_parliament_would_catch_a_mistake() -> None:
+    doc = roles()["network"].roles[0].policy
+    doc["Statement"][-1]["Condition"] = {"StringEquals": {"route53:NoSuchKey": "x"}}
+    assert any(issue == "UNKNOWN_CONDITION_FOR_ACTION" for issue, _ in lint(doc))
+
+
+def test_cloudformation_templates_pass_cfn_lint() -> None:
+    api = pytest.importorskip("cfnlint.api")
+    for perms in account_permissions(config(FULL)):
+        body = template(perms)
+        matches = api.lint(json.dumps(body), regions=["us-east-1"])
+        assert [str(m) for m in matches] == [], perms.key
+    network = template(roles()["network"])
+    assert set(network["Resources"]) == {"ZonecutDelegation", "ZonecutReadZones"}
+    assert network["Resources"]["ZonecutDelegation"]["Properties"]["RoleName"] == (
+        "ZonecutDelegation")
+
+
+def test_names_outside_the_file_are_never_granted() -> None:
+    text = json.dumps([p.data() for p in account_permissions(config(FULL))])
+    assert "badexample" not in text and "example.com." not in text
+    assert "route53:ChangeResourceRecordSets\", \"Resource\": \"*\"" not in text
+
+
+runner = CliRunner()
+
+
+def test_cli_json_cloudformation_and_one_account(tmp_path: Path) -> None:
+    path = tmp_path / "zonecut.yaml"
+    path.write_text(FULL)
+    result = runner.invoke(app, ["iam", "-c", str(path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"network", "dev", "prod", "team"}
+    assert data["dev"]["roles"][0]["role_arn"] == f"arn:aws:iam::{DEV}:role/dns/Zonecut-dev"
+    result = runner.invoke(app, ["iam", "-c", str(path), "--format", "cloudformation",
+                                 "--account", DEV])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["AWSTemplateFormatVersion"] == "2010-09-09"
+    assert list(body["Resources"]) == ["ZonecutDev"]
+
+
+def test_cli_refuses_without_a_principal(tmp_path: Path) -> None:
+    path = tmp_path / "zonecut.yaml"
+    path.write_text(FULL.replace(f'    principal_arn: "{PRINCIPAL}"\n', ""))
+    result = runner.invoke(app, ["iam", "-c", str(path)])
+    assert result.exit_code == 1
+    assert "defaults.access.principal_arn is not set" in result.output
+    with pytest.raises(IamError, match="unknown account 'nobody'"):
+        account_permissions(config(FULL), only="nobody")
