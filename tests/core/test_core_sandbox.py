@@ -194,3 +194,29 @@ def test_two_applies_at_once_end_in_the_planned_state_without_duplicates(
                             "api.example.com", "team-a.dev.example.com"])
     assert dangling() == []
     assert not runtime(fresh_sandbox).plan().has_changes
+
+
+def test_one_account_holding_a_whole_tree_pages_through_its_zones(
+        fresh_sandbox: Sandbox) -> None:
+    r53 = session_for(fresh_sandbox, "666666666666").client("route53")
+    for i in range(130):  # unrelated zones, so the listing needs two pages
+        r53.create_hosted_zone(Name=f"other{i}.example.net", CallerReference=f"other-{i}")
+    text = """
+version: 1
+defaults: {rate_limit: 500, access: {role_name: R}}
+accounts:
+  one: {id: "666666666666"}
+zones:
+  - {name: example.com, account: one, root: true}
+  - {name: dev.example.com, account: one}
+  - {name: team-a.dev.example.com, account: one}
+  - {name: prod.example.com, account: one}
+"""
+    rt = runtime(fresh_sandbox, config(text))
+    rt.apply(rt.plan())
+    fresh_sandbox.reset_calls()
+    again = runtime(fresh_sandbox, config(text)).plan()
+    assert not again.has_changes
+    calls = fresh_sandbox.calls()
+    assert calls.get(("666666666666", "ListHostedZones"), 0) == 2
+    assert calls.get(("666666666666", "ListHostedZonesByName"), 0) == 0

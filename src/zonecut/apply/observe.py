@@ -13,6 +13,11 @@ from zonecut.plan.planner import DesiredZoneLike, select_zone
 from zonecut.state import HostedZone, RRSet
 
 
+LIST_ALL_FROM = 3
+"""From this many declared zones in one account on, one paginated ``ListHostedZones``
+(100 zones a page) replaces a ``ListHostedZonesByName`` per zone."""
+
+
 def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int = 8,
             contents_for: Collection[str] = ()) -> ObservedState:
     """Look every declared zone up in its account, accounts in parallel.
@@ -35,8 +40,15 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
         details: dict[str, HostedZone] = {}
         rrsets: dict[str, tuple[RRSet, ...]] = {}
         apex: dict[str, RRSet | None] = {}
-        for zone in by_account[account_id]:
-            found = tuple(r53.find_zones(zone.name))
+        mine = by_account[account_id]
+        in_account: dict[str, list[HostedZone]] | None = None
+        if len(mine) >= LIST_ALL_FROM:
+            in_account = defaultdict(list)
+            for hosted in r53.list_zones():
+                in_account[hosted.name].append(hosted)
+        for zone in mine:
+            found = tuple(in_account.get(zone.name, ()) if in_account is not None
+                          else r53.find_zones(zone.name))
             candidates[zone.name] = found
             picked, problem = select_zone(zone, found)
             if picked is None or problem:

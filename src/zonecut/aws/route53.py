@@ -176,6 +176,21 @@ class Route53Account:
                       "MaxItems": "100"}
         return found
 
+    def list_zones(self) -> list[HostedZone]:
+        """Every public hosted zone of the account (``ListHostedZones``, 100 a page)."""
+        found: list[HostedZone] = []
+        params: dict[str, Any] = {"MaxItems": "100"}
+        while True:
+            page = self._call("list_hosted_zones", "listing hosted zones", **params)
+            for item in page.get("HostedZones", []):
+                zone = self._zone_from_api(item)
+                if not zone.private:
+                    found.append(zone)
+            marker = page.get("NextMarker")
+            if not page.get("IsTruncated") or not marker:
+                return found
+            params = {"MaxItems": "100", "Marker": marker}
+
     def get_zone(self, zone_id: str) -> HostedZone:
         """The zone with its delegation set (name servers)."""
         page = self._call("get_hosted_zone", f"reading zone {zone_id}", Id=bare_zone_id(zone_id))
