@@ -12,7 +12,6 @@ from zonecut.plan.observed import ObservedState
 from zonecut.plan.planner import DesiredZoneLike, select_zone
 from zonecut.state import HostedZone, RRSet
 
-
 LIST_ALL_FROM = 3
 """From this many declared zones in one account on, one paginated ``ListHostedZones``
 (100 zones a page) replaces a ``ListHostedZonesByName`` per zone."""
