@@ -1,0 +1,111 @@
+"""AWS Organizations: the accounts of an organisation (``ListAccounts``, paginated).
+
+Called with the base credentials (the management account or a delegated
+administrator): no role is assumed for it. Accounts come back as plain data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from zonecut.aws.access import HOME_REGIONS
+from zonecut.aws.errors import AccessDenied, AwsError
+from zonecut.aws.ratelimit import TokenBucket
+from zonecut.aws.route53 import CallCounter
+from zonecut.aws.sessions import RETRY_CONFIG, StaticCredentials
+
+PAGE_SIZE = 20
+"""The most ``ListAccounts`` returns per page."""
+COUNTER_KEY = "organizations"
+"""The account key under which :class:`CallCounter` records Organizations calls."""
+
+
+@dataclass(frozen=True)
+class OrganizationAccount:
+    """One member account as ``ListAccounts`` describes it."""
+
+    account_id: str
+    name: str
+    email: str = ""
+    status: str = "ACTIVE"
+
+    @property
+    def active(self) -> bool:
+        return self.status == "ACTIVE"
+
+
+def account_from_api(item: dict[str, Any]) -> OrganizationAccount:
+    return OrganizationAccount(
+        account_id=str(item["Id"]),
+        name=str(item.get("Name", "") or ""),
+        email=str(item.get("Email", "") or ""),
+        status=str(item.get("Status", "") or "ACTIVE"),
+    )
+
+
+class Organizations:
+    """The Organizations API of the caller's organisation, rate limited and counted."""
+
+    def __init__(self, client: Any, *, limiter: TokenBucket | None = None,
+                 counter: CallCounter | None = None) -> None:
+        self.client = client
+        self.limiter = limiter or TokenBucket(1.0, burst=5.0)
+        self.counter = counter or CallCounter()
+        client.meta.events.register("before-send.organizations", self._before_send)
+
+    @classmethod
+    def connect(cls, *, endpoint_url: str | None = None,
+                base_credentials: StaticCredentials | None = None, profile: str | None = None,
+                partition: str = "aws", counter: CallCounter | None = None) -> Organizations:
+        """A client with the base credentials (``profile`` or the default chain)."""
+        region = HOME_REGIONS.get(partition, "us-east-1")
+        try:
+            if base_credentials is not None:
+                session = boto3.Session(
+                    aws_access_key_id=base_credentials.access_key,
+                    aws_secret_access_key=base_credentials.secret_key,
+                    aws_session_token=base_credentials.token, region_name=region)
+            else:
+                session = boto3.Session(profile_name=profile, region_name=region)
+            client = session.client("organizations", endpoint_url=endpoint_url,
+                                    region_name=region, config=RETRY_CONFIG)
+        except BotoCoreError as exc:
+            raise AwsError(f"cannot set up an Organizations client: {exc}",
+                           operation="organizations:ListAccounts") from exc
+        return cls(client, counter=counter)
+
+    def _before_send(self, **_: Any) -> None:
+        self.limiter.acquire()
+        self.counter.add(COUNTER_KEY, "ListAccounts")
+
+    def list_accounts(self, *, page_size: int = PAGE_SIZE) -> list[OrganizationAccount]:
+        """Every account of the organisation (any status), in the API's order."""
+        found: list[OrganizationAccount] = []
+        params: dict[str, Any] = {"MaxResults": page_size}
+        while True:
+            try:
+                page = self.client.list_accounts(**params)
+            except ClientError as exc:
+                error = exc.response.get("Error", {})
+                code = str(error.get("Code", ""))
+                message = str(error.get("Message", exc))
+                cls = AccessDenied if code.startswith("AccessDenied") else AwsError
+                hint = ""
+                if code in ("AWSOrganizationsNotInUseException", "AccessDeniedException"):
+                    hint = (" Run the audit with credentials of the management account or "
+                            "of a delegated administrator, or name the accounts with "
+                            "--accounts.")
+                raise cls(f"listing the organisation's accounts: {code}: {message}.{hint}",
+                          operation="organizations:ListAccounts", code=code) from exc
+            except BotoCoreError as exc:
+                raise AwsError(f"listing the organisation's accounts: {exc}",
+                               operation="organizations:ListAccounts") from exc
+            found.extend(account_from_api(item) for item in page.get("Accounts", []))
+            token = page.get("NextToken")
+            if not token:
+                return found
+            params = {"MaxResults": page_size, "NextToken": token}
