@@ -1,0 +1,120 @@
+"""Read an organisation's Route 53 through :mod:`zonecut.aws`: the audit's only I/O.
+
+Per account, concurrently (each account through its own token bucket):
+``ListHostedZones`` (every page), then per public zone ``GetHostedZone`` (its
+delegation set) and ``ListResourceRecordSets`` (every page; the NS rrsets are kept).
+An account that cannot be read is recorded as a failure, not raised: the others
+are still audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from functools import partial
+from typing import Any
+
+from zonecut.apply.parallel import per_account
+from zonecut.audit.inventory import AccountFailure, AuditAccount, Inventory, ZoneRecord
+from zonecut.aws.access import AccountAccess, role_arn_for
+from zonecut.aws.fleet import Fleet
+from zonecut.aws.route53 import Route53Account, bare_zone_id
+from zonecut.errors import ZonecutError
+from zonecut.names import normalize
+from zonecut.state import HostedZone
+
+ZONES_PAGE_SIZE = 100
+"""The most ``ListHostedZones`` returns per page."""
+DEFAULT_ROLE_NAME = "ZonecutAudit"
+
+
+def audit_accesses(accounts: Sequence[AuditAccount], *, role_name: str | None,
+                   profile: str | None = None, partition: str = "aws",
+                   external_id: str | None = None) -> dict[str, AccountAccess]:
+    """How each account is reached: ``role_name`` assumed in it (None: the base
+    credentials as they are, for a single account)."""
+    return {
+        a.account_id: AccountAccess(
+            key=a.key, account_id=a.account_id, profile=profile,
+            role_arn=role_arn_for(partition, a.account_id, role_name) if role_name else None,
+            external_id=external_id, partition=partition,
+        )
+        for a in accounts
+    }
+
+
+def list_public_zones(r53: Route53Account) -> tuple[list[HostedZone], int]:
+    """Every public hosted zone of the account (``ListHostedZones``, all pages), and the
+    number of private zones skipped."""
+    zones: list[HostedZone] = []
+    private = 0
+    params: dict[str, Any] = {"MaxItems": str(ZONES_PAGE_SIZE)}
+    while True:
+        # Route53Account has no public lister yet; its _call keeps the rate limit,
+        # the call count and the translation of errors into AwsError.
+        page = r53._call("list_hosted_zones", "listing hosted zones", **params)
+        for item in page.get("HostedZones", []):
+            config = item.get("Config", {}) or {}
+            if config.get("PrivateZone"):
+                private += 1
+                continue
+            zones.append(HostedZone(
+                zone_id=bare_zone_id(str(item["Id"])),
+                name=normalize(str(item["Name"])),
+                account_id=r53.account_id,
+                record_count=int(item.get("ResourceRecordSetCount", 0) or 0),
+                caller_reference=str(item.get("CallerReference", "")),
+                comment=str(config.get("Comment", "") or ""),
+            ))
+        marker = page.get("NextMarker")
+        if not page.get("IsTruncated") or not marker:
+            return zones, private
+        params = {"MaxItems": str(ZONES_PAGE_SIZE), "Marker": marker}
+
+
+def read_account(r53: Route53Account) -> tuple[list[ZoneRecord], int]:
+    """Every public zone of one account with its delegation set and NS rrsets."""
+    listed, private = list_public_zones(r53)
+    records: list[ZoneRecord] = []
+    for zone in listed:
+        detail = r53.get_zone(zone.zone_id)
+        rrsets = r53.list_rrsets(zone.zone_id)
+        ns = tuple(rr for rr in rrsets if rr.type == "NS")
+        records.append(ZoneRecord(replace(zone, name_servers=detail.name_servers), ns))
+    return records, private
+
+
+AccountResult = tuple[list[ZoneRecord], int] | AccountFailure
+
+
+def read_inventory(accounts: Sequence[AuditAccount], fleet: Fleet, *, max_workers: int = 8,
+                   on_account: Callable[[AuditAccount, AccountResult], None] | None = None
+                   ) -> Inventory:
+    """Read every account in ``accounts`` (each must be in ``fleet``), in parallel."""
+
+    def job(account: AuditAccount) -> AccountResult:
+        result: AccountResult
+        try:
+            result = read_account(fleet.route53(account.account_id))
+        except ZonecutError as exc:
+            message = str(exc).removeprefix(f"account {account.account_id}: ")
+            result = AccountFailure(account.account_id, account.key, message)
+        if on_account is not None:
+            on_account(account, result)
+        return result
+
+    jobs: Mapping[str, Callable[[], AccountResult]] = {
+        a.account_id: partial(job, a) for a in accounts}
+    results = per_account(jobs, max_workers)
+    zones: list[ZoneRecord] = []
+    failures: list[AccountFailure] = []
+    private = 0
+    for account in accounts:
+        result = results[account.account_id]
+        if isinstance(result, AccountFailure):
+            failures.append(result)
+        else:
+            zones.extend(result[0])
+            private += result[1]
+    return Inventory(accounts=tuple(accounts), zones=tuple(zones), failures=tuple(failures),
+                     private_zones=private)

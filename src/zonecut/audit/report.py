@@ -1,0 +1,212 @@
+"""Audit results as data for the outside world: JSON, SARIF 2.1.0, tables, exit code.
+
+Nothing here prints; the CLI picks a form and renders it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from zonecut import __version__
+from zonecut.audit.findings import AUDIT_CATALOGUE, AuditFinding
+from zonecut.audit.inventory import Inventory
+from zonecut.audit.tree import OrgTree, TreeZone
+from zonecut.verify.findings import Severity
+from zonecut.verify.report import SARIF_LEVEL, Table
+
+REPORT_FORMAT = "zonecut.audit.report"
+REPORT_VERSION = 1
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def exit_code(findings: Sequence[AuditFinding]) -> int:
+    """1 when any finding is critical or an error, else 0."""
+    return 1 if any(f.severity.fails for f in findings) else 0
+
+
+def _sorted(findings: Sequence[AuditFinding]) -> list[AuditFinding]:
+    return sorted(findings, key=lambda f: f.sort_key)
+
+
+def counts(findings: Sequence[AuditFinding]) -> dict[str, int]:
+    found = Counter(f.severity for f in findings)
+    return {s.value: found.get(s, 0) for s in Severity}
+
+
+def verdict(inventory: Inventory, findings: Sequence[AuditFinding]) -> str:
+    """One line: what was read and what was found."""
+    read = (f"{len(inventory.accounts) - len(inventory.failures)} of "
+            f"{len(inventory.accounts)} account(s) read, {len(inventory.zones)} public "
+            "zone(s)")
+    problems = [f"{n} {s}" for s, n in counts(findings).items()
+                if n and s != Severity.INFO.value]
+    return f"{read}: " + (", ".join(problems) if problems else "no problem found")
+
+
+def _status(zone: str, findings: Sequence[AuditFinding]) -> str:
+    worst = min((f.severity for f in findings if f.zone == zone), key=lambda s: s.rank,
+                default=None)
+    return worst.value if worst is not None else "ok"
+
+
+def _parents(zone: TreeZone) -> list[str]:
+    return sorted({d.parent.name for d in zone.delegated_by})
+
+
+def zone_entries(inventory: Inventory, tree: OrgTree,
+                 findings: Sequence[AuditFinding]) -> list[dict[str, Any]]:
+    """The organisation's tree: one entry per hosted zone, parents first."""
+    entries: list[dict[str, Any]] = []
+    for zone in tree.zones:
+        record = zone.record
+        entries.append({
+            "zone": record.name,
+            "zone_id": record.zone_id,
+            "account_id": record.account_id,
+            "account": inventory.key_of(record.account_id),
+            "name_servers": list(record.zone.name_servers),
+            "enclosing_zone": zone.enclosing,
+            "delegated_by": [
+                {"zone": d.parent.name, "zone_id": d.parent.zone_id,
+                 "account_id": d.parent.account_id, "state": d.state.value,
+                 "skipped_level": d.skipped_level}
+                for d in zone.delegated_by
+            ],
+            "status": _status(record.name, findings),
+        })
+    return entries
+
+
+def to_json(inventory: Inventory, tree: OrgTree, findings: Sequence[AuditFinding]
+            ) -> dict[str, Any]:
+    """The whole result: summary, accounts, the tree, every delegation, every finding."""
+    ordered = _sorted(findings)
+    return {
+        "format": REPORT_FORMAT,
+        "version": REPORT_VERSION,
+        "summary": {
+            "accounts": len(inventory.accounts),
+            "accounts_unreadable": len(inventory.failures),
+            "zones": len(inventory.zones),
+            "private_zones_skipped": inventory.private_zones,
+            "delegations": len(tree.delegations),
+            "counts": counts(ordered),
+            "total": len(ordered),
+            "exit_code": exit_code(ordered),
+        },
+        "accounts": [{"account_id": a.account_id, "key": a.key, "name": a.name,
+                      "readable": a.account_id not in {f.account_id for f in
+                                                       inventory.failures}}
+                     for a in inventory.accounts],
+        "zones": zone_entries(inventory, tree, ordered),
+        "delegations": [
+            {"zone": d.child, "parent": d.parent.name, "parent_zone_id": d.parent.zone_id,
+             "parent_account_id": d.parent.account_id, "ttl": d.ns.ttl,
+             "servers": list(d.ns.values), "state": d.state.value,
+             "target_zone_id": d.target.zone_id if d.target else None,
+             "skipped_level": d.skipped_level}
+            for d in tree.delegations
+        ],
+        "findings": [f.to_dict() for f in ordered],
+    }
+
+
+def _rule_name(code: str) -> str:
+    return "".join(part.capitalize() for part in code.split("_"))
+
+
+def to_sarif(findings: Sequence[AuditFinding]) -> dict[str, Any]:
+    """A SARIF 2.1.0 log: the audit catalogue as rules, each finding a result located
+    at its zone (and the account holding it) as logical locations."""
+    index = {rule.code: i for i, rule in enumerate(AUDIT_CATALOGUE)}
+    rules = [
+        {
+            "id": rule.code,
+            "name": _rule_name(rule.code),
+            "shortDescription": {"text": rule.title},
+            "helpUri": rule.help_uri,
+            "help": {"text": f"{rule.title} Reference: {rule.reference}. "
+                             f"See docs/audit.md#{rule.code.lower()}."},
+            "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
+            "properties": {"severity": rule.severity.value, "reference": rule.reference},
+        }
+        for rule in AUDIT_CATALOGUE
+    ]
+    results = []
+    for item in _sorted(findings):
+        locations: list[dict[str, str]] = []
+        if item.zone:
+            locations.append({"name": item.zone, "fullyQualifiedName": item.zone,
+                              "kind": "resource"})
+        if item.account_id:
+            locations.append({"name": item.account_id,
+                              "fullyQualifiedName": f"aws:account/{item.account_id}",
+                              "kind": "namespace"})
+        result: dict[str, Any] = {
+            "ruleId": item.code,
+            "ruleIndex": index[item.code],
+            "level": SARIF_LEVEL[item.severity],
+            "message": {"text": item.message},
+            "locations": [{"logicalLocations": locations}],
+            "partialFingerprints": {
+                "zonecutAudit/v1":
+                    f"{item.code}:{item.zone}:{item.account_id or ''}:{item.zone_id or ''}",
+            },
+            "properties": {
+                "severity": item.severity.value,
+                "zone": item.zone,
+                "account_id": item.account_id,
+                "zone_id": item.zone_id,
+                "reference": item.reference,
+                "details": dict(item.details),
+            },
+        }
+        results.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "zonecut audit",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    }
+
+
+def findings_table(findings: Sequence[AuditFinding]) -> Table:
+    """One row per finding: severity, code, zone, account, message."""
+    return Table(
+        title="Findings",
+        headers=("severity", "code", "zone", "account", "message"),
+        rows=tuple((f.severity.value, f.code, f.zone or "-", f.account_id or "", f.message)
+                   for f in _sorted(findings)),
+    )
+
+
+def zones_table(inventory: Inventory, tree: OrgTree, findings: Sequence[AuditFinding]
+                ) -> Table:
+    """The tree: one row per hosted zone, parents first."""
+    rows = []
+    for zone in tree.zones:
+        record = zone.record
+        parents = _parents(zone)
+        rows.append((record.name, inventory.key_of(record.account_id), record.zone_id,
+                     ", ".join(parents) if parents else ("(registrar)" if zone.root else "-"),
+                     _status(record.name, findings)))
+    return Table(title="Zones", headers=("zone", "account", "zone id", "delegated by",
+                                         "status"), rows=tuple(rows))
+
+
+def catalogue_table() -> Table:
+    """The audit catalogue (``zonecut audit --list-codes``)."""
+    return Table(
+        title="Audit finding codes",
+        headers=("code", "severity", "title", "reference"),
+        rows=tuple((r.code, r.severity.value, r.title, r.reference) for r in AUDIT_CATALOGUE),
+    )
