@@ -1,3 +1,237 @@
-"""`zonecut audit`: scan an organisation's Route 53 for broken delegations (in progress)."""
+"""`zonecut audit`: scan an organisation's Route 53 for broken delegations."""
 
 from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from zonecut.audit import (
+    DEFAULT_ROLE_NAME,
+    AuditAccount,
+    AuditFinding,
+    DnsCheck,
+    Inventory,
+    InventoryFormatError,
+    OrgTree,
+    Scan,
+    analyse,
+    audit_accesses,
+    build_tree,
+    dns_checks,
+    dns_targets,
+    exit_code,
+    from_config,
+    parse_account_list,
+    to_json,
+    to_sarif,
+    write_config,
+)
+from zonecut.audit.reader import AccountResult
+from zonecut.audit.report import catalogue_table, findings_table, verdict, zones_table
+from zonecut.aws.access import AccountAccess
+from zonecut.cli.app import (
+    DEFAULT_STATE,
+    EndpointOpt,
+    SandboxOpt,
+    StateDirOpt,
+    app,
+    err,
+    fail,
+    guarded,
+    out,
+    read_config,
+    resolve_target,
+    write_file,
+)
+from zonecut.cli.verify_cmd import rich_table
+from zonecut.runtime import Target, account_accesses
+from zonecut.verify import (
+    ROOT_SERVERS,
+    RootHintsError,
+    ServerAddress,
+    VerifyPolicy,
+    load_root_hints,
+    probe_sync,
+)
+
+
+class AuditOutput(StrEnum):
+    table = "table"
+    json = "json"
+    sarif = "sarif"
+
+
+def _split(text: str | None) -> list[str]:
+    return [item for item in (text or "").replace(",", " ").split() if item]
+
+
+def choose_accounts(scan: Scan, *, accounts: str | None, accounts_file: Path | None,
+                    config: Path | None, role_name: str | None, profile: str | None,
+                    exclude: list[str]) -> tuple[list[AuditAccount], dict[str, AccountAccess]]:
+    """The accounts to read and how to reach each, from exactly one source."""
+    given = [name for name, value in (("--accounts", accounts),
+                                      ("--accounts-file", accounts_file),
+                                      ("--config", config)) if value is not None]
+    if len(given) > 1:
+        fail(f"{' and '.join(given)} both name accounts; give one of them")
+    if config is not None:
+        cfg = read_config(config)
+        chosen = from_config(((k, a.id) for k, a in cfg.accounts.items()), exclude)
+        if role_name is None:
+            accesses = account_accesses(cfg)
+            return chosen, {a.account_id: accesses[a.account_id] for a in chosen}
+    elif accounts_file is not None:
+        try:
+            text = accounts_file.read_text()
+        except OSError as exc:
+            fail(f"cannot read {accounts_file}: {exc.strerror or exc}")
+        chosen = guarded(lambda: parse_account_list(text, str(accounts_file), exclude))
+    elif accounts is not None:
+        chosen = guarded(lambda: parse_account_list(accounts, "--accounts", exclude))
+    else:
+        chosen = guarded(lambda: scan.organization_accounts(exclude))
+        if not chosen:
+            fail("the organisation lists no ACTIVE account to audit")
+    return chosen, audit_accesses(chosen, role_name=role_name or DEFAULT_ROLE_NAME,
+                                  profile=profile)
+
+
+def read_with_progress(scan: Scan, chosen: list[AuditAccount],
+                       accesses: dict[str, AccountAccess], quiet: bool) -> Inventory:
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True, disable=quiet) as progress:
+        task = progress.add_task("reading accounts", total=len(chosen))
+
+        def on_account(account: AuditAccount, _: AccountResult) -> None:
+            progress.update(task, advance=1, description=f"read {account.key}")
+
+        return guarded(lambda: scan.read(chosen, accesses, on_account))
+
+
+def dns_roots(root_hints: Path | None, sandbox: bool, state_dir: Path
+              ) -> tuple[list[ServerAddress], dict[str, int]]:
+    if root_hints is not None:
+        try:
+            return list(load_root_hints(root_hints)), {}
+        except (RootHintsError, OSError) as exc:
+            fail(f"{root_hints}: {exc}")
+    if sandbox:
+        from zonecut.sandbox.process import status as sandbox_status
+
+        info = sandbox_status(state_dir)
+        if info is None:
+            fail("no sandbox is running; start one with `zonecut sandbox up`")
+        return ([ServerAddress(h.name, h.address, h.port) for h in info.root_hints],
+                {s.address: s.port for s in info.servers.values()})
+    return list(ROOT_SERVERS), {}
+
+
+def check_dns(tree: OrgTree, roots: list[ServerAddress], port_map: dict[str, int],
+              policy: VerifyPolicy) -> dict[tuple[str, str], DnsCheck]:
+    targets = dns_targets(tree)
+    if not targets:
+        return {}
+    observations = probe_sync(targets, roots, policy=policy, port_map=port_map or None)
+    return dict(dns_checks(tree, targets, observations))
+
+
+def report(inventory: Inventory, tree: OrgTree, findings: list[AuditFinding],
+           output: AuditOutput) -> None:
+    if output is AuditOutput.json:
+        out.print_json(json.dumps(to_json(inventory, tree, findings)))
+    elif output is AuditOutput.sarif:
+        out.print_json(json.dumps(to_sarif(findings)))
+    else:
+        out.print(rich_table(zones_table(inventory, tree, findings)))
+        if findings:
+            out.print(rich_table(findings_table(findings)))
+        out.print(verdict(inventory, findings) + ". Details and fixes: docs/audit.md",
+                  highlight=False)
+
+
+@app.command()
+def audit(
+    accounts: Annotated[str | None, typer.Option(
+        "--accounts", help="Audit these accounts: ids or name=id, comma separated "
+        "(default: every ACTIVE account of the organisation).")] = None,
+    accounts_file: Annotated[Path | None, typer.Option(
+        "--accounts-file", help="Audit the accounts in this file (id or name=id, one a "
+        "line, # comments).")] = None,
+    config: Annotated[Path | None, typer.Option(
+        "--config", "-c", help="Audit the accounts of this zonecut config, reached as it "
+        "says.")] = None,
+    role_name: Annotated[str | None, typer.Option(
+        "--role-name", help=f"Read-only role assumed in each account (default "
+        f"{DEFAULT_ROLE_NAME}; with -c, the config's role).")] = None,
+    profile: Annotated[str | None, typer.Option(
+        "--profile", help="AWS profile for Organizations and to assume the roles.")] = None,
+    exclude: Annotated[str | None, typer.Option(
+        "--exclude", help="Account ids to leave out, comma separated.")] = None,
+    output: Annotated[AuditOutput, typer.Option("--output", "-o")] = AuditOutput.table,
+    dns: Annotated[bool, typer.Option(
+        "--dns", help="Ask the servers of each dangling delegation whether they serve the "
+        "zone (real DNS queries).")] = False,
+    root_hints: Annotated[Path | None, typer.Option(
+        "--root-hints", help="Root hints for --dns (default: the real root servers, or the "
+        "sandbox's with --sandbox).")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds per DNS query attempt.")] = 2.0,
+    retries: Annotated[int, typer.Option(help="DNS retries after a timeout.")] = 1,
+    write_config_to: Annotated[Path | None, typer.Option(
+        "--write-config", help="Write a starting zonecut.yaml for the tree found.")] = None,
+    save: Annotated[Path | None, typer.Option(
+        "--save", help="Save what was read (JSON) for --replay.")] = None,
+    replay: Annotated[Path | None, typer.Option(
+        "--replay", help="Audit a saved inventory again: no AWS calls.")] = None,
+    rate_limit: Annotated[float, typer.Option(
+        help="Route 53 requests per second, per account.")] = 5.0,
+    max_parallel: Annotated[int, typer.Option(help="Accounts read at the same time.")] = 8,
+    list_codes: Annotated[bool, typer.Option("--list-codes", help="List the audit finding "
+                                             "codes and exit.")] = False,
+    endpoint_url: EndpointOpt = None,
+    sandbox: SandboxOpt = False,
+    state_dir: StateDirOpt = DEFAULT_STATE,
+) -> None:
+    """Scan an organisation's hosted zones for dangling, partial, orphan, duplicate and
+    grandparent delegations; exit 1 on any error."""
+    if list_codes:
+        out.print(rich_table(catalogue_table()))
+        return
+    if rate_limit <= 0 or max_parallel < 1:
+        fail("--rate-limit must be positive and --max-parallel at least 1")
+    if replay is not None:
+        try:
+            inventory = Inventory.from_json(replay.read_text())
+        except OSError as exc:
+            fail(f"cannot read {replay}: {exc.strerror or exc}")
+        except InventoryFormatError as exc:
+            fail(f"{replay}: not a zonecut audit inventory: {exc}")
+    else:
+        target: Target = resolve_target(endpoint_url, sandbox, state_dir)
+        scan = Scan(target, profile=profile, rate_limit=rate_limit, max_workers=max_parallel)
+        chosen, accesses = choose_accounts(
+            scan, accounts=accounts, accounts_file=accounts_file, config=config,
+            role_name=role_name, profile=profile, exclude=_split(exclude))
+        inventory = read_with_progress(scan, chosen, accesses,
+                                       quiet=output is not AuditOutput.table)
+        if save is not None:
+            write_file(save, inventory.to_json())
+            err.print(f"inventory saved to {save}", highlight=False)
+    tree = build_tree(inventory)
+    checks: dict[tuple[str, str], DnsCheck] | None = None
+    if dns:
+        roots, port_map = dns_roots(root_hints, sandbox, state_dir)
+        policy = VerifyPolicy(timeout=timeout, retries=retries)
+        checks = check_dns(tree, roots, port_map, policy)
+    findings = analyse(inventory, checks, tree)
+    report(inventory, tree, findings, output)
+    if write_config_to is not None:
+        text = guarded(lambda: write_config(inventory, tree))
+        write_file(write_config_to, text)
+        err.print(f"config written to {write_config_to}; review it with `zonecut plan -c "
+                  f"{write_config_to}`", highlight=False)
+    raise typer.Exit(exit_code(findings))
