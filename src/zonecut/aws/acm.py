@@ -1,0 +1,111 @@
+"""ACM calls for one account and region, rate limited, with results as plain data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from zonecut.aws.errors import AccessDenied, AwsError
+from zonecut.aws.fleet import Fleet
+from zonecut.aws.ratelimit import TokenBucket
+from zonecut.aws.route53 import CallCounter
+from zonecut.aws.sessions import RETRY_CONFIG
+from zonecut.names import normalize
+from zonecut.plan.certificates import USABLE_STATUSES, CertificateInfo, ValidationRecord
+
+
+def _info(region: str, cert: dict[str, Any]) -> CertificateInfo:
+    domain = normalize(str(cert.get("DomainName", "")))
+    sans = [normalize(str(n)) for n in cert.get("SubjectAlternativeNames", [])]
+    domains = tuple(dict.fromkeys([domain, *sans]))
+    records: list[ValidationRecord] = []
+    for option in cert.get("DomainValidationOptions", []) or []:
+        record = option.get("ResourceRecord")
+        if not record or option.get("ValidationMethod", "DNS") != "DNS":
+            continue
+        records.append(ValidationRecord(
+            domain=normalize(str(option.get("DomainName", ""))),
+            name=normalize(str(record["Name"])),
+            value=normalize(str(record["Value"])),
+            status=str(option.get("ValidationStatus", "")),
+        ))
+    return CertificateInfo(
+        arn=str(cert["CertificateArn"]), region=region, domains=domains,
+        status=str(cert.get("Status", "")), type=str(cert.get("Type", "")),
+        validation=tuple(records), failure_reason=str(cert.get("FailureReason", "") or ""),
+    )
+
+
+class AcmAccount:
+    """One account's ACM in one region; every request through the account's token bucket."""
+
+    def __init__(self, account_id: str, region: str, client: Any, limiter: TokenBucket,
+                 counter: CallCounter) -> None:
+        self.account_id = account_id
+        self.region = region
+        self.client = client
+        self.limiter = limiter
+        self.counter = counter
+        client.meta.events.register("before-send.acm", self._before_send)
+
+    def _before_send(self, request: Any = None, **kwargs: Any) -> None:
+        self.limiter.acquire()
+        context = getattr(request, "context", None) or {}
+        operation = context.get("operation_name", "?") if isinstance(context, dict) else "?"
+        self.counter.add(self.account_id, f"acm:{operation}")
+
+    def _call(self, operation: str, what: str, **params: Any) -> dict[str, Any]:
+        try:
+            result: dict[str, Any] = getattr(self.client, operation)(**params)
+            return result
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            code = str(error.get("Code", ""))
+            message = str(error.get("Message", exc))
+            cls = AccessDenied if code.startswith("AccessDenied") else AwsError
+            raise cls(f"{what} (ACM, {self.region}): {code}: {message}",
+                      account_id=self.account_id, operation=exc.operation_name,
+                      code=code) from exc
+        except BotoCoreError as exc:
+            raise AwsError(f"{what} (ACM, {self.region}): {exc}", account_id=self.account_id,
+                           operation=operation) from exc
+
+    def certificates(self, statuses: Sequence[str] = USABLE_STATUSES) -> list[tuple[str, str]]:
+        """(arn, DomainName) of the account's certificates in these statuses."""
+        found: list[tuple[str, str]] = []
+        params: dict[str, Any] = {"CertificateStatuses": list(statuses), "MaxItems": 100}
+        while True:
+            page = self._call("list_certificates", "listing certificates", **params)
+            for item in page.get("CertificateSummaryList", []):
+                found.append((str(item["CertificateArn"]),
+                              normalize(str(item.get("DomainName", "")))))
+            token = page.get("NextToken")
+            if not token:
+                return found
+            params["NextToken"] = token
+
+    def describe(self, arn: str) -> CertificateInfo:
+        page = self._call("describe_certificate", f"reading certificate {arn}",
+                          CertificateArn=arn)
+        return _info(self.region, page["Certificate"])
+
+    def request(self, domains: Sequence[str], token: str) -> str:
+        """Request a DNS-validated certificate; the same token within an hour gives the same
+        certificate back (ACM's idempotency)."""
+        params: dict[str, Any] = {"DomainName": domains[0], "ValidationMethod": "DNS",
+                                  "IdempotencyToken": token}
+        if len(domains) > 1:
+            params["SubjectAlternativeNames"] = list(domains[1:])
+        page = self._call("request_certificate",
+                          f"requesting a certificate for {', '.join(domains)}", **params)
+        return str(page["CertificateArn"])
+
+
+def acm_account(fleet: Fleet, account_id: str, region: str) -> AcmAccount:
+    """An ACM handle in ``region`` with the account's session and rate limit."""
+    access = fleet.access(account_id)
+    client = fleet.factory.session(access).client(
+        "acm", region_name=region, endpoint_url=fleet.factory.endpoint_url, config=RETRY_CONFIG)
+    return AcmAccount(account_id, region, client, TokenBucket(fleet.rate_limit), fleet.counter)
