@@ -22,19 +22,21 @@ from functools import partial
 from zonecut.apply.executor import ApplyEvent
 from zonecut.apply.observe import observe
 from zonecut.apply.parallel import per_account
-from zonecut.apply.records import ApiChange
 from zonecut.aws.acm import AcmAccount, acm_account
 from zonecut.aws.fleet import Fleet
+from zonecut.aws.route53 import RecordChange
 from zonecut.config.tree import DesiredTree, DesiredZone
 from zonecut.errors import ZonecutError
 from zonecut.names import normalize
 from zonecut.plan.certificates import (
+    VALIDATION_TTL,
     CertificateInfo,
     CertificatePlan,
     ValidationRecord,
     plan_certificates,
     validation_changes,
 )
+from zonecut.state import RRSet
 from zonecut.verify.checks import check
 from zonecut.verify.from_state import build_targets
 from zonecut.verify.probe import probe_sync
@@ -225,7 +227,10 @@ class CertificateManager:
                 raise CertificateError("\n".join(problems))
             if not changes:
                 continue
-            waits.append(r53.change_rrsets(zone_id, zone, [ApiChange.of(c) for c in changes],
+            batch = [RecordChange(c.action, RRSet(c.name, "CNAME", VALIDATION_TTL,
+                                                  tuple(normalize(v) for v in c.values)))
+                     for c in changes]
+            waits.append(r53.change_rrsets(zone_id, zone, batch,
                                            f"zonecut: {len(changes)} ACM validation record(s)"))
             for change in changes:
                 result.validation_written.append(change.name)
