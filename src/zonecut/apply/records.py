@@ -1,4 +1,9 @@
-"""A zone's own records: read them, plan them, write them (batched, after the zone exists)."""
+"""A zone's own records: read them, plan them, write them (batched, after the zone exists).
+
+Also :class:`ChildResources`, which runs what a child does with its zone after the core
+apply: records, certificates (``zonecut.apply.certificates``) and the SSM handoff
+(``zonecut.apply.ssm_publish``).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,17 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from zonecut.apply.certificates import CertificateManager, CertificatesResult, DnsView
 from zonecut.apply.executor import ApplyEvent
 from zonecut.apply.parallel import per_account
+from zonecut.apply.ssm_publish import SsmHandoff, SsmPlan, SsmResult, live_zones
 from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import RecordChange
-from zonecut.config.tree import DesiredZone
+from zonecut.config.models import Config
+from zonecut.config.tree import DesiredTree, DesiredZone
 from zonecut.errors import ZonecutError
+from zonecut.plan.certificates import CertificatePlan
 from zonecut.plan.changes import Plan
 from zonecut.plan.records import RecordSetChange, RecordsPlan, ZoneRecordPlan, plan_zone_records
 from zonecut.state import HostedZone, RRSet
@@ -138,3 +147,166 @@ class RecordWriter:
         if waits:
             r53.wait_insync(waits, timeout=self.sync_timeout,
                             what=f"record changes in account {account_id}")
+
+
+# -- what a child does with its zone: records, certificates, the SSM handoff ---------------
+
+
+@dataclass(frozen=True)
+class ChildPlan:
+    """Everything beyond zones and delegations: records, certificates, the SSM handoff."""
+
+    records: RecordsPlan = field(default_factory=RecordsPlan)
+    certificates: tuple[CertificatePlan, ...] = ()
+    ssm: SsmPlan = field(default_factory=SsmPlan)
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return self.records.problems + self.ssm.problems
+
+    @property
+    def has_changes(self) -> bool:
+        return (bool(self.records.changes) or self.ssm.has_changes
+                or any(c.action != "issued" for c in self.certificates))
+
+    def counts(self) -> dict[str, int]:
+        changes = self.records.changes
+        return {
+            "records_to_create": sum(1 for c in changes if c.action == "CREATE"),
+            "records_to_update": sum(1 for c in changes if c.action == "UPSERT"),
+            "records_to_delete": sum(1 for c in changes if c.action == "DELETE"),
+            "certificates_to_request": sum(1 for c in self.certificates
+                                           if c.action == "request"),
+            "certificates_pending": sum(1 for c in self.certificates if c.action == "wait"),
+            "delegations_from_ssm": sum(1 for link in self.ssm.links if not link.problem
+                                        and link.action(self.ssm.servers.get(link.zone, ()))),
+            "parameters_to_write": sum(1 for p in self.ssm.publications if p.changes),
+        }
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "has_changes": self.has_changes,
+            "summary": self.counts(),
+            "records": [z.data() for z in self.records.zones],
+            "certificates": [c.data() for c in self.certificates],
+            "delegations_from_ssm": [link.data(self.ssm.servers.get(link.zone, ()))
+                                     for link in self.ssm.links],
+            "parameters": [p.data() for p in self.ssm.publications if p.changes],
+            "problems": list(self.problems),
+        }
+
+    def lines(self) -> list[str]:
+        """One line per planned change, for people (the CLI prints them)."""
+        found: list[str] = []
+        for link in self.ssm.links:
+            action = link.action(self.ssm.servers.get(link.zone, ()))
+            if link.problem is None and action and link.parent is not None:
+                found.append(f"{link.zone}: {action.lower()} NS in {link.parent.name} "
+                             f"(account {link.account_id}; parent read from {link.parameter})")
+        for zone in self.records.zones:
+            for change in zone.changes:
+                found.append(f"{zone.zone} ({zone.account_key}): {change.describe()}")
+        for cert in self.certificates:
+            if cert.action != "issued":
+                found.append(f"{cert.zone} ({cert.account_key}): {cert.describe()}")
+        for publication in self.ssm.publications:
+            if publication.changes:
+                found.append(f"{publication.zone}: write parameter {publication.name} "
+                             f"(account {publication.account_id}, {publication.region})")
+        return found
+
+
+@dataclass
+class ChildResult:
+    records: RecordsResult = field(default_factory=RecordsResult)
+    certificates: CertificatesResult = field(default_factory=CertificatesResult)
+    ssm: SsmResult = field(default_factory=SsmResult)
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "records_written": self.records.written,
+            "record_calls": self.records.calls,
+            "certificates_requested": self.certificates.requested,
+            "certificates_issued": self.certificates.issued,
+            "certificates_pending": self.certificates.pending,
+            "validation_records_written": self.certificates.validation_written,
+            "delegated_from_ssm": self.ssm.delegated,
+            "parameters_written": self.ssm.published,
+        }
+
+    def summary(self) -> str:
+        parts = [f"{len(self.records.written)} record change(s)"]
+        if self.certificates.requested or self.certificates.issued \
+                or self.certificates.pending:
+            parts.append(f"{len(self.certificates.requested)} certificate(s) requested, "
+                         f"{len(self.certificates.issued)} issued, "
+                         f"{len(self.certificates.pending)} pending")
+        if self.ssm.delegated:
+            parts.append(f"{len(self.ssm.delegated)} delegation(s) from SSM")
+        if self.ssm.published:
+            parts.append(f"{len(self.ssm.published)} parameter(s) written")
+        return ", ".join(parts)
+
+
+class ChildResources:
+    """Plans and applies what zones hold besides their delegation, after the core apply."""
+
+    def __init__(self, fleet: Fleet, tree: DesiredTree, config: Config, *,
+                 max_workers: int = 8,
+                 on_event: Callable[[ApplyEvent], None] | None = None) -> None:
+        self.fleet = fleet
+        self.tree = tree
+        self.config = config
+        self.max_workers = max_workers
+        self.on_event = on_event or (lambda event: None)
+        sync = float(config.defaults.sync_timeout)
+        self.certificates = CertificateManager(
+            fleet, tree, timeout=float(config.defaults.certificate_timeout),
+            sync_timeout=sync, max_workers=max_workers, on_event=self._event)
+        self.handoff = SsmHandoff(fleet, tree, config.defaults.ssm, sync_timeout=sync)
+
+    def _event(self, event: ApplyEvent) -> None:
+        self.on_event(event)
+
+    @property
+    def declared(self) -> bool:
+        """Anything to plan at all (else no call is made)."""
+        return bool(managed_zones(self.tree.zones) or self.certificates.zones()
+                    or self.config.defaults.ssm.publish
+                    or any(z.ssm_parent for z in self.tree.zones))
+
+    def plan(self, plan: Plan) -> ChildPlan:
+        if not self.declared:
+            return ChildPlan()
+        ids = known_zone_ids(plan)
+        zones = managed_zones(self.tree.zones)
+        certificates = tuple(self.certificates.plan())
+        keep: dict[str, set[str]] = defaultdict(set)
+        for cert in certificates:
+            for record in cert.existing.validation if cert.existing else ():
+                keep[cert.zone].add(record.name)
+        records = plan_records(zones, ids, read_records(zones, ids, self.fleet,
+                                                        max_workers=self.max_workers), keep)
+        ssm = self.handoff.plan(live_zones(plan))
+        return ChildPlan(records, certificates, ssm)
+
+    def apply(self, child: ChildPlan, plan: Plan,
+              created: Mapping[str, HostedZone] | None = None, *, wait: bool = True,
+              dns: DnsView | None = None) -> ChildResult:
+        """After the core apply: SSM-parent delegations, records, parameters, then the
+        certificates (which wait for ISSUED unless ``wait`` is false)."""
+        if child.problems:
+            raise ZonecutError("the plan cannot be applied:\n  - "
+                               + "\n  - ".join(child.problems))
+        result = ChildResult()
+        live = live_zones(plan, created)
+        ids = {name: zone.zone_id for name, zone in live.items()}
+        self.handoff.delegate(child.ssm, live, result.ssm)
+        writer = RecordWriter(self.fleet, sync_timeout=float(self.config.defaults.sync_timeout),
+                              max_workers=self.max_workers, on_event=self._event)
+        result.records = writer.apply(child.records, ids)
+        self.handoff.publish(live, result.ssm)
+        if child.certificates:
+            result.certificates = self.certificates.apply(child.certificates, ids, wait=wait,
+                                                          dns=dns)
+        return result

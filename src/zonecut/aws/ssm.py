@@ -1,0 +1,106 @@
+"""SSM Parameter Store calls for one account and region (the zone handoff), rate limited."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from zonecut.aws.errors import AccessDenied, AwsError
+from zonecut.aws.fleet import Fleet
+from zonecut.aws.ratelimit import TokenBucket
+from zonecut.aws.route53 import CallCounter
+from zonecut.aws.sessions import RETRY_CONFIG, SessionFactory
+
+
+class SsmAccount:
+    """One account's Parameter Store in one region."""
+
+    def __init__(self, account_id: str, region: str, client: Any, limiter: TokenBucket,
+                 counter: CallCounter) -> None:
+        self.account_id = account_id
+        self.region = region
+        self.client = client
+        self.limiter = limiter
+        self.counter = counter
+        client.meta.events.register("before-send.ssm", self._before_send)
+
+    def _before_send(self, request: Any = None, **kwargs: Any) -> None:
+        self.limiter.acquire()
+        context = getattr(request, "context", None) or {}
+        operation = context.get("operation_name", "?") if isinstance(context, dict) else "?"
+        self.counter.add(self.account_id, f"ssm:{operation}")
+
+    def _call(self, operation: str, what: str, **params: Any) -> dict[str, Any]:
+        try:
+            result: dict[str, Any] = getattr(self.client, operation)(**params)
+            return result
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            code = str(error.get("Code", ""))
+            message = str(error.get("Message", exc))
+            cls = AccessDenied if code.startswith("AccessDenied") else AwsError
+            raise cls(f"{what} (SSM, {self.region}): {code}: {message}",
+                      account_id=self.account_id, operation=exc.operation_name,
+                      code=code) from exc
+        except BotoCoreError as exc:
+            raise AwsError(f"{what} (SSM, {self.region}): {exc}", account_id=self.account_id,
+                           operation=operation) from exc
+
+    def get(self, name: str) -> str | None:
+        """The parameter's value; None when it does not exist."""
+        try:
+            page = self._call("get_parameter", f"reading parameter {name}", Name=name)
+        except AwsError as exc:
+            if exc.code == "ParameterNotFound":
+                return None
+            raise
+        return str(page["Parameter"]["Value"])
+
+    def put(self, name: str, value: str, description: str) -> None:
+        self._call("put_parameter", f"writing parameter {name}", Name=name, Value=value,
+                   Type="String", Overwrite=True, Tier="Standard",
+                   Description=description[:1024])
+
+    def delete(self, name: str) -> bool:
+        """Delete a parameter; False when it was already gone."""
+        try:
+            self._call("delete_parameter", f"deleting parameter {name}", Name=name)
+        except AwsError as exc:
+            if exc.code == "ParameterNotFound":
+                return False
+            raise
+        return True
+
+    def under(self, path: str) -> dict[str, str]:
+        """Every parameter below ``path`` (recursively): name -> value."""
+        found: dict[str, str] = {}
+        params: dict[str, Any] = {"Path": path, "Recursive": True, "MaxResults": 10}
+        while True:
+            page = self._call("get_parameters_by_path", f"listing parameters under {path}",
+                              **params)
+            for item in page.get("Parameters", []):
+                found[str(item["Name"])] = str(item["Value"])
+            token = page.get("NextToken")
+            if not token:
+                return found
+            params["NextToken"] = token
+
+
+def ssm_account(fleet: Fleet, account_id: str, region: str | None = None,
+                role_arn: str | None = None) -> SsmAccount:
+    """Parameter Store of ``account_id`` with the account's access, or through ``role_arn``
+    (another role of that account, e.g. a read-only one) when given."""
+    access = fleet.access(account_id)
+    factory = fleet.factory
+    if role_arn is not None and role_arn != access.role_arn:
+        access = replace(access, role_arn=role_arn)
+        factory = SessionFactory(endpoint_url=fleet.factory.endpoint_url,
+                                 base_credentials=fleet.factory.base_credentials,
+                                 purpose="read-parent")
+    name = region or access.home_region
+    client = factory.session(access).client("ssm", region_name=name,
+                                            endpoint_url=factory.endpoint_url,
+                                            config=RETRY_CONFIG)
+    return SsmAccount(account_id, name, client, TokenBucket(fleet.rate_limit), fleet.counter)
