@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from zonecut.apply.certificates import DnsView
 from zonecut.apply.executor import ApplyEvent, ApplyResult, Executor
 from zonecut.apply.observe import find_owners, observe
+from zonecut.apply.records import ChildPlan, ChildResources, ChildResult
 from zonecut.apply.teardown import Teardown
 from zonecut.aws.access import AccountAccess, role_arn_for
 from zonecut.aws.fleet import Fleet
@@ -124,3 +126,23 @@ class Runtime:
 
     def apply(self, plan: Plan, executor: Executor | None = None) -> ApplyResult:
         return (executor or self.executor()).apply(plan)
+
+    # -- what a child does with its zone: records, certificates, SSM handoff -------------
+    # (zonecut.apply.records.ChildResources; runs after the core apply)
+
+    def child_resources(self, on_event: Callable[[ApplyEvent], None] | None = None
+                        ) -> ChildResources:
+        return ChildResources(self.fleet, self.tree, self.config,
+                              max_workers=self.max_workers, on_event=on_event)
+
+    def plan_child_resources(self, plan: Plan) -> ChildPlan:
+        """Records, certificates and SSM handoff to change, next to ``plan``."""
+        return self.child_resources().plan(plan)
+
+    def apply_child_resources(self, child: ChildPlan, plan: Plan, result: ApplyResult, *,
+                              wait: bool = True, dns: DnsView | None = None,
+                              on_event: Callable[[ApplyEvent], None] | None = None
+                              ) -> ChildResult:
+        """After ``apply(plan)`` gave ``result``: make ``child`` true."""
+        return self.child_resources(on_event).apply(child, plan, result.created, wait=wait,
+                                                    dns=dns)
