@@ -85,7 +85,8 @@ def _delegation_findings(inventory: Inventory, tree: OrgTree, delegation: Delega
                 details=details, **place))
         else:
             if delegation.name_exists:
-                held = ", ".join(sorted(f"{z}" for z in _ids_of(inventory, child)))
+                held = ", ".join(f"{z.record.zone_id} in {z.record.account_id}"
+                                 for z in tree.copies(child))
                 why = (f"none of its servers belongs to a zone {child} of the organisation "
                        f"({held}): the zone was deleted or recreated")
             else:
@@ -125,10 +126,6 @@ def _delegation_findings(inventory: Inventory, tree: OrgTree, delegation: Delega
             "AUDIT_SKIPPED_LEVEL", child, f"{where} delegates {child}, but {tail}",
             details=details, **place))
     return found
-
-
-def _ids_of(inventory: Inventory, name: str) -> list[str]:
-    return [f"{z.zone_id} in {z.account_id}" for z in inventory.zones if z.name == name]
 
 
 def _name_findings(inventory: Inventory, tree: OrgTree, name: str) -> list[AuditFinding]:

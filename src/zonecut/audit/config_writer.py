@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import yaml
 
@@ -28,6 +30,10 @@ from zonecut.names import problems as name_problems
 DEFAULT_NS_TTL = 3600
 POLICY_MIN, POLICY_MAX = 300, 172800
 _PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+_STR = "tag:yaml.org,2002:str"
+_resolve = cast(Callable[[type[yaml.ScalarNode], str, tuple[bool, bool]], str],
+                yaml.resolver.Resolver().resolve)
+"""The tag YAML gives a plain scalar (PyYAML's stubs leave this method untyped)."""
 
 
 class WrittenConfigInvalid(ZonecutError):
@@ -46,17 +52,17 @@ class DeclaredZone:
 
 def _scalar(text: str) -> str:
     """``text`` as a YAML flow scalar that loads back as exactly this string."""
-    if _PLAIN.match(text) and yaml.safe_load(text) == text:
+    if _PLAIN.match(text) and _resolve(yaml.ScalarNode, text, (True, False)) == _STR:
         return text
     return json.dumps(text)
 
 
 def _busiest(copies: list[ZoneRecord], tree: OrgTree) -> ZoneRecord:
     def score(record: ZoneRecord) -> tuple[int, int, int]:
-        delegated = sum(1 for d in tree.delegations
+        delegated = sum(1 for d in tree.delegations_of(record.name)
                         if d.target is record and d.state is not DelegationState.DANGLING)
-        children = sum(1 for d in tree.delegations
-                       if d.parent is record and d.state is not DelegationState.DANGLING)
+        children = sum(1 for d in tree.delegations_from(record)
+                       if d.state is not DelegationState.DANGLING)
         return (-delegated, -children, -record.zone.record_count)
 
     return min(copies, key=lambda r: (score(r), zone_sort_key(r)))
@@ -67,6 +73,7 @@ def choose_zones(tree: OrgTree) -> tuple[list[DeclaredZone], list[str]]:
     chosen: dict[str, ZoneRecord] = {}
     declared: list[DeclaredZone] = []
     left_out: list[str] = []
+    ns_at = {d.key: d.ns for d in tree.delegations}
     for name in tree.names:
         copies = [z.record for z in tree.copies(name)]
         enclosing = tree.copies(name)[0].enclosing
@@ -75,8 +82,7 @@ def choose_zones(tree: OrgTree) -> tuple[list[DeclaredZone], list[str]]:
             left_out.append(f"{name}: {'; '.join(problems)}")
             continue
         parent = chosen.get(enclosing) if enclosing else None
-        ns = next((rr for rr in parent.delegations if rr.name == name), None) \
-            if parent else None
+        ns = ns_at.get((parent.zone_id, name)) if parent else None
         picked = pick_target(ns, copies) if ns is not None else None
         record = picked or _busiest(copies, tree)
         chosen[name] = record

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from zonecut.state import HostedZone, RRSet
@@ -81,8 +82,12 @@ class Inventory:
     failures: tuple[AccountFailure, ...] = ()
     private_zones: int = 0
 
+    @cached_property
+    def _by_id(self) -> dict[str, AuditAccount]:
+        return {a.account_id: a for a in self.accounts}
+
     def account(self, account_id: str) -> AuditAccount | None:
-        return next((a for a in self.accounts if a.account_id == account_id), None)
+        return self._by_id.get(account_id)
 
     def key_of(self, account_id: str) -> str:
         found = self.account(account_id)

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from zonecut.audit.inventory import Inventory, ZoneRecord
-from zonecut.names import closest_ancestor
+from zonecut.config.tree import declared_parent
 from zonecut.state import RRSet
 from zonecut.verify.findings import zone_order
 
@@ -83,17 +84,43 @@ class OrgTree:
     zones: tuple[TreeZone, ...]
     delegations: tuple[Delegation, ...]
 
+    @cached_property
+    def _by_name(self) -> dict[str, tuple[TreeZone, ...]]:
+        found: dict[str, list[TreeZone]] = {}
+        for zone in self.zones:
+            found.setdefault(zone.record.name, []).append(zone)
+        return {name: tuple(zones) for name, zones in found.items()}
+
+    @cached_property
+    def _by_child(self) -> dict[str, tuple[Delegation, ...]]:
+        found: dict[str, list[Delegation]] = {}
+        for delegation in self.delegations:
+            found.setdefault(delegation.child, []).append(delegation)
+        return {name: tuple(items) for name, items in found.items()}
+
     def copies(self, name: str) -> tuple[TreeZone, ...]:
         """Every zone called ``name`` (several when the name is duplicated)."""
-        return tuple(z for z in self.zones if z.record.name == name)
+        return self._by_name.get(name, ())
 
     @property
     def names(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(z.record.name for z in self.zones))
+        """Every zone name once, in DNS order (parents first)."""
+        return tuple(self._by_name)
 
     def delegations_of(self, name: str) -> tuple[Delegation, ...]:
         """Every NS rrset for ``name`` held by any zone of the organisation."""
-        return tuple(d for d in self.delegations if d.child == name)
+        return self._by_child.get(name, ())
+
+    @cached_property
+    def _by_parent(self) -> dict[str, tuple[Delegation, ...]]:
+        found: dict[str, list[Delegation]] = {}
+        for delegation in self.delegations:
+            found.setdefault(delegation.parent.zone_id, []).append(delegation)
+        return {zone_id: tuple(items) for zone_id, items in found.items()}
+
+    def delegations_from(self, record: ZoneRecord) -> tuple[Delegation, ...]:
+        """The NS rrsets held by the zone ``record``."""
+        return self._by_parent.get(record.zone_id, ())
 
 
 def zone_sort_key(record: ZoneRecord) -> tuple[tuple[str, ...], str, str]:
@@ -140,14 +167,18 @@ def build_tree(inventory: Inventory) -> OrgTree:
             target = pick_target(ns, candidates)
             delegations.append(Delegation(
                 parent=parent, ns=ns, target=target,
-                enclosing=closest_ancestor(ns.name, names),
+                enclosing=declared_parent(ns.name, names),
                 state=judge(ns, target), name_exists=bool(candidates),
             ))
+    pointing: dict[int, list[Delegation]] = {}
+    for delegation in delegations:
+        if delegation.target is not None:
+            pointing.setdefault(id(delegation.target), []).append(delegation)
     zones = tuple(
         TreeZone(
             record=record,
-            enclosing=closest_ancestor(record.name, names),
-            delegated_by=tuple(d for d in delegations if d.target is record),
+            enclosing=declared_parent(record.name, names),
+            delegated_by=tuple(pointing.get(id(record), ())),
         )
         for record in records
     )
