@@ -16,7 +16,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from zonecut import __version__
+from zonecut.apply.certificates import DnsView
 from zonecut.apply.executor import ApplyEvent
+from zonecut.apply.records import ChildPlan
 from zonecut.cli.render import plan_summary, plan_view, tree_view
 from zonecut.config.errors import ConfigError
 from zonecut.config.loader import load_config
@@ -144,16 +146,17 @@ def plan(
     target = resolve_target(endpoint_url, sandbox, state_dir)
     runtime = guarded(lambda: Runtime(cfg, target, purpose="plan"))
     the_plan = make_plan(runtime, prune=prune)
-    show_plan(the_plan, cfg, output)
+    child = guarded(lambda: runtime.plan_child_resources(the_plan))
+    show_plan(the_plan, cfg, output, child)
     if save is not None:
         saved = SavedPlan(mode="apply", prune=prune, zones=(),
                           config_sha256=config_digest(config), plan=the_plan.data())
         write_file(save, saved.to_json())
         err.print(f"plan saved to {save}; apply exactly it with `zonecut apply --plan {save}`",
                   highlight=False)
-    if the_plan.problems:
+    if the_plan.problems or child.problems:
         raise typer.Exit(1)
-    if exit_code and the_plan.has_changes:
+    if exit_code and (the_plan.has_changes or child.has_changes):
         raise typer.Exit(2)
 
 
@@ -164,11 +167,44 @@ def write_file(path: Path, text: str) -> None:
         fail(f"cannot write {path}: {exc.strerror or exc}")
 
 
-def show_plan(the_plan: Plan, cfg: Config, output: Output) -> None:
+def show_plan(the_plan: Plan, cfg: Config, output: Output, child: ChildPlan | None = None
+              ) -> None:
     if output is Output.json:
-        out.print_json(json.dumps(the_plan.data()))
+        data = the_plan.data()
+        if child is not None and (child.has_changes or child.problems):
+            data["child_resources"] = child.data()
+        out.print_json(json.dumps(data))
     else:
         out.print(plan_view(the_plan, account_keys(cfg)))
+        if child is not None:
+            show_child_plan(child)
+
+
+def show_child_plan(child: ChildPlan) -> None:
+    """Records, certificates and the SSM handoff (zonecut.apply.records.ChildPlan)."""
+    lines = child.lines()
+    if lines:
+        out.print("Records, certificates and SSM parameters:", highlight=False)
+        for line in lines:
+            out.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
+    for problem in child.problems:
+        err.print(f"[bold red]problem:[/] {problem}", highlight=False, soft_wrap=True)
+
+
+def dns_view(sandbox: bool, state_dir: Path) -> DnsView:
+    """Where apply's DNS checks (certificate validation) start: the real root servers, or
+    the sandbox's root."""
+    from zonecut.verify import ROOT_SERVERS, ServerAddress
+
+    if sandbox:
+        from zonecut.sandbox.process import status as sandbox_status
+
+        info = sandbox_status(state_dir)
+        if info is not None:
+            return DnsView(tuple(ServerAddress(h.name, h.address, h.port)
+                                 for h in info.root_hints),
+                           {s.address: s.port for s in info.servers.values()})
+    return DnsView(tuple(ROOT_SERVERS))
 
 
 @app.command()
@@ -181,6 +217,9 @@ def apply(
         "--plan", help="Apply exactly this saved plan (from `plan --save`); refused if the "
         "live state changed since.")] = None,
     output: OutputOpt = Output.table,
+    no_wait: Annotated[bool, typer.Option(
+        "--no-wait", help="Request certificates and write their validation records, but do "
+        "not check DNS or wait for them to be issued.")] = False,
     endpoint_url: EndpointOpt = None,
     sandbox: SandboxOpt = False,
     state_dir: StateDirOpt = DEFAULT_STATE,
@@ -202,7 +241,9 @@ def apply(
             fail(f"{config} changed since {saved_plan} was saved; plan again")
         yes = True  # the saved plan was the reviewed one
     run_changes(runtime, cfg, yes=yes, output=output, prune=prune, destroy=destroy,
-                allow_delete=allow_delete, expected=expected)
+                allow_delete=allow_delete, expected=expected, wait=not no_wait,
+                dns=dns_view(sandbox, state_dir),
+                after_core=(lambda: register_roots(runtime, state_dir)) if sandbox else None)
     if sandbox:
         register_roots(runtime, state_dir)
 
@@ -253,8 +294,12 @@ def run_apply(runtime: Runtime, cfg: Config, *, yes: bool, output: Output) -> No
 
 
 def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, prune: bool,
-                destroy: Sequence[str], allow_delete: bool, expected: SavedPlan | None) -> None:
+                destroy: Sequence[str], allow_delete: bool, expected: SavedPlan | None,
+                wait: bool = True, dns: DnsView | None = None,
+                after_core: Callable[[], None] | None = None) -> None:
     the_plan = make_plan(runtime, prune=prune, destroy=destroy)
+    # records, certificates, SSM handoff: not part of destroy
+    child = ChildPlan() if destroy else guarded(lambda: runtime.plan_child_resources(the_plan))
     if expected is not None:
         changed = differences(expected.plan, the_plan.data())
         if changed:
@@ -265,9 +310,10 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
             raise typer.Exit(1)
     if output is Output.table:
         out.print(plan_view(the_plan, account_keys(cfg)))
-    if the_plan.problems:
+        show_child_plan(child)
+    if the_plan.problems or child.problems:
         raise typer.Exit(1)
-    if not the_plan.has_changes:
+    if not the_plan.has_changes and not child.has_changes:
         if output is Output.json:
             out.print_json(json.dumps({"plan": the_plan.data(), "applied": False}))
         return
@@ -301,6 +347,10 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
         teardown.on_event = on_event
         result = guarded(lambda: executor.apply(the_plan))
         removed = guarded(lambda: teardown.run(the_plan.deletions))
+        if after_core is not None:
+            after_core()
+        made = guarded(lambda: runtime.apply_child_resources(
+            child, the_plan, result, wait=wait, dns=dns, on_event=on_event))
     calls = runtime.counter.snapshot()
     if output is Output.json:
         out.print_json(json.dumps({
@@ -312,6 +362,7 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
             "delegations_removed": removed.delegations_removed,
             "zones_deleted": removed.zones_deleted,
             "seconds": round(result.seconds, 3),
+            "child_resources": made.data(),
             "calls": [{"account_id": a, "operation": o, "count": n}
                       for (a, o), n in sorted(calls.items())],
         }))
@@ -322,6 +373,8 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
     if the_plan.deletions:
         text += (f", {len(removed.delegations_removed)} delegation(s) removed, "
                  f"{len(removed.zones_deleted)} zone(s) deleted")
+    if child.has_changes:
+        text += f"; {made.summary()}"
     out.print(text + f"; {sum(calls.values())} Route 53 call(s).", highlight=False)
 
 
