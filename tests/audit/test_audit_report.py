@@ -100,6 +100,8 @@ def test_tables_verdict_and_exit_code() -> None:
     assert rows[0] == ("example.com", "network", "ZAPEX", "(registrar)", "info")
     assert rows[2] == ("lost.dev.example.com", "dev", "ZLOST", "-", "warning")
     assert [r[1] for r in findings_table(findings).rows] == [f.code for f in findings]
+    assert findings_table(findings).rows[0][3] == A
+    assert findings_table(findings, inv).rows[0][3] == "network"
     assert verdict(inv, findings) == ("3 of 3 account(s) read, 4 public zone(s): "
                                       "1 critical, 1 warning")
 

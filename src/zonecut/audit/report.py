@@ -179,12 +179,19 @@ def to_sarif(findings: Sequence[AuditFinding]) -> dict[str, Any]:
     }
 
 
-def findings_table(findings: Sequence[AuditFinding]) -> Table:
-    """One row per finding: severity, code, zone, account, message."""
+def findings_table(findings: Sequence[AuditFinding], inventory: Inventory | None = None
+                   ) -> Table:
+    """One row per finding: severity, code, zone, account (its key when known), message."""
+
+    def account(account_id: str | None) -> str:
+        if not account_id:
+            return ""
+        return inventory.key_of(account_id) if inventory is not None else account_id
+
     return Table(
         title="Findings",
         headers=("severity", "code", "zone", "account", "message"),
-        rows=tuple((f.severity.value, f.code, f.zone or "-", f.account_id or "", f.message)
+        rows=tuple((f.severity.value, f.code, f.zone or "-", account(f.account_id), f.message)
                    for f in _sorted(findings)),
     )
 

@@ -149,7 +149,7 @@ def report(inventory: Inventory, tree: OrgTree, findings: list[AuditFinding],
     else:
         out.print(rich_table(zones_table(inventory, tree, findings)))
         if findings:
-            out.print(rich_table(findings_table(findings)))
+            out.print(rich_table(findings_table(findings, inventory)))
         out.print(verdict(inventory, findings) + ". Details and fixes: docs/audit.md",
                   highlight=False)
 
