@@ -1,0 +1,105 @@
+"""The handlers' settings, from environment variables (documented in docs/child-accounts.md).
+
+| variable | required | meaning |
+| --- | --- | --- |
+| ZONECUT_PARENT_ZONE_ID | yes | the parent hosted zone the NS records go into |
+| ZONECUT_PARENT_ACCOUNT_ID | yes | its account (the credentials must reach it) |
+| ZONECUT_ALLOW | yes | the allow-list: JSON {"ACCOUNT_ID": ["name", "*.name"]} |
+| ZONECUT_PARENT_ROLE_ARN | no | a role to assume in the parent's account (else the
+  function's own role) |
+| ZONECUT_EXTERNAL_ID | no | sts:ExternalId for that role |
+| ZONECUT_NS_TTL | no | TTL of the NS records written (3600) |
+| ZONECUT_SSM_PREFIX | no | where delegations are recorded (/zonecut/zones; "" for none) |
+| ZONECUT_SYNC_TIMEOUT | no | seconds to wait for INSYNC (120) |
+| ZONECUT_RATE_LIMIT | no | Route 53 requests per second (5) |
+| AWS_REGION | no | region for STS and SSM (set by Lambda) |
+| AWS_ENDPOINT_URL | no | send the AWS calls elsewhere (tests: the sandbox) |
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from zonecut.aws.access import AccountAccess
+from zonecut.aws.fleet import Fleet
+from zonecut.aws.sessions import SessionFactory
+from zonecut.aws_lambda.policy import AllowList
+from zonecut.errors import ZonecutError
+
+_ZONE_ID = re.compile(r"^[A-Z0-9]{1,32}$")
+_ACCOUNT = re.compile(r"^[0-9]{12}$")
+_ROLE = re.compile(r"^arn:aws(?:-cn|-us-gov)?:iam::[0-9]{12}:role/[\w+=,.@/-]+$")
+
+
+class SettingsError(ZonecutError):
+    """A missing or invalid environment variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    parent_zone_id: str
+    parent_account_id: str
+    allow: AllowList
+    role_arn: str | None = None
+    external_id: str | None = None
+    ns_ttl: int = 3600
+    ssm_prefix: str = "/zonecut/zones"
+    sync_timeout: float = 120.0
+    rate_limit: float = 5.0
+    region: str | None = None
+    endpoint_url: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        def need(key: str) -> str:
+            value = env.get(key, "").strip()
+            if not value:
+                raise SettingsError(f"the environment variable {key} is not set")
+            return value
+
+        def number(key: str, default: float) -> float:
+            text = env.get(key, "").strip()
+            try:
+                value = float(text) if text else default
+            except ValueError:
+                raise SettingsError(f"{key}={text!r} is not a number") from None
+            if value <= 0:
+                raise SettingsError(f"{key} must be greater than 0")
+            return value
+
+        zone_id = need("ZONECUT_PARENT_ZONE_ID").removeprefix("/hostedzone/")
+        if not _ZONE_ID.match(zone_id):
+            raise SettingsError(f"ZONECUT_PARENT_ZONE_ID={zone_id!r} is not a hosted zone id")
+        account = need("ZONECUT_PARENT_ACCOUNT_ID")
+        if not _ACCOUNT.match(account):
+            raise SettingsError(f"ZONECUT_PARENT_ACCOUNT_ID={account!r} is not 12 digits")
+        role = env.get("ZONECUT_PARENT_ROLE_ARN", "").strip() or None
+        if role is not None and (not _ROLE.match(role) or f":{account}:" not in role):
+            raise SettingsError(f"ZONECUT_PARENT_ROLE_ARN={role!r} is not a role of account "
+                                f"{account}")
+        prefix = env.get("ZONECUT_SSM_PREFIX", "/zonecut/zones").strip().rstrip("/")
+        if prefix and not prefix.startswith("/"):
+            raise SettingsError(f"ZONECUT_SSM_PREFIX={prefix!r} must start with '/'")
+        return cls(
+            parent_zone_id=zone_id,
+            parent_account_id=account,
+            allow=AllowList.from_json(need("ZONECUT_ALLOW")),
+            role_arn=role,
+            external_id=env.get("ZONECUT_EXTERNAL_ID", "").strip() or None,
+            ns_ttl=int(number("ZONECUT_NS_TTL", 3600)),
+            ssm_prefix=prefix,
+            sync_timeout=number("ZONECUT_SYNC_TIMEOUT", 120.0),
+            rate_limit=number("ZONECUT_RATE_LIMIT", 5.0),
+            region=env.get("AWS_REGION", "").strip() or None,
+            endpoint_url=env.get("AWS_ENDPOINT_URL", "").strip() or None,
+        )
+
+    def fleet(self) -> Fleet:
+        """The parent's account, reached with the function's credentials (or the role)."""
+        access = AccountAccess(
+            key="parent", account_id=self.parent_account_id, role_arn=self.role_arn,
+            external_id=self.external_id, region=self.region, session_name="zonecut-lambda")
+        factory = SessionFactory(endpoint_url=self.endpoint_url, purpose="delegate")
+        return Fleet({self.parent_account_id: access}, factory, rate_limit=self.rate_limit)

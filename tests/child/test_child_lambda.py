@@ -1,0 +1,233 @@
+"""The self-service handlers against the sandbox: custom resource and EventBridge events,
+the allow-list before any change, responses PUT to a real local HTTP server."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from child_support import DEV, NETWORK, PROD, rrsets, zone_id
+from lambda_events import create_hosted_zone, custom_resource, delete_hosted_zone
+
+from sandbox_fixtures import session_for
+from zonecut.aws_lambda import custom_resource as cr
+from zonecut.aws_lambda import events
+from zonecut.aws_lambda.policy import AllowList, PolicyError
+from zonecut.aws_lambda.settings import Settings, SettingsError
+from zonecut.names import normalize
+from zonecut.sandbox import Sandbox
+
+
+class Responses:
+    """A local HTTP server standing in for CloudFormation's pre-signed S3 URL."""
+
+    def __init__(self) -> None:
+        received: list[tuple[str, dict[str, str], dict[str, Any]]] = []
+        self.received = received
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_PUT(self) -> None:  # noqa: N802 (http.server's naming)
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                received.append((self.path, dict(self.headers), json.loads(body)))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, name: str) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}/cfn/{name}?X-Amz-Signature=example"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def responses() -> Iterator[Responses]:
+    server = Responses()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def parent(fresh_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """example.com in the network account (with a record of its own); the handlers' env."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    r53 = session_for(fresh_sandbox, NETWORK).client("route53")
+    made = r53.create_hosted_zone(Name="example.com", CallerReference="parent")
+    zid = made["HostedZone"]["Id"].split("/")[-1]
+    r53.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Changes": [{
+        "Action": "CREATE", "ResourceRecordSet": {
+            "Name": "www.example.com", "Type": "A", "TTL": 300,
+            "ResourceRecords": [{"Value": "192.0.2.1"}]}}]})
+    return {
+        "ZONECUT_PARENT_ZONE_ID": zid,
+        "ZONECUT_PARENT_ACCOUNT_ID": NETWORK,
+        "ZONECUT_PARENT_ROLE_ARN": f"arn:aws:iam::{NETWORK}:role/ZonecutDelegation",
+        "ZONECUT_ALLOW": json.dumps({DEV: ["dev.example.com", "*.dev.example.com"]}),
+        "ZONECUT_NS_TTL": "900",
+        "ZONECUT_RATE_LIMIT": "100",
+        "AWS_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": fresh_sandbox.endpoint_url,
+    }
+
+
+def snapshot(sandbox: Sandbox) -> list[str]:
+    """The parent zone's record sets and the SSM parameters, comparable."""
+    r53 = session_for(sandbox, NETWORK).client("route53")
+    records = sorted(json.dumps(r, sort_keys=True) for r in rrsets(r53, "example.com"))
+    ssm = session_for(sandbox, NETWORK).client("ssm", region_name="us-east-1")
+    params = ssm.get_parameters_by_path(Path="/", Recursive=True)["Parameters"]
+    return records + sorted(p["Name"] for p in params)
+
+
+def delegation(sandbox: Sandbox, name: str) -> dict[str, Any] | None:
+    r53 = session_for(sandbox, NETWORK).client("route53")
+    found = [r for r in rrsets(r53, "example.com")
+             if r["Type"] == "NS" and normalize(r["Name"]) == name]
+    return found[0] if found else None
+
+
+def child_zone(sandbox: Sandbox, name: str) -> tuple[str, list[str]]:
+    r53 = session_for(sandbox, DEV).client("route53")
+    made = r53.create_hosted_zone(Name=name, CallerReference=name)
+    servers = [s.rstrip(".") for s in made["DelegationSet"]["NameServers"]]
+    return made["HostedZone"]["Id"].split("/")[-1], servers
+
+
+def test_create_rename_delete_leaves_the_parent_exactly_as_before(
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses) -> None:
+    before = snapshot(fresh_sandbox)
+    _, dev_servers = child_zone(fresh_sandbox, "dev.example.com")
+    _, team_servers = child_zone(fresh_sandbox, "team.dev.example.com")
+
+    def run(event: dict[str, Any]) -> dict[str, Any]:
+        sent = cr.handler(event, None, environ=parent)
+        path, headers, body = responses.received[-1]
+        assert body == sent and path.startswith("/cfn/")
+        assert headers["Content-Type"] == ""  # what a pre-signed S3 PUT URL expects
+        return body
+
+    created = run(custom_resource("Create", DEV, responses.url("create"),
+                                  {"ZoneName": "Dev.Example.com.", "NameServers": dev_servers}))
+    assert created["Status"] == "SUCCESS", created["Reason"]
+    physical = created["PhysicalResourceId"]
+    assert physical == f"zonecut:{parent['ZONECUT_PARENT_ZONE_ID']}:dev.example.com"
+    live = delegation(fresh_sandbox, "dev.example.com")
+    assert live is not None and live["TTL"] == 900
+    assert sorted(normalize(v["Value"]) for v in live["ResourceRecords"]) == sorted(dev_servers)
+
+    renamed = run(custom_resource(
+        "Update", DEV, responses.url("update"),
+        {"ZoneName": "team.dev.example.com", "NameServers": team_servers},
+        physical_id=physical, old={"ZoneName": "Dev.Example.com.", "NameServers": dev_servers}))
+    assert renamed["Status"] == "SUCCESS", renamed["Reason"]
+    assert renamed["PhysicalResourceId"].endswith(":team.dev.example.com")
+    assert delegation(fresh_sandbox, "dev.example.com") is None  # the old record is gone
+    assert delegation(fresh_sandbox, "team.dev.example.com") is not None
+
+    # CloudFormation then deletes the old physical id: already gone, success
+    cleanup = run(custom_resource("Delete", DEV, responses.url("cleanup"),
+                                  {"ZoneName": "Dev.Example.com.", "NameServers": dev_servers},
+                                  physical_id=physical))
+    assert cleanup["Status"] == "SUCCESS" and cleanup["Data"]["Outcome"] == "gone"
+
+    deleted = run(custom_resource(
+        "Delete", DEV, responses.url("delete"),
+        {"ZoneName": "team.dev.example.com", "NameServers": team_servers},
+        physical_id=renamed["PhysicalResourceId"]))
+    assert deleted["Status"] == "SUCCESS" and deleted["Data"]["Outcome"] == "removed"
+    assert snapshot(fresh_sandbox) == before
+    assert len(responses.received) == 4
+
+
+def test_the_custom_resource_refuses_names_outside_the_allow_list(
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses) -> None:
+    before = snapshot(fresh_sandbox)
+    for account, name in [(PROD, "dev.example.com"), (DEV, "baddev.example.com"),
+                          (DEV, "dev.example.org"), (DEV, "www.example.com")]:
+        event = custom_resource("Create", account, responses.url("x"),
+                                {"ZoneName": name, "NameServers": ["ns-1.awsdns-01.org"]})
+        sent = cr.handler(event, None, environ=parent)
+        assert sent["Status"] == "FAILED", (account, name)
+        # a failed Create reports a placeholder id; its Delete then changes nothing
+        delete = custom_resource("Delete", account, responses.url("y"),
+                                 {"ZoneName": name, "NameServers": ["ns-1.awsdns-01.org"]},
+                                 physical_id=sent["PhysicalResourceId"])
+        assert cr.handler(delete, None, environ=parent)["Status"] == "SUCCESS"
+    assert responses.received[0][2]["Reason"] == (
+        f"account {PROD} is not in the allow-list")
+    assert responses.received[2][2]["Reason"] == (
+        f"account {DEV} may claim dev.example.com, *.dev.example.com, not baddev.example.com "
+        "(names match on label boundaries)")
+    assert snapshot(fresh_sandbox) == before
+
+
+def test_an_event_outside_the_allow_list_changes_nothing(
+        fresh_sandbox: Sandbox, parent: dict[str, str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    before = snapshot(fresh_sandbox)
+    outcomes = [
+        events.handler(create_hosted_zone(PROD, "prod.example.com", "Z0PROD0000000001",
+                                          ["ns-1.awsdns-01.org"]), None, environ=parent),
+        events.handler(create_hosted_zone(DEV, "devx.example.com", "Z0DEVX0000000001",
+                                          ["ns-1.awsdns-01.org"]), None, environ=parent),
+        events.handler(create_hosted_zone(DEV, "dev.example.com", "Z0DEVP0000000001",
+                                          ["ns-1.awsdns-01.org"], private=True),
+                       None, environ=parent),
+        events.handler(delete_hosted_zone(DEV, "Z0UNKNOWN0000001"), None, environ=parent),
+    ]
+    assert [o["status"] for o in outcomes] == ["refused", "refused", "ignored", "ignored"]
+    assert outcomes[1]["reason"].endswith("not devx.example.com (names match on label "
+                                          "boundaries)")
+    assert snapshot(fresh_sandbox) == before
+    assert "refused: account 333333333333, prod.example.com" in caplog.text
+
+
+def test_events_delegate_then_undelegate_an_allowed_zone(
+        fresh_sandbox: Sandbox, parent: dict[str, str]) -> None:
+    before = snapshot(fresh_sandbox)
+    zid, servers = child_zone(fresh_sandbox, "api.dev.example.com")
+    done = events.handler(create_hosted_zone(DEV, "api.dev.example.com", zid, servers),
+                          None, environ=parent)
+    assert done["status"] == "delegated"
+    live = delegation(fresh_sandbox, "api.dev.example.com")
+    assert live is not None
+    assert sorted(normalize(v["Value"]) for v in live["ResourceRecords"]) == sorted(servers)
+    ssm = session_for(fresh_sandbox, NETWORK).client("ssm", region_name="us-east-1")
+    recorded = json.loads(ssm.get_parameter(
+        Name="/zonecut/zones/api.dev.example.com")["Parameter"]["Value"])
+    assert (recorded["zone_id"], recorded["account_id"]) == (zid, DEV)
+    # the same event again (EventBridge delivers at least once): nothing more
+    again = events.handler(create_hosted_zone(DEV, "api.dev.example.com", zid, servers),
+                           None, environ=parent)
+    assert again["status"] == "unchanged"
+    # another account deleting a zone id it does not own is refused
+    other = events.handler(delete_hosted_zone(PROD, zid), None, environ=parent)
+    assert other["status"] == "refused"
+    gone = events.handler(delete_hosted_zone(DEV, zid), None, environ=parent)
+    assert gone["status"] == "removed"
+    assert snapshot(fresh_sandbox) == before
+
+
+def test_settings_and_policy_are_checked() -> None:
+    with pytest.raises(SettingsError, match="ZONECUT_PARENT_ZONE_ID is not set"):
+        Settings.from_env({})
+    with pytest.raises(PolicyError, match="'12345' is not a 12-digit account id"):
+        AllowList.from_json('{"12345": ["a.example.com"]}')
+    policy = AllowList.from_json(json.dumps({DEV: ["*.Dev.Example.COM."]}))
+    assert policy.refusal(DEV, "a.b.dev.example.com") is None
+    assert policy.refusal(DEV, "dev.example.com") is not None  # strictly below only
+    assert policy.refusal(DEV, "xdev.example.com") is not None
