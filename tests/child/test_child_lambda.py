@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from child_support import DEV, NETWORK, PROD, rrsets, zone_id
+from child_support import DEV, NETWORK, PROD, rrsets
 from lambda_events import create_hosted_zone, custom_resource, delete_hosted_zone
 
 from sandbox_fixtures import session_for
@@ -30,7 +30,7 @@ class Responses:
         self.received = received
 
         class Handler(BaseHTTPRequestHandler):
-            def do_PUT(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_PUT(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 received.append((self.path, dict(self.headers), json.loads(body)))
                 self.send_response(200)
