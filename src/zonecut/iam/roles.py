@@ -3,7 +3,8 @@
 Per account, one role (the one zonecut assumes there) whose policy holds only what the
 config makes zonecut do in that account:
 
-- owner of zones: find, create (and tag) them, read them, wait for changes;
+- owner of zones: find, create (and tag) them, read them, wait for changes, put a
+  hand-edited apex NS rrset back to the delegation set;
 - parent of declared children: ``ChangeResourceRecordSets`` for exactly the children's
   NS (and DS) record names, nothing else;
 - records and certificates: changes restricted to the declared names and types, and
@@ -21,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from zonecut.apply.observe import LIST_ALL_FROM
 from zonecut.aws.access import HOME_REGIONS
 from zonecut.config.models import ROLE_ARN_RE, Config
 from zonecut.config.tree import DesiredTree, DesiredZone, build_tree
@@ -218,12 +220,15 @@ def _main_grants(config: Config, tree: DesiredTree, key: str) -> _Grants:
     grants.add("WaitForChanges", "", ["route53:GetChange"], [change_arn(partition)])
     if owned:
         grants.add("CreateZones", "", ["route53:CreateHostedZone"], ["*"])
-        listing = [z for z in owned if z.name in {p.name for p in parents}
-                   or z.records or z.certificates or z.records_managed == "full"]
-        grants.add("ReadZones", "", ["route53:GetHostedZone"], _zone_resources(partition, owned))
-        if listing:
-            grants.add("ListRecords", "", ["route53:ListResourceRecordSets"],
-                       _zone_resources(partition, listing))
+        if len(owned) >= LIST_ALL_FROM:  # observe lists the account's zones in one go
+            grants.add("ListZones", "", ["route53:ListHostedZones"], ["*"])
+        # the delegation set, and the records (the apex NS of every zone; all of parents')
+        grants.add("ReadZones", "", ["route53:GetHostedZone", "route53:ListResourceRecordSets"],
+                   _zone_resources(partition, owned))
+        # an apex NS rrset edited by hand is put back to the delegation set
+        grants.add("RepairApexNs", "", ["route53:ChangeResourceRecordSets"],
+                   _zone_resources(partition, owned), _change_condition(
+                       [iam_normalized(z.name) for z in owned], ("NS",), ("UPSERT",)))
         tagged = [z for z in owned if z.tags]
         if tagged:
             grants.add("TagZones", "", ["route53:ChangeTagsForResource"],
