@@ -215,3 +215,66 @@ def test_cli_refuses_without_a_principal(tmp_path: Path) -> None:
     assert "defaults.access.principal_arn is not set" in result.output
     with pytest.raises(IamError, match="unknown account 'nobody'"):
         account_permissions(config(FULL), only="nobody")
+
+
+def allows(doc: dict[str, Any], name: str, rtype: str, action: str) -> bool:
+    """IAM's answer for a one-change ChangeResourceRecordSets batch (Allow statements only;
+    ForAllValues over one value: the value is listed, or matches a StringLike pattern)."""
+    from fnmatch import fnmatchcase
+
+    values = {"route53:ChangeResourceRecordSetsNormalizedRecordNames": name,
+              "route53:ChangeResourceRecordSetsRecordTypes": rtype,
+              "route53:ChangeResourceRecordSetsActions": action}
+    for stmt in doc["Statement"]:
+        if stmt["Action"] != "route53:ChangeResourceRecordSets":
+            continue
+        ok = True
+        for operator, keys in stmt.get("Condition", {}).items():
+            for key, allowed in keys.items():
+                listed = allowed if isinstance(allowed, list) else [allowed]
+                if operator == "ForAllValues:StringLike":
+                    ok &= any(fnmatchcase(values[key], p) for p in listed)
+                else:
+                    ok &= values[key] in listed
+        if ok:
+            return True
+    return False
+
+
+def test_every_change_zonecut_plans_is_allowed_and_nothing_else() -> None:
+    from zonecut.apply.records import plan_records
+    from zonecut.config import build_tree
+    from zonecut.names import iam_normalized
+
+    cfg = config(FULL)
+    tree = build_tree(cfg)
+    policy = {p.key: p.roles[0].policy for p in account_permissions(cfg, tree)}
+    key_of = {a.id: k for k, a in cfg.accounts.items()}
+    checked = 0
+    for change in plan_records(tree.zones, {}, {}).changes:
+        account = key_of[tree.get(change.zone).account_id]  # type: ignore[union-attr]
+        assert allows(policy[account], iam_normalized(change.name), change.type,
+                      change.action), change.describe()
+        checked += 1
+    for zone in tree.zones:
+        account = key_of[zone.account_id]
+        for child in tree.children(zone.name):
+            for action in ("CREATE", "UPSERT", "DELETE"):
+                assert allows(policy[account], child.name, "NS", action)
+            assert not allows(policy[account], child.name, "A", "CREATE")
+            assert not allows(policy[account], f"www.{child.name}", "A", "CREATE")
+            checked += 1
+        assert allows(policy[account], zone.name, "NS", "UPSERT")  # apex repair
+        for cert in zone.certificates:
+            for domain in cert.domains:
+                validation = f"_d930b28be6c5927595552b219965053e.{domain.removeprefix('*.')}"
+                assert allows(policy[account], validation, "CNAME", "CREATE")
+                checked += 1
+    # full management may delete undeclared records in dev.example.com, never NS there
+    assert allows(policy["dev"], "old.dev.example.com", "A", "DELETE")
+    assert not allows(policy["dev"], "legacy.dev.example.com", "NS", "DELETE")
+    # declared-only example.com: nothing undeclared, no record in the child's names
+    assert not allows(policy["network"], "example.com", "TXT", "CREATE")
+    assert not allows(policy["network"], "www.dev.example.com", "A", "CREATE")
+    assert not allows(policy["network"], "badexample.com", "NS", "CREATE")
+    assert checked >= 10
