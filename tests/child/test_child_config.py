@@ -215,3 +215,18 @@ def test_schema_describes_the_new_keys() -> None:
     assert {"records", "records_managed", "certificates", "parent_from_ssm"} <= set(zone)
     assert {"RecordSpec", "AliasSpec", "CertificateSpec", "ParentFromSsm",
             "SsmDefaults"} <= set(schema["$defs"])
+
+
+def test_the_child_accounts_example_loads_and_validates_against_the_schema() -> None:
+    from pathlib import Path
+
+    import jsonschema
+    import yaml
+
+    from zonecut.config import load_config
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "child-accounts.yaml"
+    cfg = load_config(path)
+    tree = build_tree(cfg)
+    assert [len(z.records) for z in tree.zones] == [3, 4, 1]
+    jsonschema.Draft202012Validator(json_schema()).validate(yaml.safe_load(path.read_text()))

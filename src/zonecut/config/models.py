@@ -29,6 +29,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -70,6 +71,7 @@ PRINCIPAL_ARN_RE = re.compile(
     r"(?:root|(?:role|user)/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,128})$",
     re.ASCII,
 )
+_PRINCIPAL_SCHEMA_PATTERN = r"^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(root|role/.+|user/.+)$"
 _SSM_NAME_RE = re.compile(r"^(?:/[A-Za-z0-9_.-]+)+$", re.ASCII)
 _TXT_CHUNK = 255
 RECORD_TYPES: tuple[str, ...] = ("A", "AAAA", "CNAME", "TXT", "MX")
@@ -384,7 +386,12 @@ class AccessDefaults(_Model):
         "zonecut", description="Prefix of the RoleSessionName seen in CloudTrail."
     )
     principal_arn: Annotated[
-        tuple[PrincipalArn, ...], BeforeValidator(_one_or_many), Field(min_length=1)
+        tuple[PrincipalArn, ...], BeforeValidator(_one_or_many), Field(min_length=1),
+        WithJsonSchema({"anyOf": [
+            {"type": "string", "pattern": _PRINCIPAL_SCHEMA_PATTERN},
+            {"type": "array", "minItems": 1,
+             "items": {"type": "string", "pattern": _PRINCIPAL_SCHEMA_PATTERN}},
+        ]}),
     ] | None = Field(
         None, description="The IAM identity (or identities) zonecut runs as: the principal "
         "`zonecut iam` names in every role's trust policy. Text or a list."
