@@ -157,10 +157,19 @@ class ZoneRecordPlan:
         }
 
     def batches(self) -> list[list[RecordSetChange]]:
-        """The changes in as few ChangeResourceRecordSets calls as Route 53's limits allow;
-        deletions first, so a CNAME can replace a record the same batch removes."""
-        ordered = sorted(self.changes, key=lambda c: (c.action != "DELETE", c.name, c.type))
-        return batches(ordered, [change_cost(c.action, c.values) for c in ordered])
+        """The changes in as few ChangeResourceRecordSets calls as Route 53's limits allow.
+
+        Deletions go first and in calls of their own: IAM allows a whole batch only when one
+        policy statement allows every change in it, and `zonecut iam` grants deleting
+        undeclared records and writing declared ones in separate statements. A CNAME that
+        replaces a record is therefore written right after the call that removed it.
+        """
+        found: list[list[RecordSetChange]] = []
+        for deleting in (True, False):
+            part = sorted((c for c in self.changes if (c.action == "DELETE") == deleting),
+                          key=lambda c: (c.name, c.type))
+            found += batches(part, [change_cost(c.action, c.values) for c in part])
+        return found
 
 
 def _protected(rrset: RRSet, zone: str, keep_names: Collection[str]) -> bool:
