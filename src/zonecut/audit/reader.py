@@ -12,18 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import partial
-from typing import Any
 
 from zonecut.apply.parallel import per_account
 from zonecut.audit.inventory import AccountFailure, AuditAccount, Inventory, ZoneRecord
 from zonecut.aws.access import AccountAccess, role_arn_for
 from zonecut.aws.fleet import Fleet
-from zonecut.aws.route53 import Route53Account, bare_zone_id
+from zonecut.aws.route53 import Route53Account
 from zonecut.errors import ZonecutError
-from zonecut.names import normalize
 from zonecut.state import HostedZone
 
-ZONES_PAGE_SIZE = 100
 """The most ``ListHostedZones`` returns per page."""
 DEFAULT_ROLE_NAME = "ZonecutAudit"
 
@@ -46,30 +43,9 @@ def audit_accesses(accounts: Sequence[AuditAccount], *, role_name: str | None,
 def list_public_zones(r53: Route53Account) -> tuple[list[HostedZone], int]:
     """Every public hosted zone of the account (``ListHostedZones``, all pages), and the
     number of private zones skipped."""
-    zones: list[HostedZone] = []
-    private = 0
-    params: dict[str, Any] = {"MaxItems": str(ZONES_PAGE_SIZE)}
-    while True:
-        # Route53Account has no public lister yet; its _call keeps the rate limit,
-        # the call count and the translation of errors into AwsError.
-        page = r53._call("list_hosted_zones", "listing hosted zones", **params)
-        for item in page.get("HostedZones", []):
-            config = item.get("Config", {}) or {}
-            if config.get("PrivateZone"):
-                private += 1
-                continue
-            zones.append(HostedZone(
-                zone_id=bare_zone_id(str(item["Id"])),
-                name=normalize(str(item["Name"])),
-                account_id=r53.account_id,
-                record_count=int(item.get("ResourceRecordSetCount", 0) or 0),
-                caller_reference=str(item.get("CallerReference", "")),
-                comment=str(config.get("Comment", "") or ""),
-            ))
-        marker = page.get("NextMarker")
-        if not page.get("IsTruncated") or not marker:
-            return zones, private
-        params = {"MaxItems": str(ZONES_PAGE_SIZE), "Marker": marker}
+    listed = r53.list_zones(include_private=True)
+    public = [zone for zone in listed if not zone.private]
+    return public, len(listed) - len(public)
 
 
 def read_account(r53: Route53Account) -> tuple[list[ZoneRecord], int]:

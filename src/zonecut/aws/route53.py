@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 from collections import Counter
@@ -14,11 +15,16 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from zonecut.aws.errors import AccessDenied, AwsError, SyncTimeout
 from zonecut.aws.ratelimit import TokenBucket
+from zonecut.aws.retry import DEFAULT_POLICY, Attempts, RetryPolicy, classify
 from zonecut.names import normalize, to_fqdn
 from zonecut.state import HostedZone, RRSet
 
 ZONE_PREFIX = "/hostedzone/"
 CHANGE_PREFIX = "/change/"
+LOST_CHANGE_PREFIX = "zonecut-lost-"
+"""Stands for a change whose answer was lost (its id with it); see ``wait_insync``."""
+LOST_CHANGE_WAIT = 60.0
+"""Route 53 usually syncs a change within 60 s."""
 
 
 def bare_zone_id(zone_id: str) -> str:
@@ -93,9 +99,21 @@ def _rrset_from_api(item: dict[str, Any]) -> RRSet:
 class Route53Account:
     """One account's Route 53, every request through the account's token bucket.
 
-    Retries of throttling, ``PriorRequestNotComplete`` and 5xx are botocore's
-    (standard mode, 8 attempts); each HTTP attempt takes a token, so retries
-    stay within the rate too.
+    Each call is tried up to ``retry.max_attempts`` times (see :mod:`zonecut.aws.retry`:
+    throttling, ``PriorRequestNotComplete``, 5xx, broken connections and read timeouts),
+    with jittered exponential backoff; botocore itself does not retry Route 53 calls.
+    Every HTTP attempt takes a token, so retries stay within the rate too. A call that
+    fails for good raises :class:`AwsError` naming the account, the API call, the zone
+    (in the message) and what the attempts met.
+
+    A write whose answer was lost (the connection broke, or a 5xx) may have been carried
+    out: its retry then meets its own effect. ``create_zone`` adopts the zone it made
+    (same CallerReference); ``change_rrsets`` checks that the whole batch is in effect and
+    returns a stand-in change id (``zonecut-lost-N``), since the real one was lost with
+    the answer. ``wait_insync`` cannot poll a stand-in: for a batch that removed a
+    delegation it waits ``lost_change_wait`` seconds (Route 53's usual sync time), for
+    any other it goes on at once (the records are there; only their propagation is not
+    confirmed, as for a zone adopted from an earlier run).
     """
 
     def __init__(
@@ -108,47 +126,78 @@ class Route53Account:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         principal: str = "",
+        retry: RetryPolicy = DEFAULT_POLICY,
+        lost_change_wait: float = LOST_CHANGE_WAIT,
+        rng: random.Random | None = None,
     ) -> None:
         self.account_id = account_id
         self.principal = principal
         self.client = client
         self.limiter = limiter
         self.counter = counter
+        self.retry = retry
+        self.lost_change_wait = lost_change_wait
         self._sleep = sleep
         self._clock = clock
+        self._rng = rng or random.Random()
+        self._lock = threading.Lock()
+        self._retried: Counter[tuple[str, str]] = Counter()
+        self._lost: dict[str, tuple[float, bool]] = {}
         events = client.meta.events
         events.register("before-send.route53", self._before_send)
 
-    def _before_send(self, request: Any = None, **kwargs: Any) -> None:
+    def _before_send(self, request: Any = None, event_name: str = "", **kwargs: Any) -> None:
+        """Every HTTP attempt (retries included) takes a token and is counted.
+
+        botocore names the event ``before-send.route53.<Operation>``."""
         self.limiter.acquire()
-        operation = "?"
-        context = getattr(request, "context", None) or {}
-        op_model = context.get("operation_name") if isinstance(context, dict) else None
-        if op_model:
-            operation = str(op_model)
+        operation = event_name.rsplit(".", 1)[-1] if event_name.count(".") >= 2 else "?"
         self.counter.add(self.account_id, operation)
 
-    def _call(self, operation: str, what: str, **params: Any) -> dict[str, Any]:
+    def retried(self) -> dict[tuple[str, str], int]:
+        """Retries so far, keyed (API call, what the failed attempt met)."""
+        with self._lock:
+            return dict(self._retried)
+
+    def _call(self, operation: str, what: str, *, attempts: Attempts | None = None,
+              **params: Any) -> dict[str, Any]:
         method = getattr(self.client, operation)
-        try:
-            result: dict[str, Any] = method(**params)
-            return result
-        except ClientError as exc:
-            error = exc.response.get("Error", {})
-            code = str(error.get("Code", ""))
-            message = str(error.get("Message", exc))
-            api = exc.operation_name
-            if code in ("AccessDenied", "AccessDeniedException"):
-                who = f" for {self.principal}" if self.principal else ""
-                raise AccessDenied(
-                    f"{what}: route53:{api} was denied{who}: {message}. The role needs the "
-                    "permissions listed by `zonecut iam`.",
-                    account_id=self.account_id, operation=api, code=code) from exc
-            raise AwsError(f"{what}: {code}: {message}", account_id=self.account_id,
-                           operation=api, code=code) from exc
-        except BotoCoreError as exc:
-            raise AwsError(f"{what}: {exc}", account_id=self.account_id,
-                           operation=operation) from exc
+        api = str(self.client.meta.method_to_api_mapping.get(operation, operation))
+        track = attempts if attempts is not None else Attempts()
+        while True:
+            track.count += 1
+            try:
+                result: dict[str, Any] = method(**params)
+                return result
+            except (ClientError, BotoCoreError) as exc:
+                failure = classify(exc)
+                track.uncertain = track.uncertain or failure.uncertain
+                track.reasons[failure.reason] += 1
+                if not failure.retryable or track.count >= self.retry.max_attempts:
+                    raise self._failed(exc, what, api, track) from exc
+                with self._lock:
+                    self._retried[(api, failure.reason)] += 1
+                delay = self.retry.delay(track.count, self._rng)
+                track.waited += delay
+                self._sleep(delay)
+
+    def _failed(self, exc: ClientError | BotoCoreError, what: str, api: str,
+                track: Attempts) -> AwsError:
+        tried = f" (after {track.summary()})" if track.count > 1 else ""
+        if isinstance(exc, BotoCoreError):
+            return AwsError(f"{what}: {exc}{tried}", account_id=self.account_id,
+                            operation=api)
+        error = exc.response.get("Error", {})
+        code = str(error.get("Code", ""))
+        message = str(error.get("Message", exc))
+        if code in ("AccessDenied", "AccessDeniedException"):
+            who = f" for {self.principal}" if self.principal else ""
+            return AccessDenied(
+                f"{what}: route53:{api} was denied{who}: {message}. The role needs the "
+                "permissions listed by `zonecut iam`.",
+                account_id=self.account_id, operation=api, code=code)
+        return AwsError(f"{what}: {code}: {message}{tried}", account_id=self.account_id,
+                        operation=api, code=code)
 
     # -- reads --------------------------------------------------------------------------
     def find_zones(self, name: str, *, include_private: bool = False) -> list[HostedZone]:
@@ -176,15 +225,16 @@ class Route53Account:
                       "MaxItems": "100"}
         return found
 
-    def list_zones(self) -> list[HostedZone]:
-        """Every public hosted zone of the account (``ListHostedZones``, 100 a page)."""
+    def list_zones(self, *, include_private: bool = False) -> list[HostedZone]:
+        """Every public (or every) hosted zone of the account (``ListHostedZones``, 100 a
+        page)."""
         found: list[HostedZone] = []
         params: dict[str, Any] = {"MaxItems": "100"}
         while True:
             page = self._call("list_hosted_zones", "listing hosted zones", **params)
             for item in page.get("HostedZones", []):
                 zone = self._zone_from_api(item)
-                if not zone.private:
+                if include_private or not zone.private:
                     found.append(zone)
             marker = page.get("NextMarker")
             if not page.get("IsTruncated") or not marker:
@@ -204,23 +254,21 @@ class Route53Account:
         )
 
     def list_rrsets(self, zone_id: str) -> tuple[RRSet, ...]:
-        paginator = self.client.get_paginator("list_resource_record_sets")
+        """Every record set of the zone, 300 a page, each page retried on its own."""
         rrsets: list[RRSet] = []
-        try:
-            for page in paginator.paginate(HostedZoneId=bare_zone_id(zone_id),
-                                           PaginationConfig={"PageSize": 300}):
-                rrsets.extend(_rrset_from_api(item) for item in page["ResourceRecordSets"])
-        except ClientError as exc:
-            error = exc.response.get("Error", {})
-            code = str(error.get("Code", ""))
-            cls = AccessDenied if code.startswith("AccessDenied") else AwsError
-            raise cls(f"listing records of zone {zone_id}: {code}: {error.get('Message', '')}",
-                      account_id=self.account_id, operation="ListResourceRecordSets",
-                      code=code) from exc
-        except BotoCoreError as exc:
-            raise AwsError(f"listing records of zone {zone_id}: {exc}",
-                           account_id=self.account_id,
-                           operation="ListResourceRecordSets") from exc
+        params: dict[str, Any] = {"HostedZoneId": bare_zone_id(zone_id), "MaxItems": "300"}
+        while True:
+            page = self._call("list_resource_record_sets",
+                              f"listing records of zone {zone_id}", **params)
+            rrsets.extend(_rrset_from_api(item) for item in page.get("ResourceRecordSets", []))
+            if not page.get("IsTruncated"):
+                break
+            params = {"HostedZoneId": bare_zone_id(zone_id), "MaxItems": "300",
+                      "StartRecordName": page["NextRecordName"]}
+            if page.get("NextRecordType"):
+                params["StartRecordType"] = page["NextRecordType"]
+            if page.get("NextRecordIdentifier"):
+                params["StartRecordIdentifier"] = page["NextRecordIdentifier"]
         return tuple(sorted(rrsets))
 
     def apex_ns(self, zone_id: str, name: str) -> RRSet | None:
@@ -271,6 +319,9 @@ class Route53Account:
                     raise
                 adopted = self._zone_with_reference(name, reference)
                 if adopted is not None:
+                    # made by an earlier attempt whose answer was lost, an earlier run or
+                    # a concurrent apply of the same plan; tagging again changes nothing
+                    self._tag(adopted.zone_id, name, tags)
                     return adopted, None
                 last = exc
                 continue
@@ -281,18 +332,21 @@ class Route53Account:
                               name_servers=servers, caller_reference=reference,
                               comment=zone.comment)
             change_id = str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
-            if tags:
-                self._call(
-                    "change_tags_for_resource", f"tagging zone {name}",
-                    ResourceType="hostedzone", ResourceId=zone.zone_id,
-                    AddTags=[{"Key": k, "Value": v} for k, v in tags],
-                )
+            self._tag(zone.zone_id, name, tags)
             return zone, change_id
         raise AwsError(
             f"creating zone {name}: every caller reference zonecut derives for it is spent by "
             f"zones since deleted ({len(references)} tried; last: {last})",
             account_id=self.account_id, operation="CreateHostedZone",
             code=last.code if last else "")
+
+    def _tag(self, zone_id: str, name: str, tags: Sequence[tuple[str, str]]) -> None:
+        if tags:
+            self._call(
+                "change_tags_for_resource", f"tagging zone {name}",
+                ResourceType="hostedzone", ResourceId=zone_id,
+                AddTags=[{"Key": k, "Value": v} for k, v in tags],
+            )
 
     def _zone_with_reference(self, name: str, reference: str) -> HostedZone | None:
         for candidate in self.find_zones(name):
@@ -302,13 +356,36 @@ class Route53Account:
 
     def change_rrsets(self, zone_id: str, zone_name: str, changes: Iterable[RecordChange],
                       comment: str) -> str:
-        batch = [c.to_api() for c in changes]
-        page = self._call(
-            "change_resource_record_sets", f"changing records in zone {zone_name} ({zone_id})",
-            HostedZoneId=bare_zone_id(zone_id),
-            ChangeBatch={"Comment": comment[:256], "Changes": batch},
-        )
+        """Send one batch; returns its change id.
+
+        When an attempt's answer was lost and the retry is refused with
+        ``InvalidChangeBatch`` because the batch is already in effect (the lost attempt
+        made it), returns a stand-in id for ``wait_insync`` instead of failing.
+        """
+        changes = list(changes)
+        attempts = Attempts()
+        try:
+            page = self._call(
+                "change_resource_record_sets",
+                f"changing records in zone {zone_name} ({zone_id})", attempts=attempts,
+                HostedZoneId=bare_zone_id(zone_id),
+                ChangeBatch={"Comment": comment[:256], "Changes": [c.to_api() for c in changes]},
+            )
+        except AwsError as exc:
+            if exc.code != "InvalidChangeBatch" or not attempts.uncertain:
+                raise
+            if not in_effect(changes, self.list_rrsets(zone_id)):
+                raise
+            return self._lost_change(zone_name, changes)
         return str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
+
+    def _lost_change(self, zone_name: str, changes: Sequence[RecordChange]) -> str:
+        cuts = any(c.action == "DELETE" and c.rrset.type == "NS" and c.rrset.name != zone_name
+                   for c in changes)
+        with self._lock:
+            change_id = f"{LOST_CHANGE_PREFIX}{len(self._lost) + 1}"
+            self._lost[change_id] = (self._clock(), cuts)
+        return change_id
 
     def delete_zone(self, zone_id: str, name: str) -> str | None:
         """Delete an (empty) hosted zone; None when it is already gone."""
@@ -323,8 +400,17 @@ class Route53Account:
 
     def wait_insync(self, change_ids: Sequence[str], *, timeout: float, what: str,
                     first_delay: float = 0.0, max_delay: float = 10.0) -> None:
-        """Poll ``GetChange`` until every change is INSYNC, with backoff, bounded."""
-        pending = list(dict.fromkeys(change_ids))
+        """Poll ``GetChange`` until every change is INSYNC, with backoff, bounded.
+
+        Stand-ins for changes whose answer was lost (see :meth:`change_rrsets`) cannot be
+        polled: one that removed a delegation is given ``lost_change_wait`` seconds from
+        when it was found, the others count as INSYNC.
+        """
+        pending = list(dict.fromkeys(c for c in change_ids
+                                     if not c.startswith(LOST_CHANGE_PREFIX)))
+        with self._lock:
+            lost = [self._lost.get(c, (self._clock(), True)) for c in change_ids
+                    if c.startswith(LOST_CHANGE_PREFIX)]
         deadline = self._clock() + timeout
         delay = first_delay
         while pending:
@@ -337,7 +423,7 @@ class Route53Account:
                     still.append(change_id)
             pending = still
             if not pending:
-                return
+                break
             if self._clock() >= deadline:
                 raise SyncTimeout(
                     f"{what}: change(s) {', '.join(pending)} still PENDING after "
@@ -346,3 +432,34 @@ class Route53Account:
                     account_id=self.account_id, operation="GetChange",
                 )
             delay = min(max(delay * 2, 1.0), max_delay)
+        settle = max((found + self.lost_change_wait for found, cuts in lost if cuts),
+                     default=0.0)
+        remaining = min(settle, deadline) - self._clock()
+        if remaining > 0:
+            self._sleep(remaining)
+
+
+def in_effect(changes: Sequence[RecordChange], live: Sequence[RRSet]) -> bool:
+    """True when ``live`` already shows every change of the batch made."""
+    by_key: dict[tuple[str, str], list[RRSet]] = {}
+    for rrset in live:
+        by_key.setdefault((rrset.name, rrset.type), []).append(rrset)
+    for change in changes:
+        wanted = change.rrset
+        found = by_key.get((wanted.name, wanted.type), [])
+        if change.action == "DELETE":
+            if any(_same(rr, wanted) for rr in found):
+                return False
+        elif not any(_same(rr, wanted) for rr in found):
+            return False
+    return True
+
+
+def _same(live: RRSet, wanted: RRSet) -> bool:
+    if wanted.api_json and live.api_json:
+        return bool(json.loads(live.api_json) == json.loads(wanted.api_json))
+    values = wanted.values
+    if wanted.type in ("NS", "CNAME"):
+        values = tuple(normalize(v) for v in values)
+    return (live.ttl == wanted.ttl and live.value_set == frozenset(values)
+            and live.alias_target == wanted.alias_target)
