@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from zonecut.sandbox.fault_settings import FAULT_KINDS, parse_kinds
 from zonecut.sandbox.process import load_info, state_file
 from zonecut.sandbox.server import Sandbox
 
@@ -30,6 +31,18 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pool-size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--account", action="append", default=[])
+    parser.add_argument("--rate-limit", type=float, default=0.0,
+                        help="Route 53 requests per second per account (0: no limit)")
+    parser.add_argument("--rate-burst", type=float, default=None,
+                        help="requests an idle account may send at once (default: one "
+                        "second's worth, at least 2)")
+    parser.add_argument("--fault-rate", type=float, default=0.0,
+                        help="share of Route 53 requests that get a fault (0 to 1)")
+    parser.add_argument("--fault-kinds", default=",".join(FAULT_KINDS),
+                        help="comma-separated: " + ",".join(FAULT_KINDS))
+    parser.add_argument("--fault-seed", type=int, default=0)
+    parser.add_argument("--pending-seconds", type=float, default=0.0,
+                        help="GetChange answers PENDING this long after a change")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request")
     return parser.parse_args(argv)
 
@@ -62,6 +75,12 @@ def main(argv: list[str] | None = None) -> int:
         pool_size=args.pool_size,
         seed=args.seed,
         accounts=args.account,
+        rate_limit=args.rate_limit,
+        rate_burst=args.rate_burst,
+        fault_rate=args.fault_rate,
+        fault_kinds=parse_kinds("" if args.fault_kinds == "none" else args.fault_kinds),
+        fault_seed=args.fault_seed,
+        pending_seconds=args.pending_seconds,
     )
     path = state_file(args.state_dir)
     try:

@@ -7,6 +7,9 @@ are the default account 123456789012). The count is taken in ``call_action``, af
 that, by wrapping the method on moto's Route 53 and STS response classes. Requests
 that fail (``InvalidChangeBatch``, ``NoSuchHostedZone``...) count too: they reached
 the service.
+
+An interceptor (:func:`set_interceptor`; the sandbox's fault injection) sees each
+request after it was counted and decides how it is answered.
 """
 
 from __future__ import annotations
@@ -42,16 +45,25 @@ class CallCounter:
             self._counts.clear()
 
 
+Interceptor = Callable[[str, str, str, Callable[[], Any]], Any]
+"""``(service, account id, operation, proceed)``: returns moto's ``(status, headers,
+body)``, from ``proceed()`` or made up."""
+
 _counter: CallCounter | None = None
+_interceptor: Interceptor | None = None
 _originals: dict[type[Any], Any] = {}
 
 
 def _counting(original: Callable[..., Any]) -> Callable[..., Any]:
     def call_action(self: Any) -> Any:
         counter = _counter
+        account, operation = str(self.current_account), str(self._get_action())
         if counter is not None:
-            counter.record(str(self.current_account), str(self._get_action()))
-        return original(self)
+            counter.record(account, operation)
+        interceptor = _interceptor
+        if interceptor is None:
+            return original(self)
+        return interceptor(str(self.service_name), account, operation, lambda: original(self))
 
     call_action.zonecut_counting = True  # type: ignore[attr-defined]
     return call_action
@@ -67,9 +79,16 @@ def install(counter: CallCounter) -> None:
             cls.call_action = _counting(cls.call_action)
 
 
+def set_interceptor(interceptor: Interceptor | None) -> None:
+    """Send every counted request through ``interceptor`` (None: straight to moto)."""
+    global _interceptor
+    _interceptor = interceptor
+
+
 def uninstall() -> None:
-    global _counter
+    global _counter, _interceptor
     _counter = None
+    _interceptor = None
     for cls, own in _originals.items():
         if own is None:
             del cls.call_action

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from zonecut.sandbox.dns_wire import Behaviour
+from zonecut.sandbox.fault_settings import FaultSettings, faults_from_json
 from zonecut.sandbox.info import SandboxInfo
 
 CONTROL_PREFIX = "/zonecut-sandbox/"
@@ -42,6 +43,22 @@ class SandboxControl(Protocol):
     def calls(self) -> dict[tuple[str, str], int]: ...
 
     def reset_calls(self) -> None: ...
+
+    def set_faults(
+        self,
+        settings: FaultSettings | None = None,
+        *,
+        rate_limit: float | None = None,
+        rate_burst: float | None = None,
+        fault_rate: float | None = None,
+        fault_kinds: str | Sequence[str] | None = None,
+        fault_seed: int | None = None,
+        pending_seconds: float | None = None,
+    ) -> FaultSettings: ...
+
+    def fault_settings(self) -> FaultSettings: ...
+
+    def faults(self) -> dict[tuple[str, str], int]: ...
 
     def write_root_hints(self, path: Path | str) -> None: ...
 
@@ -105,6 +122,33 @@ class SandboxClient:
 
     def reset_calls(self) -> None:
         self._request("POST", "reset-calls")
+
+    def set_faults(
+        self,
+        settings: FaultSettings | None = None,
+        *,
+        rate_limit: float | None = None,
+        rate_burst: float | None = None,
+        fault_rate: float | None = None,
+        fault_kinds: str | Sequence[str] | None = None,
+        fault_seed: int | None = None,
+        pending_seconds: float | None = None,
+    ) -> FaultSettings:
+        """As :meth:`zonecut.sandbox.Sandbox.set_faults`."""
+        base = settings if settings is not None else self.fault_settings()
+        wanted = base.updated(
+            rate_limit=rate_limit, rate_burst=rate_burst, fault_rate=fault_rate,
+            fault_kinds=fault_kinds, fault_seed=fault_seed, pending_seconds=pending_seconds)
+        body = wanted.to_dict()
+        found = self._request("POST", "faults", body)
+        return FaultSettings.from_dict(found["settings"])
+
+    def fault_settings(self) -> FaultSettings:
+        return FaultSettings.from_dict(self._request("GET", "faults")["settings"])
+
+    def faults(self) -> dict[tuple[str, str], int]:
+        """Injected faults so far, keyed (account id, kind); see :meth:`Sandbox.faults`."""
+        return faults_from_json(self._request("GET", "faults")["faults"])
 
     def write_root_hints(self, path: Path | str) -> None:
         write_root_hints(self._info, path)

@@ -2,9 +2,11 @@
 
 ``GET info``, ``GET calls``, ``POST reset``, ``POST reset-calls``, ``POST register``
 ``{"zone", "name_servers"}``, ``POST unregister`` ``{"zone"}``, ``POST behaviour``
-``{"server", "behaviour"}``; JSON in and out, errors as ``{"error": message}`` with
-HTTP 400. Every other request goes to moto unchanged; after moto's own
-``POST /moto-api/reset`` the DNS view of Route 53 is marked stale.
+``{"server", "behaviour"}``, ``GET faults`` (settings and counts), ``POST faults``
+(settings, see :class:`~zonecut.sandbox.fault_settings.FaultSettings`); JSON in and
+out, errors as ``{"error": message}`` with HTTP 400. Every other request goes to moto;
+after moto's own ``POST /moto-api/reset`` the DNS view of Route 53 is marked stale, and
+a request whose answer the fault injection drops gets its connection closed instead.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
+from zonecut.sandbox import faults
 from zonecut.sandbox.control import CONTROL_PREFIX, SandboxControl, calls_to_json
 from zonecut.sandbox.dns_wire import Behaviour
+from zonecut.sandbox.fault_settings import FaultSettings, faults_to_json
 from zonecut.sandbox.zone_data import bump_generation
 
 StartResponse = Callable[..., Any]
@@ -31,9 +35,12 @@ class ControlMiddleware:
         path = str(environ.get("PATH_INFO", ""))
         if path.startswith(CONTROL_PREFIX):
             return self._control(environ, start_response, path[len(CONTROL_PREFIX):])
+        faults.begin_request()
         result = self.app(environ, start_response)
         if path.rstrip("/") == "/moto-api/reset":
             bump_generation()
+        if faults.drop_requested():
+            faults.drop_connection(environ, result)
         return result
 
     def _control(
@@ -58,6 +65,9 @@ class ControlMiddleware:
             return ok, control.info.to_dict()
         if method == "GET" and action == "calls":
             return ok, {"calls": calls_to_json(control.calls())}
+        if method == "GET" and action == "faults":
+            return ok, {"settings": control.fault_settings().to_dict(),
+                        "faults": faults_to_json(control.faults())}
         if method != "POST":
             return "404 Not Found", {"error": f"no {method} {action}"}
         if action == "reset":
@@ -71,6 +81,11 @@ class ControlMiddleware:
             control.register(str(body["zone"]), [str(s) for s in servers])
         elif action == "unregister":
             control.unregister(str(body["zone"]))
+        elif action == "faults":
+            # keys left out keep their current value
+            settings = control.set_faults(
+                FaultSettings.from_dict(body, base=control.fault_settings()))
+            return ok, {"settings": settings.to_dict()}
         elif action == "behaviour":
             control.set_behaviour(str(body["server"]), cast(Behaviour, str(body["behaviour"])))
         else:

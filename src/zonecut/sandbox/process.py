@@ -24,6 +24,7 @@ import dns.message
 import dns.query
 
 from zonecut.sandbox.control import SandboxClient
+from zonecut.sandbox.fault_settings import FaultSettings
 from zonecut.sandbox.info import SandboxInfo
 
 STATE_FILE = "sandbox.json"
@@ -96,9 +97,13 @@ def up(
     dns_port: int | None = None,
     pool_size: int = 64,
     seed: int = 0,
+    faults: FaultSettings | None = None,
     timeout: float = 30.0,
 ) -> SandboxInfo:
-    """Start a background sandbox (or return the one already running in ``state_dir``)."""
+    """Start a background sandbox (or return the one already running in ``state_dir``).
+
+    ``faults`` are the fault injection settings it starts with (a running sandbox is
+    returned as it is: change its faults with ``SandboxClient.set_faults``)."""
     state_dir = Path(state_dir)
     running = status(state_dir)
     if running is not None:
@@ -117,6 +122,7 @@ def up(
         command += ["--dns-port", str(dns_port)]
     for account in accounts:
         command += ["--account", account]
+    command += fault_arguments(faults or FaultSettings())
     log_path = state_dir / LOG_FILE
     with open(log_path, "ab") as log:
         child = subprocess.Popen(
@@ -135,6 +141,20 @@ def up(
             child.wait(timeout=5)
         state_file(state_dir).unlink(missing_ok=True)
         raise
+
+
+def fault_arguments(faults: FaultSettings) -> list[str]:
+    """The ``python -m zonecut.sandbox`` options that start a sandbox with ``faults``."""
+    arguments = [
+        "--rate-limit", repr(faults.rate_limit),
+        "--fault-rate", repr(faults.fault_rate),
+        "--fault-kinds", ",".join(faults.fault_kinds) or "none",
+        "--fault-seed", str(faults.fault_seed),
+        "--pending-seconds", repr(faults.pending_seconds),
+    ]
+    if faults.rate_burst is not None:
+        arguments += ["--rate-burst", repr(faults.rate_burst)]
+    return arguments
 
 
 def _wait_ready(state_dir: Path, child: subprocess.Popen[bytes], timeout: float) -> SandboxInfo:

@@ -29,6 +29,8 @@ from zonecut.sandbox.control import SandboxControl, write_root_hints
 from zonecut.sandbox.control_app import ControlMiddleware
 from zonecut.sandbox.dns_hierarchy import DnsHierarchy, default_port
 from zonecut.sandbox.dns_wire import Behaviour
+from zonecut.sandbox.fault_settings import FAULT_KINDS, FaultSettings
+from zonecut.sandbox.faults import FaultInjector
 from zonecut.sandbox.info import SandboxInfo
 from zonecut.sandbox.nameservers import Assigner, NameServerPool
 from zonecut.sandbox.zone_data import BACKEND_LOCK, bump_generation
@@ -92,6 +94,12 @@ class Sandbox:
         seed: int = 0,
         dns_network: int | None = None,
         accounts: Sequence[str] = (),
+        rate_limit: float = 0.0,
+        rate_burst: float | None = None,
+        fault_rate: float = 0.0,
+        fault_kinds: str | Sequence[str] = FAULT_KINDS,
+        fault_seed: int = 0,
+        pending_seconds: float = 0.0,
     ) -> None:
         if not host.startswith("127."):
             raise ValueError(f"the sandbox listens on loopback only, not {host!r}")
@@ -102,6 +110,10 @@ class Sandbox:
         self.pool = NameServerPool(size=pool_size, seed=seed)
         self.assigner = Assigner(self.pool)
         self.counter = call_counting.CallCounter()
+        self.initial_faults = FaultSettings().updated(
+            rate_limit=rate_limit, rate_burst=rate_burst, fault_rate=fault_rate,
+            fault_kinds=fault_kinds, fault_seed=fault_seed, pending_seconds=pending_seconds)
+        self.injector = FaultInjector(self.initial_faults)
         self._dns_port = dns_port if dns_port is not None else default_port()
         self._dns_network = dns_network
         self._server: _MotoServer | None = None
@@ -132,6 +144,7 @@ class Sandbox:
             moto_api_backend.reset()
             fidelity.install(self.assigner)
             call_counting.install(self.counter)
+            call_counting.set_interceptor(self.injector.intercept)
             bump_generation()
         self._server = _MotoServer(self.host, self.port, self)
         self._server.start()
@@ -201,12 +214,14 @@ class Sandbox:
 
     # -- control ----------------------------------------------------------------------
     def reset(self) -> None:
-        """Clear all AWS data, registrations, behaviours, counters and assignment history."""
+        """Clear all AWS data, registrations, behaviours, counters and assignment history;
+        the fault settings go back to those the sandbox was made with, their counts to 0."""
         with BACKEND_LOCK:
             moto_api_backend.reset()
             self.assigner.reset()
             bump_generation()
         self.counter.reset()
+        self.injector.reset(self.initial_faults)
         create_roles(self.accounts)
         if self._dns is not None:
             self._dns.reset()
@@ -227,7 +242,42 @@ class Sandbox:
         return self.counter.calls()
 
     def reset_calls(self) -> None:
+        """Zero the call counts and the fault counts."""
         self.counter.reset()
+        self.injector.reset_counts()
+
+    def set_faults(
+        self,
+        settings: FaultSettings | None = None,
+        *,
+        rate_limit: float | None = None,
+        rate_burst: float | None = None,
+        fault_rate: float | None = None,
+        fault_kinds: str | Sequence[str] | None = None,
+        fault_seed: int | None = None,
+        pending_seconds: float | None = None,
+    ) -> FaultSettings:
+        """Change the fault injection while running; returns the settings now in effect.
+
+        Starts from ``settings`` when given, else from the current settings, and changes
+        every keyword that is not None: ``set_faults(rate_limit=5)`` only sets the rate
+        limit, ``set_faults(FaultSettings())`` turns everything off. Buckets start full
+        and the per-account generators restart from the seed; counts are kept.
+        """
+        base = settings if settings is not None else self.injector.settings
+        new = base.updated(
+            rate_limit=rate_limit, rate_burst=rate_burst, fault_rate=fault_rate,
+            fault_kinds=fault_kinds, fault_seed=fault_seed, pending_seconds=pending_seconds)
+        self.injector.configure(new)
+        return new
+
+    def fault_settings(self) -> FaultSettings:
+        return self.injector.settings
+
+    def faults(self) -> dict[tuple[str, str], int]:
+        """Injected faults so far, keyed (account id, kind): ``throttle``, ``prior``,
+        ``5xx``, ``drop``, and ``rate-limit`` for requests refused by the rate limit."""
+        return self.injector.counts()
 
     def write_root_hints(self, path: Path | str) -> None:
         write_root_hints(self.info, path)
