@@ -5,12 +5,15 @@ from __future__ import annotations
 import signal
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from zonecut.cli.app import DEFAULT_STATE, StateDirOpt, app, err, fail, out
+
+if TYPE_CHECKING:
+    from zonecut.sandbox.fault_settings import FaultSettings
 
 sandbox_app = typer.Typer(help="The sandbox: an emulated multi-account AWS organisation "
                           "(moto server) plus a DNS hierarchy on loopback. No real AWS.",
@@ -20,6 +23,55 @@ app.add_typer(sandbox_app, name="sandbox")
 PortOpt = Annotated[int, typer.Option("--port", help="HTTP port of the emulated AWS "
                                       "endpoint (0: any free port).")]
 DnsOpt = Annotated[bool, typer.Option("--dns/--no-dns", help="Also run the DNS hierarchy.")]
+RateLimitOpt = Annotated[float | None, typer.Option(
+    "--rate-limit", help="Route 53 requests per second per account; beyond it: Throttling "
+    "(0: no limit, the default).")]
+RateBurstOpt = Annotated[float | None, typer.Option(
+    "--rate-burst", help="Requests an idle account may send at once (default: one second's "
+    "worth, at least 2).")]
+FaultRateOpt = Annotated[float | None, typer.Option(
+    "--fault-rate", help="Share of Route 53 requests that fail (0 to 1; default 0).")]
+FaultKindsOpt = Annotated[str | None, typer.Option(
+    "--fault-kinds", help="Comma-separated: throttle, prior (PriorRequestNotComplete), 5xx, "
+    "drop (processed, then the connection is closed); default all.")]
+FaultSeedOpt = Annotated[int | None, typer.Option(
+    "--fault-seed", help="Seed of the fault generators (default 0).")]
+PendingOpt = Annotated[float | None, typer.Option(
+    "--pending-seconds", help="GetChange reports PENDING this long after each change "
+    "(default 0).")]
+
+
+def _fault_settings(base: FaultSettings, rate_limit: float | None, rate_burst: float | None,
+                    fault_rate: float | None, fault_kinds: str | None, fault_seed: int | None,
+                    pending_seconds: float | None) -> FaultSettings:
+    try:
+        return base.updated(rate_limit=rate_limit, rate_burst=rate_burst, fault_rate=fault_rate,
+                            fault_kinds=fault_kinds, fault_seed=fault_seed,
+                            pending_seconds=pending_seconds)
+    except ValueError as exc:
+        fail(str(exc))
+
+
+def _show_faults(settings: FaultSettings,
+                 counts: dict[tuple[str, str], int] | None = None) -> None:
+    if not settings.active:
+        out.print("fault injection: off")
+    else:
+        parts = []
+        if settings.rate_limit:
+            parts.append(f"rate limit {settings.rate_limit:g}/s per account "
+                         f"(burst {settings.burst:g})")
+        if settings.fault_rate:
+            parts.append(f"{settings.fault_rate:.0%} of requests fail "
+                         f"({', '.join(settings.fault_kinds)}; seed {settings.fault_seed})")
+        if settings.pending_seconds:
+            parts.append(f"changes PENDING for {settings.pending_seconds:g} s")
+        out.print("fault injection: " + "; ".join(parts), highlight=False)
+    if counts:
+        table = Table("account", "kind", "injected")
+        for (account, kind), n in sorted(counts.items()):
+            table.add_row(account, kind, str(n))
+        out.print(table)
 
 
 def _require_sandbox_extra() -> None:
@@ -46,21 +98,54 @@ def _show(info: object) -> None:
 
 
 @sandbox_app.command("up")
-def up(state_dir: StateDirOpt = DEFAULT_STATE, port: PortOpt = 0, dns: DnsOpt = True) -> None:
+def up(state_dir: StateDirOpt = DEFAULT_STATE, port: PortOpt = 0, dns: DnsOpt = True,
+       rate_limit: RateLimitOpt = None, rate_burst: RateBurstOpt = None,
+       fault_rate: FaultRateOpt = None, fault_kinds: FaultKindsOpt = None,
+       fault_seed: FaultSeedOpt = None, pending_seconds: PendingOpt = None) -> None:
     """Start the sandbox in the background; its state goes to STATE_DIR/sandbox.json."""
     _require_sandbox_extra()
     from zonecut.sandbox import process
+    from zonecut.sandbox.fault_settings import FaultSettings
 
+    faults = _fault_settings(FaultSettings(), rate_limit, rate_burst, fault_rate, fault_kinds,
+                             fault_seed, pending_seconds)
     running = process.status(state_dir)
     if running is not None:
-        err.print("a sandbox is already running:")
+        err.print("a sandbox is already running (change its faults with "
+                  "`zonecut sandbox faults`):")
         _show(running)
         return
     try:
-        info = process.up(state_dir, port=port, dns=dns)
+        info = process.up(state_dir, port=port, dns=dns, faults=faults)
     except Exception as exc:  # a sandbox that cannot start is a user-facing problem
         fail(f"the sandbox did not start: {exc} (log: {state_dir / 'sandbox.log'})")
     _show(info)
+    _show_faults(faults)
+
+
+@sandbox_app.command("faults")
+def faults_command(state_dir: StateDirOpt = DEFAULT_STATE, rate_limit: RateLimitOpt = None,
+                   rate_burst: RateBurstOpt = None, fault_rate: FaultRateOpt = None,
+                   fault_kinds: FaultKindsOpt = None, fault_seed: FaultSeedOpt = None,
+                   pending_seconds: PendingOpt = None) -> None:
+    """Show the background sandbox's fault injection and the faults injected so far;
+    with options, change them first (options left out keep their value)."""
+    _require_sandbox_extra()
+    from zonecut.sandbox import SandboxClient, SandboxControlError, process
+
+    info = process.status(state_dir)
+    if info is None:
+        fail("no sandbox is running (start one with `zonecut sandbox up`)")
+    client = SandboxClient(info)
+    try:
+        current = client.fault_settings()
+        wanted = _fault_settings(current, rate_limit, rate_burst, fault_rate, fault_kinds,
+                                 fault_seed, pending_seconds)
+        if wanted != current:
+            current = client.set_faults(wanted)
+        _show_faults(current, client.faults())
+    except SandboxControlError as exc:
+        fail(str(exc))
 
 
 @sandbox_app.command("down")
@@ -91,18 +176,28 @@ def status(state_dir: StateDirOpt = DEFAULT_STATE) -> None:
 @sandbox_app.command("run")
 def run(port: PortOpt = 0, dns: DnsOpt = True,
         info_file: Annotated[Path | None, typer.Option(help="Write the sandbox info JSON "
-                                                      "here.")] = None) -> None:
+                                                      "here.")] = None,
+        rate_limit: RateLimitOpt = None, rate_burst: RateBurstOpt = None,
+        fault_rate: FaultRateOpt = None, fault_kinds: FaultKindsOpt = None,
+        fault_seed: FaultSeedOpt = None, pending_seconds: PendingOpt = None) -> None:
     """Run the sandbox in the foreground until Ctrl-C."""
     _require_sandbox_extra()
     from zonecut.sandbox import Sandbox
+    from zonecut.sandbox.fault_settings import FaultSettings
 
+    faults = _fault_settings(FaultSettings(), rate_limit, rate_burst, fault_rate, fault_kinds,
+                             fault_seed, pending_seconds)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with Sandbox(port=port, dns=dns) as sandbox:
+    with Sandbox(port=port, dns=dns, rate_limit=faults.rate_limit,
+                 rate_burst=faults.rate_burst, fault_rate=faults.fault_rate,
+                 fault_kinds=faults.fault_kinds, fault_seed=faults.fault_seed,
+                 pending_seconds=faults.pending_seconds) as sandbox:
         info = sandbox.info
         if info_file is not None:
             info_file.write_text(info.to_json())
         _show(info)
+        _show_faults(faults)
         out.print("running; Ctrl-C stops it")
         try:
             while not stop.wait(0.5):
