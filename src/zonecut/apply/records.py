@@ -24,6 +24,7 @@ from zonecut.aws.route53 import RecordChange
 from zonecut.config.models import Config
 from zonecut.config.tree import DesiredTree, DesiredZone
 from zonecut.errors import ZonecutError
+from zonecut.names import normalize
 from zonecut.plan.certificates import CertificatePlan
 from zonecut.plan.changes import Plan
 from zonecut.plan.records import RecordSetChange, RecordsPlan, ZoneRecordPlan, plan_zone_records
@@ -42,8 +43,12 @@ class ApiChange(RecordChange):
 
     @classmethod
     def of(cls, change: RecordSetChange) -> ApiChange:
+        # ``rrset`` is what Route53Account compares with the live zone when a lost answer
+        # leaves it unsure whether the batch was made
+        alias = change.rrset.get("AliasTarget")
         rrset = RRSet(name=change.name, type=change.type, ttl=int(change.rrset.get("TTL", 0)),
-                      values=change.values)
+                      values=change.values,
+                      alias_target=normalize(str(alias["DNSName"])) if alias else None)
         return cls(change.action, rrset, json.dumps(change.api(), sort_keys=True))
 
 
