@@ -5,48 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from zonecut.aws.errors import AccessDenied, AwsError
+from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.ratelimit import TokenBucket
-from zonecut.aws.route53 import CallCounter
+from zonecut.aws.service import ServiceAccount
 from zonecut.aws.sessions import RETRY_CONFIG, SessionFactory
 
 
-class SsmAccount:
+class SsmAccount(ServiceAccount):
     """One account's Parameter Store in one region."""
 
-    def __init__(self, account_id: str, region: str, client: Any, limiter: TokenBucket,
-                 counter: CallCounter) -> None:
-        self.account_id = account_id
-        self.region = region
-        self.client = client
-        self.limiter = limiter
-        self.counter = counter
-        client.meta.events.register("before-send.ssm", self._before_send)
-
-    def _before_send(self, request: Any = None, **kwargs: Any) -> None:
-        self.limiter.acquire()
-        context = getattr(request, "context", None) or {}
-        operation = context.get("operation_name", "?") if isinstance(context, dict) else "?"
-        self.counter.add(self.account_id, f"ssm:{operation}")
-
-    def _call(self, operation: str, what: str, **params: Any) -> dict[str, Any]:
-        try:
-            result: dict[str, Any] = getattr(self.client, operation)(**params)
-            return result
-        except ClientError as exc:
-            error = exc.response.get("Error", {})
-            code = str(error.get("Code", ""))
-            message = str(error.get("Message", exc))
-            cls = AccessDenied if code.startswith("AccessDenied") else AwsError
-            raise cls(f"{what} (SSM, {self.region}): {code}: {message}",
-                      account_id=self.account_id, operation=exc.operation_name,
-                      code=code) from exc
-        except BotoCoreError as exc:
-            raise AwsError(f"{what} (SSM, {self.region}): {exc}", account_id=self.account_id,
-                           operation=operation) from exc
+    service = "ssm"
+    label = "SSM"
 
     def get(self, name: str) -> str | None:
         """The parameter's value; None when it does not exist."""
