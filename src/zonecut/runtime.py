@@ -12,7 +12,7 @@ from zonecut.apply.records import ChildPlan, ChildResources, ChildResult
 from zonecut.apply.teardown import Teardown
 from zonecut.aws.access import AccountAccess, role_arn_for
 from zonecut.aws.fleet import Fleet
-from zonecut.aws.route53 import CallCounter
+from zonecut.aws.route53 import LOST_CHANGE_WAIT, CallCounter
 from zonecut.aws.sessions import SessionFactory, StaticCredentials
 from zonecut.config.models import Config
 from zonecut.config.tree import DesiredTree, build_tree
@@ -24,6 +24,9 @@ from zonecut.verify.from_state import build_targets
 from zonecut.verify.targets import DelegationTarget
 
 SANDBOX_CREDENTIALS = StaticCredentials("sandbox", "sandbox")
+SANDBOX_SYNC_SECONDS = 1.0
+"""How long a change whose answer was lost is given to sync in the sandbox (Route 53:
+60 s); the sandbox's changes are in sync at once unless told to stay PENDING."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,9 @@ class Runtime:
             purpose=purpose,
         )
         self.fleet = Fleet(account_accesses(config), factory,
-                           rate_limit=config.defaults.rate_limit, counter=self.counter)
+                           rate_limit=config.defaults.rate_limit, counter=self.counter,
+                           lost_change_wait=SANDBOX_SYNC_SECONDS if target.sandbox
+                           else LOST_CHANGE_WAIT)
 
     @property
     def max_workers(self) -> int:

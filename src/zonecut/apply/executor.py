@@ -66,6 +66,22 @@ def caller_references(account_id: str, name: str) -> list[str]:
     return [caller_reference(account_id, name, n) for n in range(REFERENCE_ATTEMPTS)]
 
 
+def zone_depths(zones: Sequence[ZoneChange]) -> dict[str, int]:
+    """0 for roots, parent's depth + 1 below them."""
+    parents = {z.name: z.parent for z in zones}
+    depths: dict[str, int] = {}
+
+    def depth(name: str) -> int:
+        if name not in depths:
+            parent = parents.get(name)
+            depths[name] = 0 if parent is None or parent not in parents else depth(parent) + 1
+        return depths[name]
+
+    for zone in zones:
+        depth(zone.name)
+    return depths
+
+
 class Executor:
     def __init__(
         self,
@@ -95,17 +111,27 @@ class Executor:
                 live[zone.name] = HostedZone(zone_id=zone.zone_id, name=zone.name,
                                              account_id=zone.account_id,
                                              name_servers=zone.name_servers)
-        # Wave 1: child zones (every zone to create), accounts in parallel.
-        creates: dict[str, list[ZoneChange]] = defaultdict(list)
-        for zone in plan.zones_to_create:
-            creates[zone.account_id].append(zone)
-        made = per_account(
-            {acc: partial(self._create_zones, acc, zones, result)
-             for acc, zones in creates.items()},
-            self.max_workers,
-        )
-        for zones in made.values():
-            for hosted in zones:
+        # Wave 1: every zone to create, accounts in parallel, parents submitted before
+        # their children (as Route 53 then never hands a child its parent's servers),
+        # then every creation confirmed INSYNC.
+        depth = zone_depths(plan.zones)
+        pending: dict[str, list[tuple[HostedZone, str | None]]] = defaultdict(list)
+        for level in sorted({depth[z.name] for z in plan.zones_to_create}):
+            creates: dict[str, list[ZoneChange]] = defaultdict(list)
+            for zone in plan.zones_to_create:
+                if depth[zone.name] == level:
+                    creates[zone.account_id].append(zone)
+            submitted = per_account(
+                {acc: partial(self._submit_creates, acc, zones, result)
+                 for acc, zones in creates.items()},
+                self.max_workers,
+            )
+            for acc, items in submitted.items():
+                pending[acc].extend(items)
+        per_account({acc: partial(self._await_creates, acc, items)
+                     for acc, items in pending.items()}, self.max_workers)
+        for items in pending.values():
+            for hosted, _ in items:
                 live[hosted.name] = hosted
                 result.created[hosted.name] = hosted
         # Wave 1b: apex NS rrsets edited by hand go back to the delegation set.
@@ -127,11 +153,10 @@ class Executor:
         return result
 
     # -- wave 1 -------------------------------------------------------------------------
-    def _create_zones(self, account_id: str, zones: Sequence[ZoneChange],
-                      result: ApplyResult) -> list[HostedZone]:
+    def _submit_creates(self, account_id: str, zones: Sequence[ZoneChange],
+                        result: ApplyResult) -> list[tuple[HostedZone, str | None]]:
         r53 = self.fleet.route53(account_id)
-        made: list[HostedZone] = []
-        waits: list[str] = []
+        made: list[tuple[HostedZone, str | None]] = []
         for zone in zones:
             assert zone.action is ZoneAction.CREATE
             hosted, change_id = r53.create_zone(
@@ -140,19 +165,23 @@ class Executor:
             )
             if not hosted.name_servers:
                 hosted = r53.get_zone(hosted.zone_id)
-            made.append(hosted)
+            made.append((hosted, change_id))
             if change_id is None:
                 result.adopted_on_retry.append(zone.name)
                 self.on_event(ApplyEvent("zone-adopted", account_id, zone.name, hosted.zone_id))
             else:
-                waits.append(change_id)
                 self.on_event(ApplyEvent("zone-created", account_id, zone.name, hosted.zone_id))
-        if waits:
-            r53.wait_insync(waits, timeout=self.sync_timeout,
-                            what=f"{len(waits)} new zone(s) in account {account_id}")
-        for hosted in made:
-            self.on_event(ApplyEvent("zone-insync", account_id, hosted.name, hosted.zone_id))
         return made
+
+    def _await_creates(self, account_id: str,
+                       items: Sequence[tuple[HostedZone, str | None]]) -> None:
+        waits = [change_id for _, change_id in items if change_id is not None]
+        if waits:
+            self.fleet.route53(account_id).wait_insync(
+                waits, timeout=self.sync_timeout,
+                what=f"{len(waits)} new zone(s) in account {account_id}")
+        for hosted, _ in items:
+            self.on_event(ApplyEvent("zone-insync", account_id, hosted.name, hosted.zone_id))
 
     def _send_ns_batch(self, r53: Route53Account, account_id: str, parent: HostedZone,
                        batch: Sequence[RecordChange], label: str) -> str | None:

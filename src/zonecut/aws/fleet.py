@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from zonecut.aws.access import AccountAccess
 from zonecut.aws.ratelimit import TokenBucket
-from zonecut.aws.route53 import CallCounter, Route53Account
+from zonecut.aws.route53 import LOST_CHANGE_WAIT, CallCounter, Route53Account
 from zonecut.aws.sessions import SessionFactory
 from zonecut.errors import ZonecutError
 
@@ -22,7 +22,9 @@ class Fleet:
         *,
         rate_limit: float = 5.0,
         counter: CallCounter | None = None,
+        lost_change_wait: float = LOST_CHANGE_WAIT,
     ) -> None:
+        self.lost_change_wait = lost_change_wait
         self.accesses = dict(accesses)
         self.factory = factory
         self.rate_limit = rate_limit
@@ -46,6 +48,6 @@ class Fleet:
         principal = access.role_arn or (f"profile {access.profile}" if access.profile
                                         else "the default credentials")
         handle = Route53Account(account_id, client, TokenBucket(self.rate_limit), self.counter,
-                                principal=principal)
+                                principal=principal, lost_change_wait=self.lost_change_wait)
         with self._lock:
             return self._handles.setdefault(account_id, handle)
