@@ -14,7 +14,7 @@ from zonecut.audit.findings import AUDIT_CATALOGUE, AuditFinding
 from zonecut.audit.inventory import Inventory
 from zonecut.audit.tree import OrgTree, TreeZone
 from zonecut.verify.findings import Severity
-from zonecut.verify.report import SARIF_LEVEL, Table
+from zonecut.verify.report import SARIF_LEVEL, Table, sarif_rules
 
 REPORT_FORMAT = "zonecut.audit.report"
 REPORT_VERSION = 1
@@ -113,27 +113,11 @@ def to_json(inventory: Inventory, tree: OrgTree, findings: Sequence[AuditFinding
     }
 
 
-def _rule_name(code: str) -> str:
-    return "".join(part.capitalize() for part in code.split("_"))
-
-
 def to_sarif(findings: Sequence[AuditFinding]) -> dict[str, Any]:
     """A SARIF 2.1.0 log: the audit catalogue as rules, each finding a result located
     at its zone (and the account holding it) as logical locations."""
     index = {rule.code: i for i, rule in enumerate(AUDIT_CATALOGUE)}
-    rules = [
-        {
-            "id": rule.code,
-            "name": _rule_name(rule.code),
-            "shortDescription": {"text": rule.title},
-            "helpUri": rule.help_uri,
-            "help": {"text": f"{rule.title} Reference: {rule.reference}. "
-                             f"See docs/audit.md#{rule.code.lower()}."},
-            "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
-            "properties": {"severity": rule.severity.value, "reference": rule.reference},
-        }
-        for rule in AUDIT_CATALOGUE
-    ]
+    rules = sarif_rules(AUDIT_CATALOGUE, "docs/audit.md")
     results = []
     for item in _sorted(findings):
         locations: list[dict[str, str]] = []

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zonecut import __version__
-from zonecut.verify.findings import CATALOGUE, Finding, Severity, zone_order
+from zonecut.verify.findings import CATALOGUE, Finding, Rule, Severity, zone_order
 from zonecut.verify.targets import DelegationTarget
 
 REPORT_FORMAT = "zonecut.verify.report"
@@ -118,23 +118,28 @@ def _rule_name(code: str) -> str:
     return "".join(part.capitalize() for part in code.split("_"))
 
 
-def to_sarif(findings: Sequence[Finding]) -> dict[str, Any]:
-    """A SARIF 2.1.0 log: the catalogue as rules, each finding as a result located at
-    its zone (a logical location)."""
-    index = {rule.code: i for i, rule in enumerate(CATALOGUE)}
-    rules = [
+def sarif_rules(catalogue: Sequence[Rule], docs_page: str) -> list[dict[str, Any]]:
+    """SARIF ``tool.driver.rules`` for a finding catalogue (verify's or audit's)."""
+    return [
         {
             "id": rule.code,
             "name": _rule_name(rule.code),
             "shortDescription": {"text": rule.title},
             "helpUri": rule.help_uri,
             "help": {"text": f"{rule.title} Reference: {rule.reference}. "
-                             f"See docs/findings.md#{rule.code.lower()}."},
+                             f"See {docs_page}#{rule.code.lower()}."},
             "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
             "properties": {"severity": rule.severity.value, "reference": rule.reference},
         }
-        for rule in CATALOGUE
+        for rule in catalogue
     ]
+
+
+def to_sarif(findings: Sequence[Finding]) -> dict[str, Any]:
+    """A SARIF 2.1.0 log: the catalogue as rules, each finding as a result located at
+    its zone (a logical location)."""
+    index = {rule.code: i for i, rule in enumerate(CATALOGUE)}
+    rules = sarif_rules(CATALOGUE, "docs/findings.md")
     results = []
     for item in _sorted(findings):
         result: dict[str, Any] = {
