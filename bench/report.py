@@ -32,10 +32,10 @@ def targets(results: Sequence[dict[str, Any]]) -> list[tuple[str, str, bool | No
         if r["n"] != 1000:
             continue
         if r["mode"] != "unlimited":
-            apply = _phase(r, "apply")["seconds"]
+            apply = _phase(r, "apply")["apply_only_seconds"]
             plan = _phase(r, "plan (no change)")["seconds"]
             b_apply, b_plan = r["bound"]["apply_seconds"], r["bound"]["plan_seconds"]
-            rows.append((f"apply <= 1.25x lower bound (N=1000, {r['mode']}/s)",
+            rows.append((f"apply (after its plan) <= 1.25x lower bound (N=1000, {r['mode']}/s)",
                          f"{apply:.1f} s vs {b_apply:.1f} s = {_ratio(apply, b_apply)}",
                          apply <= 1.25 * b_apply))
             rows.append((f"plan, no change <= 1.25x lower bound (N=1000, {r['mode']}/s)",
@@ -69,18 +69,20 @@ def markdown(results: Sequence[dict[str, Any]]) -> str:
                          f"{p['peak_rss_mb']:.0f} |")
     lines += ["", "## zonecut vs one-at-a-time baseline vs lower bound", "",
               "| N | rate limit | zonecut delegate s | baseline s | baseline / zonecut | "
-              "zonecut parent calls | baseline parent calls | apply s | apply bound s | "
+              "zonecut parent calls | baseline parent calls | apply s (after plan) | "
+              "apply bound s | "
               "apply / bound |",
               "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in sorted(results, key=lambda r: (r["mode"], r["n"])):
         z = _phase(r, "zonecut: delegate only")
         b = _phase(r, "baseline: delegate one at a time")
-        a = _phase(r, "apply")
+        applied = _phase(r, "apply")
+        apply_s = float(applied.get("apply_only_seconds", applied["seconds"]))
         bound = r["bound"]["apply_seconds"]
         lines.append(f"| {r['n']} | {r['mode']} | {z['seconds']:.2f} | {b['seconds']:.2f} | "
                      f"{_ratio(b['seconds'], z['seconds'])} | {z['parent_account_calls']} | "
-                     f"{b['parent_account_calls']} | {a['seconds']:.2f} | "
-                     f"{bound if bound is not None else 'n/a'} | {_ratio(a['seconds'], bound)} |")
+                     f"{b['parent_account_calls']} | {apply_s:.2f} | "
+                     f"{bound if bound is not None else 'n/a'} | {_ratio(apply_s, bound)} |")
     lines += ["", "## Targets", "", "| target | measured | met |", "| --- | --- | --- |"]
     for target, measured, met in targets(results):
         lines.append(f"| {target} | {measured} | {'yes' if met else 'no'} |")

@@ -1,29 +1,42 @@
-"""One benchmark run: N delegations, one rate-limit mode, every phase, in this process.
+"""One benchmark run: N delegations, one rate-limit mode, every phase.
 
 `python -m bench.run N MODE OUT.json`; MODE is `unlimited` or a rate such as `5`.
-The sandbox runs in a background process, so this process's peak RSS is zonecut's.
+The sandbox runs in a background process; each zonecut phase runs in a process of its
+own (bench/phase.py), as a CLI run would, so its peak RSS is that phase's.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 from bench import baseline, bound
-from bench.dns_floor import bare_seconds
-from bench.measure import Phase, phase
+from bench.measure import phase
 from bench.org import PARENT_ACCOUNT, config_text, zones
 from zonecut.config.loader import load_config_text
 from zonecut.runtime import Runtime, Target
 from zonecut.sandbox.control import SandboxClient
 from zonecut.sandbox.process import down, up
-from zonecut.verify import ServerAddress, VerifyPolicy, check, probe_sync
 
 UNLIMITED_CLIENT_RATE = 10000.0
+
+
+PHASES = (("plan-empty", "plan (empty)"), ("apply", "apply"),
+          ("plan-nochange", "plan (no change)"), ("verify", "verify"),
+          ("destroy", "destroy"))
+
+
+def _phase(name: str, label: str, n: int, mode: str, state_dir: Path) -> dict[str, Any]:
+    out = state_dir / f"phase-{name}.json"
+    subprocess.run([sys.executable, "-m", "bench.phase", name, str(n), mode, str(state_dir),
+                    str(out)], check=True)
+    data: dict[str, Any] = json.loads(out.read_text())
+    data["name"] = label
+    return data
 
 
 def run(n: int, mode: str) -> dict[str, Any]:
@@ -38,70 +51,30 @@ def run(n: int, mode: str) -> dict[str, Any]:
         if rate is not None:
             control.set_faults(rate_limit=rate)
         target = Target(endpoint_url=info.endpoint_url, sandbox=True)
-        phases: list[Phase] = []
+        phases = [_phase(name, label, n, mode, state_dir) for name, label in PHASES]
 
         def fresh(purpose: str) -> Runtime:
             return Runtime(cfg, target, purpose=purpose)
 
-        with phase("plan (empty)", control.calls) as p:
-            rt = fresh("apply")
-            plan = rt.plan()
-        phases.append(p)
-        with phase("apply", control.calls) as p:
-            rt.apply(plan)
-        phases.append(p)
-        roots = fresh("read").plan()
-        for zone in roots.zones:
-            if zone.parent is None:
-                control.register(zone.name, zone.name_servers)
-        info = control.refresh()
-        with phase("plan (no change)", control.calls) as p:
-            again = fresh("plan").plan()
-            p.extra["has_changes"] = again.has_changes
-        phases.append(p)
-        with phase("verify", control.calls) as p:
-            vrt = fresh("verify")
-            targets = vrt.verify_targets()
-            api_done = time.perf_counter()
-            policy = VerifyPolicy(timeout=2.0, retries=1, concurrency=64)
-            hints = [ServerAddress(h.name, h.address, h.port) for h in info.root_hints]
-            port_map = {s.address: s.port for s in info.servers.values()}
-            observations = probe_sync(targets, hints, policy=policy, port_map=port_map)
-            findings = check(targets, observations, policy)
-            p.dns_queries = observations.stats.queries
-            p.extra["dns_seconds"] = round(time.perf_counter() - api_done, 3)
-            p.extra["findings"] = len(findings)
-        phases.append(p)
-        floor = bare_seconds(observations.queries, concurrency=64)
-        with phase("destroy", control.calls) as p:
-            drt = fresh("destroy")
-            level1 = [z.name for z in bench_zones if z.parent == "example.com"]
-            doomed = drt.plan_destroy(level1)
-            drt.teardown().run(doomed.deletions)
-            p.extra["zones_deleted"] = sum(1 for d in doomed.deletions if d.zone_id)
-        phases.append(p)
-
         # Delegating only: child zones exist, the parents hold no NS yet.
         fresh("apply").apply(fresh("apply").plan())
         delegations = _strip_delegations(fresh("read"))
-        with phase("zonecut: delegate only", control.calls) as p:
-            drt = fresh("apply")
-            drt.apply(drt.plan())
-        phases.append(p)
+        phases.append(_phase("delegate", "zonecut: delegate only", n, mode, state_dir))
         _strip_delegations(fresh("read"))
         with phase("baseline: delegate one at a time", control.calls) as p:
             baseline.run(info.endpoint_url, delegations)
-        phases.append(p)
+        phases.append(p.data(PARENT_ACCOUNT))
     finally:
         down(state_dir)
 
+    verify = next(p for p in phases if p["name"] == "verify")
     effective = rate if rate is not None else None
-    result = {
+    return {
         "n": n,
         "mode": mode,
         "accounts": len({z.account for z in bench_zones}) + 1,
-        "phases": [ph.data(PARENT_ACCOUNT) for ph in phases],
-        "dns_floor_seconds": round(floor, 3),
+        "phases": phases,
+        "dns_floor_seconds": verify["dns_floor_seconds"],
         "bound": {
             "apply_calls_by_account_max": max(bound.apply_calls(bench_zones).values()),
             "plan_calls_by_account_max": max(bound.plan_calls(bench_zones).values()),
@@ -111,7 +84,6 @@ def run(n: int, mode: str) -> dict[str, Any]:
                              if effective else None),
         },
     }
-    return result
 
 
 def _strip_delegations(rt: Runtime) -> list[baseline.Delegation]:
