@@ -75,6 +75,7 @@ class SessionFactory:
         self._sleep = sleep
         self._sessions: dict[str, boto3.Session] = {}
         self._base: dict[tuple[str | None, str], boto3.Session] = {}
+        self._base_sts_clients: dict[tuple[str | None, str], Any] = {}
         self._lock = threading.Lock()
         self._account_locks: dict[str, threading.Lock] = {}
 
@@ -122,12 +123,23 @@ class SessionFactory:
             self._base[key] = base
             return base
 
+    def _base_sts(self, base: boto3.Session, access: AccountAccess) -> Any:
+        """One STS client per base session and region, shared by every AssumeRole
+        (boto3 clients are thread-safe; making one per account costs CPU for nothing)."""
+        key = (access.profile, access.home_region)
+        with self._lock:
+            found = self._base_sts_clients.get(key)
+            if found is None:
+                found = base.client("sts", endpoint_url=self.endpoint_url,
+                                    region_name=access.home_region, config=RETRY_CONFIG)
+                self._base_sts_clients[key] = found
+            return found
+
     def _make(self, access: AccountAccess) -> boto3.Session:
         base = self._base_session(access)
         if access.role_arn is None:
             return base
-        sts = base.client("sts", endpoint_url=self.endpoint_url,
-                          region_name=access.home_region, config=RETRY_CONFIG)
+        sts = self._base_sts(base, access)
         params: dict[str, Any] = {
             "RoleArn": access.role_arn,
             "RoleSessionName": session_name(access.session_name, self.purpose, access.key),
