@@ -18,7 +18,7 @@ from zonecut.config.models import Config
 from zonecut.config.tree import DesiredTree, build_tree
 from zonecut.plan.changes import Plan
 from zonecut.plan.observed import ObservedState
-from zonecut.plan.planner import make_plan
+from zonecut.plan.planner import make_plan, select_zone
 from zonecut.plan.teardown import descendants_and_self, plan_destroy, plan_prune
 from zonecut.verify.from_state import build_targets
 from zonecut.verify.targets import DelegationTarget
@@ -115,6 +115,19 @@ class Runtime:
                         contents_for=targets)
         deletions, problems = plan_destroy(self.tree.zones, names, state)
         return Plan(zones=(), ns_changes=(), deletions=deletions, problems=problems)
+
+    def root_name_servers(self) -> dict[str, tuple[str, ...]]:
+        """The name servers of every existing root zone (what a registrar delegates to),
+        two reads a root instead of a whole observe."""
+        found: dict[str, tuple[str, ...]] = {}
+        for zone in self.tree.zones:
+            if zone.parent is not None:
+                continue
+            r53 = self.fleet.route53(zone.account_id)
+            picked, problem = select_zone(zone, r53.find_zones(zone.name))
+            if picked is not None and problem is None:
+                found[zone.name] = r53.get_zone(picked.zone_id).name_servers
+        return found
 
     def verify_targets(self, only: Sequence[str] = ()) -> list[DelegationTarget]:
         """What the API says of every declared delegation (or of those in ``only``)."""

@@ -244,8 +244,6 @@ def apply(
                 allow_delete=allow_delete, expected=expected, wait=not no_wait,
                 dns=dns_view(sandbox, state_dir),
                 after_core=(lambda: register_roots(runtime, state_dir)) if sandbox else None)
-    if sandbox:
-        register_roots(runtime, state_dir)
 
 
 def register_roots(runtime: Runtime, state_dir: Path) -> None:
@@ -257,9 +255,8 @@ def register_roots(runtime: Runtime, state_dir: Path) -> None:
     if info is None:
         return
     client = SandboxClient(info)
-    for zone in guarded(runtime.plan).zones:
-        if zone.parent is None and zone.name_servers:
-            client.register(zone.name, zone.name_servers)
+    for name, servers in guarded(runtime.root_name_servers).items():
+        client.register(name, servers)
 
 
 @app.command()
@@ -314,6 +311,8 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
     if the_plan.problems or child.problems:
         raise typer.Exit(1)
     if not the_plan.has_changes and not child.has_changes:
+        if after_core is not None:
+            after_core()
         if output is Output.json:
             out.print_json(json.dumps({"plan": the_plan.data(), "applied": False}))
         return
