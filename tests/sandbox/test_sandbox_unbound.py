@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import time
 from pathlib import Path
 
@@ -18,71 +15,13 @@ import dns.rdatatype
 import pytest
 from sandbox_helpers import CHILD_A, PARENT, change, create_zone, route53
 
+import unbound_support
 from zonecut.sandbox import Sandbox
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.unbound]
 
-UNBOUND = shutil.which("unbound") or ("/usr/sbin/unbound" if Path("/usr/sbin/unbound").exists()
-                                      else None)
-
-
-def _free_port() -> int:
-    """A port free for both UDP and TCP on 127.0.0.1 (Unbound listens on both)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-            udp.bind(("127.0.0.1", 0))
-            port = int(udp.getsockname()[1])
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-                try:
-                    tcp.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-                return port
-    raise RuntimeError("no free port")
-
-
-def _start_unbound(tmp_path: Path, hints: Path) -> tuple[subprocess.Popen[bytes], int]:
-    """Start Unbound, retrying when another process took its port meanwhile."""
-    assert UNBOUND is not None
-    for _ in range(5):
-        port = _free_port()
-        conf = tmp_path / "unbound.conf"
-        conf.write_text(_config(hints, port))
-        process = subprocess.Popen(
-            [UNBOUND, "-d", "-c", str(conf)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-        )
-        try:
-            process.wait(timeout=0.3)  # a bind failure ends it at once
-        except subprocess.TimeoutExpired:
-            return process, port
-        process.communicate()
-    raise RuntimeError("unbound did not start")
-
-
-def _config(hints: Path, port: int) -> str:
-    return f"""server:
-    interface: 127.0.0.1
-    port: {port}
-    do-daemonize: no
-    username: ""
-    chroot: ""
-    pidfile: ""
-    use-syslog: no
-    logfile: ""
-    verbosity: 0
-    do-ip6: no
-    do-not-query-localhost: no
-    module-config: "iterator"
-    access-control: 127.0.0.0/8 allow
-    root-hints: "{hints}"
-    cache-max-ttl: 5
-    cache-max-negative-ttl: 1
-    qname-minimisation: yes
-"""
-
-
 def test_unbound_resolves_a_delegated_name(fresh_sandbox: Sandbox, tmp_path: Path) -> None:
-    if UNBOUND is None:
+    if unbound_support.UNBOUND is None:
         pytest.skip("unbound is not installed")
     if fresh_sandbox.info.root_hints[0].port != 53:
         pytest.skip("Unbound needs the sandbox DNS on port 53 (run as root)")
@@ -95,7 +34,7 @@ def test_unbound_resolves_a_delegated_name(fresh_sandbox: Sandbox, tmp_path: Pat
 
     hints = tmp_path / "root.hints"
     fresh_sandbox.write_root_hints(hints)
-    process, port = _start_unbound(tmp_path, hints)
+    process, port = unbound_support.start(tmp_path, hints)
     try:
         query = dns.message.make_query("www.dev.example.com", "A")  # RD=1: a resolver's job
         response = None
@@ -117,9 +56,4 @@ def test_unbound_resolves_a_delegated_name(fresh_sandbox: Sandbox, tmp_path: Pat
             response.answer, dns.name.from_text("www.dev.example.com"),
             dns.rdataclass.IN, dns.rdatatype.A)] == ["192.0.2.77"]
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        unbound_support.stop(process)
