@@ -28,6 +28,7 @@ from zonecut.names import InvalidName, canonical
 from zonecut.plan.changes import Plan
 from zonecut.plan.saved import SavedPlan, differences
 from zonecut.runtime import Runtime, Target
+from zonecut.verify import ROOT_SERVERS, RootHintsError, ServerAddress, load_root_hints
 
 app = typer.Typer(
     name="zonecut",
@@ -191,20 +192,34 @@ def show_child_plan(child: ChildPlan) -> None:
         err.print(f"[bold red]problem:[/] {problem}", highlight=False, soft_wrap=True)
 
 
-def dns_view(sandbox: bool, state_dir: Path) -> DnsView:
-    """Where apply's DNS checks (certificate validation) start: the real root servers, or
-    the sandbox's root."""
-    from zonecut.verify import ROOT_SERVERS, ServerAddress
-
+def dns_roots(root_hints: Path | None, sandbox: bool, state_dir: Path, *,
+              required: bool = True) -> tuple[list[ServerAddress], dict[str, int]]:
+    """Where DNS walks start, and the ports of servers off port 53: a root hints file,
+    the running sandbox's root (its live server map), or the real root servers.
+    With ``required``, a missing sandbox is an error; otherwise the real root is used."""
+    if root_hints is not None:
+        try:
+            return list(load_root_hints(root_hints)), {}
+        except (RootHintsError, OSError) as exc:
+            fail(f"{root_hints}: {exc}")
     if sandbox:
+        from zonecut.sandbox.control import SandboxClient
         from zonecut.sandbox.process import status as sandbox_status
 
         info = sandbox_status(state_dir)
+        if info is None and required:
+            fail("no sandbox is running; start one with `zonecut sandbox up`")
         if info is not None:
-            return DnsView(tuple(ServerAddress(h.name, h.address, h.port)
-                                 for h in info.root_hints),
-                           {s.address: s.port for s in info.servers.values()})
-    return DnsView(tuple(ROOT_SERVERS))
+            info = SandboxClient(info).refresh()  # TLD servers appear as zones register
+            return ([ServerAddress(h.name, h.address, h.port) for h in info.root_hints],
+                    {s.address: s.port for s in info.servers.values()})
+    return list(ROOT_SERVERS), {}
+
+
+def dns_view(sandbox: bool, state_dir: Path) -> DnsView:
+    """Where apply's DNS checks (certificate validation) start."""
+    roots, port_map = dns_roots(None, sandbox, state_dir, required=False)
+    return DnsView(tuple(roots), port_map or None)
 
 
 @app.command()

@@ -40,6 +40,7 @@ from zonecut.cli.app import (
     SandboxOpt,
     StateDirOpt,
     app,
+    dns_roots,
     err,
     fail,
     guarded,
@@ -51,11 +52,8 @@ from zonecut.cli.app import (
 from zonecut.cli.verify_cmd import rich_table
 from zonecut.runtime import Target, account_accesses
 from zonecut.verify import (
-    ROOT_SERVERS,
-    RootHintsError,
     ServerAddress,
     VerifyPolicy,
-    load_root_hints,
     probe_sync,
 )
 
@@ -111,24 +109,6 @@ def read_with_progress(scan: Scan, chosen: list[AuditAccount],
             progress.update(task, advance=1, description=f"read {account.key}")
 
         return guarded(lambda: scan.read(chosen, accesses, on_account))
-
-
-def dns_roots(root_hints: Path | None, sandbox: bool, state_dir: Path
-              ) -> tuple[list[ServerAddress], dict[str, int]]:
-    if root_hints is not None:
-        try:
-            return list(load_root_hints(root_hints)), {}
-        except (RootHintsError, OSError) as exc:
-            fail(f"{root_hints}: {exc}")
-    if sandbox:
-        from zonecut.sandbox.process import status as sandbox_status
-
-        info = sandbox_status(state_dir)
-        if info is None:
-            fail("no sandbox is running; start one with `zonecut sandbox up`")
-        return ([ServerAddress(h.name, h.address, h.port) for h in info.root_hints],
-                {s.address: s.port for s in info.servers.values()})
-    return list(ROOT_SERVERS), {}
 
 
 def check_dns(tree: OrgTree, roots: list[ServerAddress], port_map: dict[str, int],

@@ -18,6 +18,7 @@ from zonecut.cli.app import (
     SandboxOpt,
     StateDirOpt,
     app,
+    dns_roots,
     err,
     fail,
     guarded,
@@ -30,19 +31,15 @@ from zonecut.config.models import Config
 from zonecut.names import InvalidName, canonical
 from zonecut.runtime import Runtime
 from zonecut.verify import (
-    ROOT_SERVERS,
     DelegationTarget,
     Finding,
     Observations,
     ObservationsFormatError,
-    RootHintsError,
-    ServerAddress,
     Table,
     VerifyPolicy,
     check,
     exit_code,
     findings_table,
-    load_root_hints,
     probe_sync,
     summary,
     to_json,
@@ -154,26 +151,7 @@ def verify(
             fail(f"{zone} is not declared in {config}")
         only.append(name)
     target = resolve_target(endpoint_url, sandbox, state_dir)
-    port_map: dict[str, int] = {}
-    roots: list[ServerAddress]
-    if root_hints is not None:
-        try:
-            roots = list(load_root_hints(root_hints))
-        except (RootHintsError, OSError) as exc:
-            fail(f"{root_hints}: {exc}")
-    elif sandbox:
-        from zonecut.sandbox.process import status as sandbox_status
-
-        info = sandbox_status(state_dir)
-        if info is None:
-            fail("no sandbox is running; start one with `zonecut sandbox up`")
-        from zonecut.sandbox.control import SandboxClient
-
-        info = SandboxClient(info).refresh()  # TLD servers appear as zones are registered
-        roots = [ServerAddress(h.name, h.address, h.port) for h in info.root_hints]
-        port_map = {s.address: s.port for s in info.servers.values()}
-    else:
-        roots = list(ROOT_SERVERS)
+    roots, port_map = dns_roots(root_hints, sandbox, state_dir)
     runtime = guarded(lambda: Runtime(cfg, target, purpose="verify"))
     targets = guarded(lambda: runtime.verify_targets(only))
     policy = policy_for(cfg, timeout, retries, concurrency)
