@@ -43,3 +43,16 @@ def config(text: str = FIVE_ZONES) -> Config:
 def runtime(sandbox: Sandbox, cfg: Config | None = None, purpose: str = "apply") -> Runtime:
     return Runtime(cfg or config(), Target(endpoint_url=sandbox.endpoint_url, sandbox=True),
                    purpose=purpose)
+
+
+def add_www_to_team_a(sandbox: Sandbox) -> None:
+    """A record in the deepest zone, which a teardown has to delete before the zone."""
+    from sandbox_fixtures import session_for
+
+    r53 = session_for(sandbox, ACCOUNTS["team-a"]).client("route53")
+    zone_id = next(z["Id"] for z in r53.list_hosted_zones()["HostedZones"]
+                   if z["Name"] == "team-a.dev.example.com.")
+    r53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [
+        {"Action": "CREATE", "ResourceRecordSet": {
+            "Name": "www.team-a.dev.example.com.", "Type": "A", "TTL": 60,
+            "ResourceRecords": [{"Value": "192.0.2.10"}]}}]})

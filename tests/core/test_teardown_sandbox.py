@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from core_support import ACCOUNTS, config, runtime
+from core_support import ACCOUNTS, add_www_to_team_a, config, runtime
 from crash import Crash, CrashAfter, dangling
 
 from zonecut.plan.changes import Plan
@@ -26,18 +26,7 @@ def names() -> list[str]:
 def build(sandbox: Sandbox) -> None:
     rt = runtime(sandbox)
     rt.apply(rt.plan())
-    # records the teardown has to remove before deleting the zones
-    import boto3  # noqa: F401
-
-    from sandbox_fixtures import session_for
-
-    r53 = session_for(sandbox, ACCOUNTS["team-a"]).client("route53")
-    zone_id = next(z["Id"] for z in r53.list_hosted_zones()["HostedZones"]
-                   if z["Name"] == "team-a.dev.example.com.")
-    r53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [
-        {"Action": "CREATE", "ResourceRecordSet": {
-            "Name": "www.team-a.dev.example.com.", "Type": "A", "TTL": 60,
-            "ResourceRecords": [{"Value": "192.0.2.10"}]}}]})
+    add_www_to_team_a(sandbox)
 
 
 def test_destroy_removes_subtree_deepest_first_and_leaves_the_rest(

@@ -4,8 +4,8 @@ waited for), and zonecut's own retries are what carried it through."""
 
 from __future__ import annotations
 
+from core_support import add_www_to_team_a
 from fault_support import (
-    ACCOUNTS,
     dangling,
     duplicated_zones,
     five_zones,
@@ -15,7 +15,6 @@ from fault_support import (
     zone_names,
 )
 
-from sandbox_fixtures import session_for
 from zonecut.sandbox import Sandbox
 
 SUBTREES = ["dev.example.com", "prod.example.com", "api.example.com"]
@@ -24,13 +23,7 @@ SUBTREES = ["dev.example.com", "prod.example.com", "api.example.com"]
 def build(sandbox: Sandbox) -> None:
     rt = runtime(sandbox, five_zones())
     rt.apply(rt.plan())
-    r53 = session_for(sandbox, ACCOUNTS["team-a"]).client("route53")
-    zone_id = next(z["Id"] for z in r53.list_hosted_zones()["HostedZones"]
-                   if z["Name"] == "team-a.dev.example.com.")
-    r53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [
-        {"Action": "CREATE", "ResourceRecordSet": {
-            "Name": "www.team-a.dev.example.com.", "Type": "A", "TTL": 60,
-            "ResourceRecords": [{"Value": "192.0.2.10"}]}}]})
+    add_www_to_team_a(sandbox)
 
 
 def test_teardown_converges_under_30_percent_faults(faulty: Sandbox) -> None:
