@@ -16,13 +16,19 @@ from zonecut.sandbox import Sandbox
 
 runner = CliRunner()
 
-ODD_NAMES = [
+LONGEST_LABELS = ".".join(["a" * 63] * 3)
+VALID_NAMES = [
     "Dev.Example.COM", "dev.example.com.", "xn--bcher-kva.example.com", "bücher.example.com",
-    "*.example.com", "\\052.example.com", "a" * 63 + ".example.com", "a" * 64 + ".example.com",
-    ".".join(["a" * 61] * 4) + ".com", ".".join(["a" * 62] * 4) + ".com", "", ".", "..",
-    "dev..example.com", "-dev.example.com", "dev-.example.com", "dev example.com",
-    "dev.example.com\x00", "\ud800.example.com", "com", "x" * 10000,
+    "a" * 63 + ".example.com",
+    LONGEST_LABELS + "." + "b" * 49 + ".example.com",  # 253 octets
 ]
+INVALID_NAMES = [
+    "*.example.com", "\\052.example.com", "a" * 64 + ".example.com",
+    LONGEST_LABELS + "." + "b" * 50 + ".example.com",  # 254 octets
+    "", ".", "..", "dev..example.com", "-dev.example.com", "dev-.example.com",
+    "dev example.com", "dev.example.com\x00", "\ud800.example.com", "com", "x" * 10000,
+]
+ODD_NAMES = VALID_NAMES + INVALID_NAMES
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70),
                     st.floats(allow_nan=True), st.text(max_size=30),
@@ -93,8 +99,10 @@ def test_raw_text(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
     assert str(path) in result.output.replace("\n", "")
 
 
-@pytest.mark.parametrize("name", ODD_NAMES)
-def test_odd_zone_names_give_a_message_or_a_valid_config(tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize(("name", "valid"), [(n, True) for n in VALID_NAMES]
+                         + [(n, False) for n in INVALID_NAMES])
+def test_odd_zone_names_are_accepted_or_refused_with_the_line(
+        tmp_path: Path, name: str, valid: bool) -> None:
     path = tmp_path / "zonecut.yaml"
     path.write_text(yaml.safe_dump({
         "version": 1, "accounts": {"a": {"id": "111111111111"}},
@@ -103,5 +111,6 @@ def test_odd_zone_names_give_a_message_or_a_valid_config(tmp_path: Path, name: s
         if "\ud800" not in name else "version: 1\nzones: [{name: '\\ud800'}]\n")
     result = runner.invoke(app, ["validate", "-c", str(path)])
     check_result(result.output, result.exit_code, result.exception)
-    if result.exit_code:
+    assert result.exit_code == (0 if valid else 1), result.output
+    if not valid:
         assert f"{path}:" in result.output.replace("\n", "")
