@@ -116,13 +116,15 @@ def make_plan(zones: Sequence[DesiredZoneLike], observed: ObservedState,
             ))
 
     ns_changes: list[NsChange] = []
+    ns_index = {(zone_id, rr.name): rr for zone_id, rrsets in observed.rrsets.items()
+                for rr in rrsets if rr.type == "NS"}
     for desired in zones:
         if desired.parent is None or desired.name in blocked or desired.parent in blocked:
             continue  # a root, or an ambiguous parent or child: nothing safe to plan
         parent = by_name[desired.parent]
         parent_zone = resolved.get(parent.name)
         child_zone = resolved.get(desired.name)
-        current = observed.ns_at(parent_zone.zone_id, desired.name) if parent_zone else None
+        current = ns_index.get((parent_zone.zone_id, desired.name)) if parent_zone else None
         wanted = child_zone.name_servers if child_zone is not None else ()
         if child_zone is not None and not wanted:
             problems.append(f"{desired.name}: zone {child_zone.zone_id} reports no name servers")
@@ -176,11 +178,11 @@ def make_plan(zones: Sequence[DesiredZoneLike], observed: ObservedState,
         zone = resolved.get(desired.name)
         if zone is None:
             continue
-        declared_children = {z.name for z in zones if z.parent == desired.name}
         for rr in observed.rrsets.get(zone.zone_id, ()):
             if rr.type != "NS" or rr.name == zone.name or not is_below(rr.name, zone.name):
                 continue
-            if rr.name not in declared_children:
+            declared = by_name.get(rr.name)
+            if declared is None or declared.parent != desired.name:
                 unmanaged.append(Unmanaged(
                     parent=desired.name, parent_account_id=desired.account_id,
                     child=rr.name, values=rr.values, ttl=rr.ttl,
