@@ -43,6 +43,9 @@ _LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = (
 )
 """libyaml's loader when PyYAML has it: about ten times faster on big files."""
 
+_DEEP = f"the document is nested more than {MAX_DEPTH} levels deep (a zonecut config needs five)"
+"""One message for a document nested too deeply, whichever check notices it."""
+
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
@@ -210,7 +213,11 @@ def _compose(text: str, filename: str) -> _Document:
         return document
     loader: yaml.SafeLoader | yaml.CSafeLoader | None = None
     try:
-        loader = _LOADER(data) if _LOADER is yaml.CSafeLoader else _LOADER(text)
+        deep = _too_deep(data, text)
+        if deep is not None:
+            document.problems.append(ConfigProblem(filename, *deep, _DEEP))
+            return document
+        loader = _new_loader(data, text)
         node = loader.get_single_node()
         if node is None:
             return document
@@ -231,13 +238,55 @@ def _compose(text: str, filename: str) -> _Document:
             f"the document holds more than {MAX_NODES} values once aliases are expanded",
         ))
     except RecursionError:
-        document.problems.append(ConfigProblem(
-            filename, None, None, "the YAML is nested too deeply to be a zonecut config",
-        ))
+        document.problems.append(ConfigProblem(filename, None, None, _DEEP))
     finally:
         if loader is not None:
             loader.dispose()
     return document
+
+
+def _new_loader(data: bytes, text: str) -> yaml.SafeLoader | yaml.CSafeLoader:
+    return _LOADER(data) if _LOADER is yaml.CSafeLoader else _LOADER(text)
+
+
+def _too_deep(data: bytes, text: str) -> tuple[int, int] | None:
+    """(line, column) where the document first opens more than MAX_DEPTH + 1 collections.
+
+    Counted by zonecut on the event stream (which neither PyYAML nor libyaml builds
+    by recursion), so the answer does not depend on the library installed. Some
+    libyaml builds refuse deep nesting themselves, in their own words and at their
+    own depth, while scanning ahead: when the fast pass fails, PyYAML's pure-Python
+    parser (which has no such limit) decides whether depth is the problem; if it is
+    not, the library's error stands.
+    """
+    try:
+        return _deepest(_new_loader(data, text))
+    except yaml.YAMLError:
+        if _LOADER is yaml.SafeLoader:
+            raise
+        try:
+            found = _deepest(yaml.SafeLoader(text))
+        except yaml.YAMLError:
+            found = None
+        if found is None:
+            raise
+        return found
+
+
+def _deepest(loader: yaml.SafeLoader | yaml.CSafeLoader) -> tuple[int, int] | None:
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH + 1 and event.start_mark is not None:
+                    return event.start_mark.line + 1, event.start_mark.column + 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+    return None
 
 
 def _reader_problem(filename: str, text: str, data: bytes,
@@ -306,7 +355,7 @@ class _Walker:
 
     def value(self, node: yaml.Node, loc: Loc, depth: int) -> object:
         if depth > MAX_DEPTH:
-            self.document.problem(node.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+            self.document.problem(node.start_mark, _DEEP)
             self.document.bad.add(loc)
             return None
         if isinstance(node, yaml.MappingNode):
