@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import parliament  # locked: a missing linter fails the test, never skips it
 import pytest
 from child_support import DEV, NETWORK, PRINCIPAL, PROD, TEAM, config
 from typer.testing import CliRunner
@@ -13,8 +14,6 @@ from typer.testing import CliRunner
 from zonecut.cli import iam_cmd  # noqa: F401  (registers the command)
 from zonecut.cli.app import app
 from zonecut.iam import IamError, account_permissions, template
-
-parliament = pytest.importorskip("parliament")
 
 FULL = f"""\
 version: 1
