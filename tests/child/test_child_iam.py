@@ -68,9 +68,10 @@ def test_the_parent_may_write_exactly_the_delegated_ns_names() -> None:
     delegate = statements(network.policy)["DelegateExampleCom"]
     assert delegate["Action"] == "route53:ChangeResourceRecordSets"
     assert delegate["Resource"] == "arn:aws:route53:::hostedzone/Z0123456789ABC"
+    # no DS (no zone is signed), no DELETE (teardown's, with --teardown)
     assert delegate["Condition"] == {"ForAllValues:StringEquals": {
-        "route53:ChangeResourceRecordSetsActions": ["CREATE", "DELETE", "UPSERT"],
-        "route53:ChangeResourceRecordSetsRecordTypes": ["DS", "NS"],
+        "route53:ChangeResourceRecordSetsActions": ["CREATE", "UPSERT"],
+        "route53:ChangeResourceRecordSetsRecordTypes": ["NS"],
         "route53:ChangeResourceRecordSetsNormalizedRecordNames": [
             "dev.example.com", "prod.example.com"],
     }}
@@ -90,15 +91,26 @@ def test_the_parent_may_write_exactly_the_delegated_ns_names() -> None:
 
 def test_record_names_are_normalised_lower_case_no_dot_wildcard_octal() -> None:
     dev = statements(roles()["dev"].roles[0].policy)
-    records = dev["RecordsDevExampleCom"]["Condition"]["ForAllValues:StringEquals"]
-    assert records["route53:ChangeResourceRecordSetsNormalizedRecordNames"] == [
-        "\\052.api.dev.example.com", "dev.example.com", "www.dev.example.com"]
-    assert records["route53:ChangeResourceRecordSetsRecordTypes"] == ["A", "CNAME", "TXT"]
-    assert records["route53:ChangeResourceRecordSetsActions"] == ["CREATE", "UPSERT"]
+    # one statement per declared type here (each type has its own names): no cross product
+    assert {sid: (c["route53:ChangeResourceRecordSetsRecordTypes"],
+                  c["route53:ChangeResourceRecordSetsNormalizedRecordNames"],
+                  c["route53:ChangeResourceRecordSetsActions"])
+            for sid, c in ((sid, dev[sid]["Condition"]["ForAllValues:StringEquals"])
+                           for sid in dev if sid.startswith("Records"))} == {
+        "RecordsADevExampleCom": (["A"], ["\\052.api.dev.example.com"], ["CREATE", "UPSERT"]),
+        "RecordsCnameDevExampleCom": (["CNAME"], ["www.dev.example.com"], ["CREATE", "UPSERT"]),
+        "RecordsTxtDevExampleCom": (["TXT"], ["dev.example.com"], ["CREATE", "UPSERT"]),
+    }
     validation = dev["CertificateValidationDevExampleCom"]["Condition"]
+    label = "_" + "?" * 32
     assert validation["ForAllValues:StringLike"] == {
         "route53:ChangeResourceRecordSetsNormalizedRecordNames": [
-            "_*.api.dev.example.com", "_*.dev.example.com"]}
+            f"{label}.api.dev.example.com", f"{label}.dev.example.com"]}
+    guard = validation["ForAllValues:StringNotLike"][
+        "route53:ChangeResourceRecordSetsNormalizedRecordNames"]
+    assert guard[0] == "_.*" and guard[-1] == "_" + "?" * 31 + ".*" and len(guard) == 32
+    remove = dev["RemoveUndeclaredDevExampleCom"]["Condition"]
+    assert remove["ForAllValues:StringNotLike"] == validation["ForAllValues:StringLike"]
     request = dev["RequestCertificates"]["Condition"]
     assert request["ForAllValues:StringEquals"]["acm:DomainNames"] == [
         "*.dev.example.com", "api.dev.example.com", "dev.example.com"]
@@ -218,7 +230,9 @@ def test_cli_refuses_without_a_principal(tmp_path: Path) -> None:
 
 def allows(doc: dict[str, Any], name: str, rtype: str, action: str) -> bool:
     """IAM's answer for a one-change ChangeResourceRecordSets batch (Allow statements only;
-    ForAllValues over one value: the value is listed, or matches a StringLike pattern)."""
+    ForAllValues over one value: the value is listed, or matches a StringLike pattern and
+    no StringNotLike one; names have no '[', so fnmatch's classes do not arise). The full
+    evaluator and the exhaustive checks are in tests/iam."""
     from fnmatch import fnmatchcase
 
     values = {"route53:ChangeResourceRecordSetsNormalizedRecordNames": name,
@@ -233,6 +247,8 @@ def allows(doc: dict[str, Any], name: str, rtype: str, action: str) -> bool:
                 listed = allowed if isinstance(allowed, list) else [allowed]
                 if operator == "ForAllValues:StringLike":
                     ok &= any(fnmatchcase(values[key], p) for p in listed)
+                elif operator == "ForAllValues:StringNotLike":
+                    ok &= not any(fnmatchcase(values[key], p) for p in listed)
                 else:
                     ok &= values[key] in listed
         if ok:
@@ -258,8 +274,9 @@ def test_every_change_zonecut_plans_is_allowed_and_nothing_else() -> None:
     for zone in tree.zones:
         account = key_of[zone.account_id]
         for child in tree.children(zone.name):
-            for action in ("CREATE", "UPSERT", "DELETE"):
+            for action in ("CREATE", "UPSERT"):
                 assert allows(policy[account], child.name, "NS", action)
+            assert not allows(policy[account], child.name, "NS", "DELETE")  # --teardown
             assert not allows(policy[account], child.name, "A", "CREATE")
             assert not allows(policy[account], f"www.{child.name}", "A", "CREATE")
             checked += 1

@@ -24,13 +24,17 @@ def iam(
         "template per account.")] = IamFormat.json,
     account: Annotated[str | None, typer.Option(
         "--account", help="Only this account (key or id); prints its document alone.")] = None,
+    teardown: Annotated[bool, typer.Option(
+        "--teardown", help="Also what `destroy` and `apply --prune` need: delete "
+        "delegations, empty and delete zones.")] = False,
 ) -> None:
     """Print the IAM roles zonecut needs in each account: trust and permissions, least
-    privilege (NS only for delegated names, records and certificates by name)."""
+    privilege: every allowed (action, type, name) is one the config or zonecut needs.
+    Teardown (destroy, prune) only with --teardown."""
     from zonecut.iam import account_permissions, template
 
     cfg = read_config(config)
-    found = guarded(lambda: account_permissions(cfg, only=account))
+    found = guarded(lambda: account_permissions(cfg, only=account, teardown=teardown))
     for perms in found:
         for note in perms.notes:
             err.print(f"note: {note}", highlight=False, markup=False)

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from zonecut.iam.roles import AccountPermissions, RoleDoc
+from zonecut.iam.sizes import PolicyPart
 
 _LOGICAL_BAD = re.compile(r"[^A-Za-z0-9]")
 
@@ -20,41 +21,55 @@ def _logical_id(role: RoleDoc, taken: set[str]) -> str:
     return found
 
 
+def _managed(part: PolicyPart, description: str, roles: list[Any]) -> dict[str, Any]:
+    properties: dict[str, Any] = {"Description": description,
+                                  "PolicyDocument": part.document}
+    if roles:
+        properties["Roles"] = roles
+    return {"Type": "AWS::IAM::ManagedPolicy", "Properties": properties}
+
+
 def template(permissions: AccountPermissions) -> dict[str, Any]:
     """An ``AWS::IAM::Role`` per role of the account, with outputs of their ARNs.
 
-    An account reached without assuming a role gets an ``AWS::IAM::ManagedPolicy``
-    instead, to attach to the identity zonecut runs as there.
+    A role's statements are inline when they fit IAM's inline limit, else managed
+    policies (``AWS::IAM::ManagedPolicy`` attached to the role). An account reached
+    without assuming a role gets the managed policies alone, to attach to the identity
+    zonecut runs as there.
     """
     resources: dict[str, Any] = {}
     outputs: dict[str, Any] = {}
     taken: set[str] = set()
     for role in permissions.roles:
         if role.trust_policy is None:
-            logical = _logical_id(role, taken) if role.name else "ZonecutPolicy"
-            resources[logical] = {
-                "Type": "AWS::IAM::ManagedPolicy",
-                "Properties": {
-                    "Description": "What zonecut needs in this account; attach it to the "
-                    "identity zonecut runs as.",
-                    "PolicyDocument": role.policy,
-                },
-            }
-            outputs[f"{logical}Arn"] = {"Value": {"Ref": logical}}
+            for part in role.parts:
+                logical = _logical_id(
+                    RoleDoc(role.account_key, role.account_id, part.name, "/", None,
+                            role.purpose, None, part.document), taken)
+                resources[logical] = _managed(
+                    part, "What zonecut needs in this account; attach it to the identity "
+                    "zonecut runs as.", [])
+                outputs[f"{logical}Arn"] = {"Value": {"Ref": logical}}
             continue
         logical = _logical_id(role, taken)
-        resources[logical] = {
-            "Type": "AWS::IAM::Role",
-            "Properties": {
-                "RoleName": role.name,
-                "Path": role.path,
-                "Description": f"zonecut ({role.purpose}) for account {permissions.key}",
-                "MaxSessionDuration": 3600,
-                "AssumeRolePolicyDocument": role.trust_policy,
-                "Policies": [{"PolicyName": role.policy_name,
-                              "PolicyDocument": role.policy}],
-            },
+        properties: dict[str, Any] = {
+            "RoleName": role.name,
+            "Path": role.path,
+            "Description": f"zonecut ({role.purpose}) for account {permissions.key}",
+            "MaxSessionDuration": 3600,
+            "AssumeRolePolicyDocument": role.trust_policy,
         }
+        inline = [{"PolicyName": p.name, "PolicyDocument": p.document}
+                  for p in role.parts if not p.managed]
+        if inline:
+            properties["Policies"] = inline
+        resources[logical] = {"Type": "AWS::IAM::Role", "Properties": properties}
+        for part in (p for p in role.parts if p.managed):
+            policy_id = _logical_id(
+                RoleDoc(role.account_key, role.account_id, f"{logical}-{part.name}", "/",
+                        None, role.purpose, None, part.document), taken)
+            resources[policy_id] = _managed(part, f"zonecut ({role.purpose}), attached to "
+                                            f"{role.name}", [{"Ref": logical}])
         outputs[f"{logical}Arn"] = {
             "Description": f"The role zonecut assumes ({role.purpose})",
             "Value": {"Fn::GetAtt": [logical, "Arn"]},

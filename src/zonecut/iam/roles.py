@@ -5,14 +5,19 @@ config makes zonecut do in that account:
 
 - owner of zones: find, create (and tag) them, read them, wait for changes, put a
   hand-edited apex NS rrset back to the delegation set;
-- parent of declared children: ``ChangeResourceRecordSets`` for exactly the children's
-  NS (and DS) record names, nothing else;
-- records and certificates: changes restricted to the declared names and types, and
-  the ACM validation names; ACM requests restricted to the declared domain names;
+- parent of declared children: ``ChangeResourceRecordSets`` CREATE/UPSERT of exactly the
+  children's NS rrsets, nothing else (no DS: no zone is signed; no DELETE);
+- records and certificates: one statement per group of declared (types, names), the
+  ACM validation names (``_`` + 32 characters under each certificate name); ACM
+  requests restricted to the declared domain names (``zonecut.iam.changes``);
+- with ``teardown``: what ``destroy`` and ``apply --prune`` need (delete delegations,
+  empty and delete zones);
 - the SSM handoff: write the zone parameters under the prefix, or read one parameter.
 
 A zone read from SSM with ``role_arn`` gets that read-only role too. Trust policies name
 ``defaults.access.principal_arn`` with the account's external id and source identity.
+Each role's statements are deployed inline, or as managed policies when over IAM's
+inline limit (``zonecut.iam.sizes``).
 """
 
 from __future__ import annotations
@@ -27,8 +32,13 @@ from zonecut.aws.access import HOME_REGIONS
 from zonecut.config.models import ROLE_ARN_RE, Config
 from zonecut.config.tree import DesiredTree, DesiredZone, build_tree
 from zonecut.errors import ZonecutError
+from zonecut.iam.changes import (
+    ChangeGrant,
+    delegation_grant,
+    record_grants,
+    teardown_grants,
+)
 from zonecut.iam.documents import (
-    INLINE_POLICY_LIMIT,
     Document,
     Statement,
     certificate_arn,
@@ -37,20 +47,11 @@ from zonecut.iam.documents import (
     one_or_list,
     parameter_arn,
     sid,
-    size,
     statement,
     zone_arn,
 )
+from zonecut.iam.sizes import PolicyPart, role_parts, trust_note
 from zonecut.names import iam_normalized
-
-DELEGATION_TYPES = ("DS", "NS")
-CHANGE_ACTIONS = ("CREATE", "DELETE", "UPSERT")
-# Types a zone with `records_managed: full` may delete: everything but SOA, NS and DS.
-MANAGED_TYPES = ("A", "AAAA", "CAA", "CNAME", "HTTPS", "MX", "NAPTR", "PTR", "SPF", "SRV",
-                 "SSHFP", "SVCB", "TLSA", "TXT")
-NAMES_KEY = "route53:ChangeResourceRecordSetsNormalizedRecordNames"
-TYPES_KEY = "route53:ChangeResourceRecordSetsRecordTypes"
-ACTIONS_KEY = "route53:ChangeResourceRecordSetsActions"
 
 
 class IamError(ZonecutError):
@@ -73,6 +74,8 @@ class RoleDoc:
     purpose: str
     trust_policy: Document | None
     policy: Document
+    """Every statement of the role in one document (what ``parts`` deploy together)."""
+    parts: tuple[PolicyPart, ...] = ()
 
     @property
     def policy_name(self) -> str:
@@ -85,7 +88,8 @@ class RoleDoc:
             "role_arn": self.arn,
             "purpose": self.purpose,
             "trust_policy": self.trust_policy,
-            "policies": {self.policy_name: self.policy},
+            "policies": {p.name: p.document for p in self.parts if not p.managed},
+            "managed_policies": {p.name: p.document for p in self.parts if p.managed},
         }
 
 
@@ -117,10 +121,16 @@ class _Grants:
         self.statements.append(statement(sid(prefix, name, self.sids), actions, resources,
                                          condition))
 
+    def change(self, grant: ChangeGrant) -> None:
+        self.add(grant.sid_prefix, grant.zone, ["route53:ChangeResourceRecordSets"],
+                 grant.resources, grant.condition())
+
 
 def account_permissions(config: Config, tree: DesiredTree | None = None,
-                        only: str | None = None) -> list[AccountPermissions]:
-    """The roles of every declared account (or of account ``only``: key or id)."""
+                        only: str | None = None, *, teardown: bool = False
+                        ) -> list[AccountPermissions]:
+    """The roles of every declared account (or of account ``only``: key or id); with
+    ``teardown``, also what ``destroy`` and ``apply --prune`` need."""
     tree = tree or build_tree(config)
     keys = list(config.accounts)
     if only is not None:
@@ -132,7 +142,7 @@ def account_permissions(config: Config, tree: DesiredTree | None = None,
             config.role_arn_for(key) for key in keys):
         raise IamError("defaults.access.principal_arn is not set: every trust policy names the "
                        "identity zonecut runs as (e.g. arn:aws:iam::111111111111:role/zonecut-ci)")
-    return [_for_account(config, tree, key) for key in keys]
+    return [_for_account(config, tree, key, teardown) for key in keys]
 
 
 def _region(config: Config, key: str, wanted: str | None = None) -> str:
@@ -169,30 +179,36 @@ def _role_parts(arn: str) -> tuple[str, str]:
     return match["name"], f"/{path}" if path else "/"
 
 
-def _for_account(config: Config, tree: DesiredTree, key: str) -> AccountPermissions:
+def _role(key: str, account_id: str, arn: str | None, purpose: str, trust: Document | None,
+          statements: list[Statement], notes: list[str]) -> RoleDoc:
+    name, path = _role_parts(arn) if arn else ("", "/")
+    parts, more = role_parts(statements, f"zonecut-{purpose}", inline=arn is not None)
+    notes += [f"{name or key}: {note}" for note in more] + trust_note(name or key, trust)
+    return RoleDoc(key, account_id, name, path, arn, purpose, trust, document(statements),
+                   parts)
+
+
+def _for_account(config: Config, tree: DesiredTree, key: str,
+                 teardown: bool) -> AccountPermissions:
     account = config.accounts[key]
     grants = _main_grants(config, tree, key)
+    if teardown:
+        _teardown_grants(grants, config, tree, key)
     notes: list[str] = []
     roles: list[RoleDoc] = []
     trust = _trust(config, key) if config.defaults.access.principal_arn else None
     arn = config.role_arn_for(key)
-    policy = document(grants.statements)
     if arn is None:
-        roles.append(RoleDoc(key, account.id, "", "/", None, "identity", None, policy))
-        notes.append(f"account {key!r} is reached without assuming a role: attach the policy "
-                     "to the identity zonecut runs as there")
+        roles.append(_role(key, account.id, None, "identity", None, grants.statements,
+                           notes))
+        notes.append(f"account {key!r} is reached without assuming a role: attach the "
+                     "managed policies to the identity zonecut runs as there")
     else:
-        name, path = _role_parts(arn)
-        roles.append(RoleDoc(key, account.id, name, path, arn, "delegation", trust, policy))
+        roles.append(_role(key, account.id, arn, "delegation", trust, grants.statements,
+                           notes))
     for reader_arn, statements in _reader_roles(config, tree, key).items():
-        name, path = _role_parts(reader_arn)
-        roles.append(RoleDoc(key, account.id, name, path, reader_arn, "read-parent", trust,
-                             document(statements)))
-    for role in roles:
-        if size(role.policy) > INLINE_POLICY_LIMIT:
-            notes.append(f"the policy of {role.name or key} is {size(role.policy)} characters; "
-                         f"IAM allows {INLINE_POLICY_LIMIT} of inline policy per role: attach "
-                         "it as a managed policy or split the account's zones")
+        roles.append(_role(key, account.id, reader_arn, "read-parent", trust, statements,
+                           notes))
     if not grants.statements:
         notes.append(f"account {key!r} holds no declared zone and no parent: zonecut needs "
                      "nothing there")
@@ -226,60 +242,47 @@ def _main_grants(config: Config, tree: DesiredTree, key: str) -> _Grants:
         grants.add("ReadZones", "", ["route53:GetHostedZone", "route53:ListResourceRecordSets"],
                    _zone_resources(partition, owned))
         # an apex NS rrset edited by hand is put back to the delegation set
-        grants.add("RepairApexNs", "", ["route53:ChangeResourceRecordSets"],
-                   _zone_resources(partition, owned), _change_condition(
-                       [iam_normalized(z.name) for z in owned], ("NS",), ("UPSERT",)))
+        grants.change(ChangeGrant("RepairApexNs", "", tuple(_zone_resources(partition, owned)),
+                                  tuple(iam_normalized(z.name) for z in owned), ("NS",),
+                                  ("UPSERT",)))
         tagged = [z for z in owned if z.tags]
         if tagged:
             grants.add("TagZones", "", ["route53:ChangeTagsForResource"],
                        _zone_resources(partition, tagged))
     for parent in parents:
-        children = [iam_normalized(c.name) for c in tree.children(parent.name)]
-        grants.add("Delegate", parent.name, ["route53:ChangeResourceRecordSets"],
-                   _zone_resources(partition, [parent]), _change_condition(
-                       children, DELEGATION_TYPES, CHANGE_ACTIONS))
+        grants.change(delegation_grant(parent.name, [c.name for c in tree.children(parent.name)],
+                                       _zone_resources(partition, [parent])))
     if ssm_children:
         grants.add("ReadParentZone", "", ["route53:GetHostedZone",
                                           "route53:ListResourceRecordSets"],
                    [zone_arn(partition, None)])
-        grants.add("DelegateFromSsm", "", ["route53:ChangeResourceRecordSets"],
-                   [zone_arn(partition, None)], _change_condition(
-                       [iam_normalized(z.name) for z in ssm_children], DELEGATION_TYPES,
-                       CHANGE_ACTIONS))
+        grants.change(delegation_grant("", [z.name for z in ssm_children],
+                                       [zone_arn(partition, None)], "DelegateFromSsm"))
     for zone in owned:
-        _record_grants(grants, partition, zone)
+        for grant in record_grants(zone, _zone_resources(partition, [zone])):
+            grants.change(grant)
     _certificate_grants(grants, config, key, owned)
     _ssm_grants(grants, config, tree, key, ssm_children)
     return grants
 
 
-def _change_condition(names: Iterable[str], types: Iterable[str], actions: Iterable[str],
-                      *, like: bool = False) -> dict[str, dict[str, Any]]:
-    equals: dict[str, Any] = {TYPES_KEY: sorted(set(types)), ACTIONS_KEY: sorted(set(actions))}
-    condition: dict[str, dict[str, Any]] = {"ForAllValues:StringEquals": equals}
-    if like:
-        condition["ForAllValues:StringLike"] = {NAMES_KEY: sorted(set(names))}
-    else:
-        equals[NAMES_KEY] = sorted(set(names))
-    return condition
-
-
-def _record_grants(grants: _Grants, partition: str, zone: DesiredZone) -> None:
-    resources = _zone_resources(partition, [zone])
-    if zone.records:
-        grants.add("Records", zone.name, ["route53:ChangeResourceRecordSets"], resources,
-                   _change_condition([iam_normalized(r.name) for r in zone.records],
-                                     [r.type for r in zone.records], ("CREATE", "UPSERT")))
-    if zone.records_managed == "full":
-        # Deleting records the file does not declare: any name in the zone, never SOA/NS/DS.
-        grants.add("RemoveUndeclared", zone.name, ["route53:ChangeResourceRecordSets"],
-                   resources, _change_condition([zone.name, f"*.{zone.name}"], MANAGED_TYPES,
-                                                ("DELETE",), like=True))
-    if zone.certificates:
-        bases = {d.removeprefix("*.") for c in zone.certificates for d in c.domains}
-        grants.add("CertificateValidation", zone.name, ["route53:ChangeResourceRecordSets"],
-                   resources, _change_condition([f"_*.{iam_normalized(b)}" for b in bases],
-                                                ("CNAME",), ("CREATE", "UPSERT"), like=True))
+def _teardown_grants(grants: _Grants, config: Config, tree: DesiredTree, key: str) -> None:
+    """``destroy`` and ``apply --prune``: delete the delegations below the account's zones,
+    empty zones and delete them. Prune tears down zones the file no longer names, found
+    anywhere below a declared zone in a declared account: those names cannot be listed."""
+    account_id = config.accounts[key].id
+    partition = config.defaults.access.partition
+    owned = [z for z in tree.zones if z.account_id == account_id]
+    anywhere = [zone_arn(partition, None)]
+    grants.add("ReadAnyZone", "", ["route53:GetHostedZone", "route53:ListHostedZones",
+                                   "route53:ListResourceRecordSets"], anywhere)
+    for grant in teardown_grants(
+            {z.name: tuple(_zone_resources(partition, [z])) for z in owned},
+            [z.name for z in tree.zones], anywhere):
+        grants.change(grant)
+    grants.add("DeleteZones", "", ["route53:DeleteHostedZone"], anywhere)
+    if not any(s["Sid"] == "WaitForChanges" for s in grants.statements):
+        grants.add("WaitForChanges", "", ["route53:GetChange"], [change_arn(partition)])
 
 
 def _certificate_grants(grants: _Grants, config: Config, key: str,

@@ -3,24 +3,56 @@
 Per zone: CREATE what is missing, UPSERT what differs (values, TTL, alias target),
 and with ``records_managed: full`` DELETE what the file does not declare, except the
 apex SOA and NS, NS (and DS) record sets below the apex (delegations: their removal is
-teardown's job) and ACM validation CNAMEs (certificates need them for renewal).
+teardown's job) and ACM validation CNAMEs (certificates need them for renewal), and
+whatever sits at an ACM validation name of the zone's certificates (``_`` and 32
+characters directly under a certificate's name): `zonecut iam` grants no DELETE there.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from zonecut.config.models import record_value
 from zonecut.config.tree import DesiredRecord, DesiredZone
-from zonecut.names import normalize, to_fqdn
+from zonecut.names import iam_normalized, normalize, to_fqdn
 from zonecut.plan.batching import batches, change_cost
 from zonecut.state import RRSet
 
 ACM_VALIDATION_SUFFIX = "acm-validations.aws"
+ACM_LABEL_CHARS = 32
+"""ACM's validation label is ``_`` and 32 hex characters."""
 _KEPT_TYPES = frozenset({"NS", "DS"})
+# Types a zone with `records_managed: full` may delete: everything but SOA, NS and DS.
+MANAGED_TYPES = ("A", "AAAA", "CAA", "CNAME", "HTTPS", "MX", "NAPTR", "PTR", "SPF", "SRV",
+                 "SSHFP", "SVCB", "TLSA", "TXT")
+
+
+def write_groups(records: Iterable[DesiredRecord]
+                 ) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Declared records as (types, names) groups: the types declared at exactly the same
+    set of names share a group. Every (type, name) pair of a group is declared, so one
+    IAM statement per group allows exactly the declared pairs, and a batch holding one
+    group's changes is allowed by that one statement (``zonecut.iam.changes``)."""
+    names_of: dict[str, set[str]] = {}
+    for record in records:
+        names_of.setdefault(record.type, set()).add(record.name)
+    types_of: dict[tuple[str, ...], list[str]] = {}
+    for rtype, names in names_of.items():
+        types_of.setdefault(tuple(sorted(names)), []).append(rtype)
+    return sorted((tuple(sorted(types)), names) for names, types in types_of.items())
+
+
+def at_validation_name(name: str, bases: Collection[str]) -> bool:
+    """Whether ``name`` is where ACM may put a validation record for one of ``bases``, as
+    `zonecut iam` matches it (``_`` + 32 ``?`` + ``.base``; IAM's ``?`` is any character,
+    compared on the IAM form of the names)."""
+    text = iam_normalized(name)
+    return text.startswith("_") and any(
+        len(text) == 1 + ACM_LABEL_CHARS + 1 + len(b) and text.endswith("." + b)
+        for b in (iam_normalized(base) for base in bases))
 
 
 def _fqdn_value(rtype: str, value: str) -> str:
@@ -145,6 +177,8 @@ class ZoneRecordPlan:
     changes: tuple[RecordSetChange, ...] = ()
     problems: tuple[str, ...] = ()
     left_alone: int = 0
+    groups: tuple[tuple[str, ...], ...] = ()
+    """The record types of each declared group (:func:`write_groups`)."""
 
     def data(self) -> dict[str, Any]:
         return {
@@ -157,22 +191,33 @@ class ZoneRecordPlan:
         }
 
     def batches(self) -> list[list[RecordSetChange]]:
-        """The changes in as few ChangeResourceRecordSets calls as Route 53's limits allow.
+        """The changes in as few ChangeResourceRecordSets calls as Route 53's limits and
+        IAM allow.
 
-        Deletions go first and in calls of their own: IAM allows a whole batch only when one
-        policy statement allows every change in it, and `zonecut iam` grants deleting
-        undeclared records and writing declared ones in separate statements. A CNAME that
-        replaces a record is therefore written right after the call that removed it.
+        IAM allows a whole batch only when one policy statement allows every change in it,
+        and `zonecut iam` grants one statement per group of declared types
+        (:func:`write_groups`) and one for deleting undeclared records. So deletions go
+        first, in calls of their own, then each group's writes in calls of their own. A
+        CNAME that replaces a record is therefore written after the call that removed it.
         """
+        group_of = {t: i for i, types in enumerate(self.groups) for t in types}
+        keys: list[tuple[int, str]] = []
+        for change in self.changes:
+            if change.action == "DELETE":
+                keys.append((-1, ""))
+            else:  # a type outside every group (none today) is a group of its own
+                index = group_of.get(change.type)
+                keys.append((index, "") if index is not None else (len(group_of), change.type))
         found: list[list[RecordSetChange]] = []
-        for deleting in (True, False):
-            part = sorted((c for c in self.changes if (c.action == "DELETE") == deleting),
+        for key in sorted(set(keys)):
+            part = sorted((c for c, k in zip(self.changes, keys, strict=True) if k == key),
                           key=lambda c: (c.name, c.type))
             found += batches(part, [change_cost(c.action, c.values) for c in part])
         return found
 
 
-def _protected(rrset: RRSet, zone: str, keep_names: Collection[str]) -> bool:
+def _protected(rrset: RRSet, zone: str, keep_names: Collection[str],
+               bases: Collection[str] = ()) -> bool:
     """Record sets `records_managed: full` never deletes."""
     if rrset.name == zone and rrset.type in ("SOA", "NS"):
         return True
@@ -180,7 +225,7 @@ def _protected(rrset: RRSet, zone: str, keep_names: Collection[str]) -> bool:
         return True
     if rrset.type == "CNAME" and any(v.endswith(ACM_VALIDATION_SUFFIX) for v in rrset.values):
         return True
-    return rrset.name in keep_names
+    return rrset.name in keep_names or at_validation_name(rrset.name, bases)
 
 
 def plan_zone_records(zone: DesiredZone, zone_id: str | None, live: Sequence[RRSet],
@@ -196,6 +241,7 @@ def plan_zone_records(zone: DesiredZone, zone_id: str | None, live: Sequence[RRS
     declared = {(r.name, r.type) for r in zone.records}
     declared_names = {r.name for r in zone.records}
     full = zone.records_managed == "full"
+    bases = {d.removeprefix("*.") for c in zone.certificates for d in c.domains}
     for record in sorted(zone.records, key=lambda r: (r.name, r.type)):
         found = by_key.get((record.name, record.type), [])
         routed = [rr for rr in found if '"SetIdentifier"' in rr.api_json]
@@ -224,7 +270,7 @@ def plan_zone_records(zone: DesiredZone, zone_id: str | None, live: Sequence[RRS
                                            wanted, "; ".join(diff)))
     left_alone = 0
     for rrset in live:
-        if (rrset.name, rrset.type) in declared or _protected(rrset, zone.name, keep):
+        if (rrset.name, rrset.type) in declared or _protected(rrset, zone.name, keep, bases):
             continue
         if full:
             reason = "not in the file (records_managed: full)"
@@ -235,7 +281,8 @@ def plan_zone_records(zone: DesiredZone, zone_id: str | None, live: Sequence[RRS
         else:
             left_alone += 1
     return ZoneRecordPlan(zone.name, zone.account_id, zone.account_key, zone_id,
-                          tuple(changes), tuple(problems), left_alone)
+                          tuple(changes), tuple(problems), left_alone,
+                          tuple(types for types, _ in write_groups(zone.records)))
 
 
 @dataclass(frozen=True)
