@@ -14,6 +14,7 @@ from zonecut.cli.app import DEFAULT_CONFIG, ConfigOpt, app, err, guarded, out, r
 class IamFormat(StrEnum):
     json = "json"
     cloudformation = "cloudformation"
+    triples = "triples"
 
 
 @app.command("iam")
@@ -21,7 +22,8 @@ def iam(
     config: ConfigOpt = DEFAULT_CONFIG,
     output_format: Annotated[IamFormat, typer.Option(
         "--format", "-f", help="json: the policy documents per account; cloudformation: a "
-        "template per account.")] = IamFormat.json,
+        "template per account; triples: Markdown tables of the (actions, types, names) each "
+        "role may change.")] = IamFormat.json,
     account: Annotated[str | None, typer.Option(
         "--account", help="Only this account (key or id); prints its document alone.")] = None,
     teardown: Annotated[bool, typer.Option(
@@ -38,6 +40,12 @@ def iam(
     for perms in found:
         for note in perms.notes:
             err.print(f"note: {note}", highlight=False, markup=False)
+    if output_format is IamFormat.triples:
+        from zonecut.iam.describe import triples_markdown
+
+        out.print(triples_markdown(found), markup=False, highlight=False, end="",
+                  soft_wrap=True)
+        return
     documents: dict[str, Any] = {}
     for perms in found:
         documents[perms.key] = (template(perms) if output_format is IamFormat.cloudformation

@@ -130,7 +130,9 @@ def teardown_grants(parents: dict[str, tuple[str, ...]], zones: Iterable[str],
         own = iam_normalized(parent)
         found.append(ChangeGrant("RemoveDelegations", parent, res, (f"*.{own}",), ("NS",),
                                  ("DELETE",), like=True))
-    patterns = sorted({p for z in zones for p in (iam_normalized(z), f"*.{iam_normalized(z)}")})
+    listed = {iam_normalized(z) for z in zones}
+    tops = [z for z in listed if not any(z.endswith("." + a) for a in listed)]
+    patterns = sorted({p for z in tops for p in (z, f"*.{z}")})  # *.a covers a's subtree
     if patterns:
         found.append(ChangeGrant("EmptyZones", "", tuple(resources), tuple(patterns),
                                  TEARDOWN_TYPES, ("DELETE",), like=True))
