@@ -274,8 +274,10 @@ def _teardown_grants(grants: _Grants, config: Config, tree: DesiredTree, key: st
     partition = config.defaults.access.partition
     owned = [z for z in tree.zones if z.account_id == account_id]
     anywhere = [zone_arn(partition, None)]
-    grants.add("ReadAnyZone", "", ["route53:GetHostedZone", "route53:ListHostedZones",
-                                   "route53:ListResourceRecordSets"], anywhere)
+    grants.add("ReadAnyZone", "", ["route53:GetHostedZone", "route53:ListResourceRecordSets"],
+               anywhere)
+    if not any(s["Sid"] == "ListZones" for s in grants.statements):
+        grants.add("ListZones", "", ["route53:ListHostedZones"], ["*"])  # no resource type
     for grant in teardown_grants(
             {z.name: tuple(_zone_resources(partition, [z])) for z in owned},
             [z.name for z in tree.zones], anywhere):
