@@ -8,8 +8,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 POLICY_VERSION = "2012-10-17"
-INLINE_POLICY_LIMIT = 10_240
-"""Characters (without white space) IAM allows for all inline policies of one role."""
 
 Statement = dict[str, Any]
 Document = dict[str, Any]
