@@ -135,14 +135,15 @@ def test_create_rename_delete_leaves_the_parent_exactly_as_before(
         physical_id=physical, old={"ZoneName": "Dev.Example.com.", "NameServers": dev_servers}))
     assert renamed["Status"] == "SUCCESS", renamed["Reason"]
     assert renamed["PhysicalResourceId"].endswith(":team.dev.example.com")
-    assert delegation(fresh_sandbox, "dev.example.com") is None  # the old record is gone
+    # the old record stays until CloudFormation's cleanup deletes the old physical id
+    # (an update that fails later rolls back to it)
+    assert delegation(fresh_sandbox, "dev.example.com") is not None
     assert delegation(fresh_sandbox, "team.dev.example.com") is not None
-
-    # CloudFormation then deletes the old physical id: already gone, success
     cleanup = run(custom_resource("Delete", DEV, responses.url("cleanup"),
                                   {"ZoneName": "Dev.Example.com.", "NameServers": dev_servers},
                                   physical_id=physical))
-    assert cleanup["Status"] == "SUCCESS" and cleanup["Data"]["Outcome"] == "gone"
+    assert cleanup["Status"] == "SUCCESS" and cleanup["Data"]["Outcome"] == "removed"
+    assert delegation(fresh_sandbox, "dev.example.com") is None
 
     deleted = run(custom_resource(
         "Delete", DEV, responses.url("delete"),
@@ -217,6 +218,11 @@ def test_events_delegate_then_undelegate_an_allowed_zone(
     # another account deleting a zone id it does not own is refused
     other = events.handler(delete_hosted_zone(PROD, zid), None, environ=parent)
     assert other["status"] == "refused"
+    # a DeleteHostedZone event for a zone that still exists (forged, or early) is refused
+    early = events.handler(delete_hosted_zone(DEV, zid), None, environ=parent)
+    assert early["status"] == "refused" and "still exists" in early["reason"]
+    assert delegation(fresh_sandbox, "api.dev.example.com") is not None
+    session_for(fresh_sandbox, DEV).client("route53").delete_hosted_zone(Id=zid)
     gone = events.handler(delete_hosted_zone(DEV, zid), None, environ=parent)
     assert gone["status"] == "removed"
     assert snapshot(fresh_sandbox) == before
