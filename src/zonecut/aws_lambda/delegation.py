@@ -206,9 +206,11 @@ class ParentZone:
                      owner.to_json(), f"zonecut: owner of the delegation of {owner.name}")
 
     def _disown(self, owner: Owner) -> None:
+        """The published document first, the owner record last: while anything of the
+        delegation is left, its owner record says whose it is."""
         self.wrote = True
-        self.ssm.delete(owner_parameter(self.settings.owner_prefix, owner.name))
         self._unpublish(owner)
+        self.ssm.delete(owner_parameter(self.settings.owner_prefix, owner.name))
 
     # -- changes ------------------------------------------------------------------------
     def delegate(self, claim: Claim) -> Outcome:
