@@ -9,7 +9,7 @@
   function's own role) |
 | ZONECUT_EXTERNAL_ID | no | sts:ExternalId for that role |
 | ZONECUT_CHILD_ROLE_NAME | no | the read-only role in each consumer account through
-  which a claimed zone is proved to exist (ZonecutReadZones) |
+  which a claimed zone is proved to exist (ZonecutLambdaRead) |
 | ZONECUT_CHILD_EXTERNAL_ID | no | sts:ExternalId for that role |
 | ZONECUT_NS_TTL | no | TTL of the NS records written (3600) |
 | ZONECUT_NS_TTL_MIN, ZONECUT_NS_TTL_MAX | no | the TTLs a request may ask for (60, 172800) |
@@ -60,7 +60,7 @@ class Settings:
     rate_limit: float = 5.0
     region: str | None = None
     endpoint_url: str | None = None
-    child_role_name: str = "ZonecutReadZones"
+    child_role_name: str = "ZonecutLambdaRead"
     child_external_id: str | None = None
     ttl_min: int = 60
     ttl_max: int = 172800
@@ -107,7 +107,7 @@ class Settings:
                        or prefix.startswith(owners + "/")):
             raise SettingsError(f"ZONECUT_OWNER_PREFIX={owners!r} and ZONECUT_SSM_PREFIX="
                                 f"{prefix!r} must not contain one another")
-        child_role = env.get("ZONECUT_CHILD_ROLE_NAME", "ZonecutReadZones").strip()
+        child_role = env.get("ZONECUT_CHILD_ROLE_NAME", "ZonecutLambdaRead").strip()
         if not _ROLE_NAME.match(child_role):
             raise SettingsError(f"ZONECUT_CHILD_ROLE_NAME={child_role!r} is not a role name")
         ttl = int(number("ZONECUT_NS_TTL", 3600))
