@@ -323,3 +323,23 @@ def test_reads_in_the_parent_touch_only_the_record_name(
                            physical_id=made["PhysicalResourceId"]), Context(), environ=parent)
     assert fresh_sandbox.calls()[(NETWORK, "ListResourceRecordSets")] == 1
     assert json.loads(json.dumps(made))["Data"]["Outcome"] == "delegated"
+
+
+def test_the_event_of_a_zone_its_stack_delegated_changes_nothing(
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses) -> None:
+    zid, servers = child_zone(fresh_sandbox, NAME)
+    made = cr.handler(stack_event("Create", responses.url("c"), servers), Context(),
+                      environ=parent)
+    assert made["Status"] == "SUCCESS"
+    before = snapshot(fresh_sandbox)
+    owners = parameters(fresh_sandbox, "/zonecut/owners")
+    late = events.handler(create_hosted_zone(DEV, NAME, zid, servers), Context(),
+                          environ=parent)
+    assert late["status"] == "unchanged" and "by account 222222222222, stack" in late["reason"]
+    assert snapshot(fresh_sandbox) == before
+    assert parameters(fresh_sandbox, "/zonecut/owners") == owners
+    # the stack still owns it: its Delete removes it
+    gone = cr.handler(stack_event("Delete", responses.url("d"), servers,
+                                  physical_id=made["PhysicalResourceId"]), Context(),
+                      environ=parent)
+    assert gone["Data"]["Outcome"] == "removed"

@@ -231,6 +231,11 @@ class ParentZone:
         me = Owner(name, account, claim.path, claim.party, zone.zone_id, servers,
                    claim.request, "writing")
         held = self.owner(name)
+        if held is not None and not claim.owns(held) and claim.path == "event" \
+                and (held.account_id, held.zone_id) == (account, zone.zone_id):
+            # this very zone, delegated through its stack: nothing for the event to do
+            return Outcome("unchanged", name, f"{name} is delegated to this zone already, "
+                           f"by {held.describe()}", zone.zone_id)
         if held is not None and not claim.owns(held):
             taken_over = (held.account_id == account
                           and self.children.zone(held.account_id, held.zone_id) is None)
