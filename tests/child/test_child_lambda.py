@@ -4,14 +4,12 @@ the allow-list before any change, responses PUT to a real local HTTP server."""
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from child_support import DEV, NETWORK, PROD, rrsets
+from child_support import DEV, NETWORK, PROD
 from lambda_events import create_hosted_zone, custom_resource, delete_hosted_zone
+from lambda_support import Responses, child_zone, delegation, snapshot
 
 from sandbox_fixtures import session_for
 from zonecut.aws_lambda import custom_resource as cr
@@ -20,91 +18,6 @@ from zonecut.aws_lambda.policy import AllowList, PolicyError
 from zonecut.aws_lambda.settings import Settings, SettingsError
 from zonecut.names import normalize
 from zonecut.sandbox import Sandbox
-
-
-class Responses:
-    """A local HTTP server standing in for CloudFormation's pre-signed S3 URL."""
-
-    def __init__(self) -> None:
-        received: list[tuple[str, dict[str, str], dict[str, Any]]] = []
-        self.received = received
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_PUT(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                received.append((self.path, dict(self.headers), json.loads(body)))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def url(self, name: str) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}/cfn/{name}?X-Amz-Signature=example"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def responses() -> Iterator[Responses]:
-    server = Responses()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def parent(fresh_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """example.com in the network account (with a record of its own); the handlers' env."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    r53 = session_for(fresh_sandbox, NETWORK).client("route53")
-    made = r53.create_hosted_zone(Name="example.com", CallerReference="parent")
-    zid = made["HostedZone"]["Id"].split("/")[-1]
-    r53.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Changes": [{
-        "Action": "CREATE", "ResourceRecordSet": {
-            "Name": "www.example.com", "Type": "A", "TTL": 300,
-            "ResourceRecords": [{"Value": "192.0.2.1"}]}}]})
-    return {
-        "ZONECUT_PARENT_ZONE_ID": zid,
-        "ZONECUT_PARENT_ACCOUNT_ID": NETWORK,
-        "ZONECUT_PARENT_ROLE_ARN": f"arn:aws:iam::{NETWORK}:role/ZonecutDelegation",
-        "ZONECUT_ALLOW": json.dumps({DEV: ["dev.example.com", "*.dev.example.com"]}),
-        "ZONECUT_NS_TTL": "900",
-        "ZONECUT_RATE_LIMIT": "100",
-        "AWS_REGION": "us-east-1",
-        "AWS_ENDPOINT_URL": fresh_sandbox.endpoint_url,
-    }
-
-
-def snapshot(sandbox: Sandbox) -> list[str]:
-    """The parent zone's record sets and the SSM parameters, comparable."""
-    r53 = session_for(sandbox, NETWORK).client("route53")
-    records = sorted(json.dumps(r, sort_keys=True) for r in rrsets(r53, "example.com"))
-    ssm = session_for(sandbox, NETWORK).client("ssm", region_name="us-east-1")
-    params = ssm.get_parameters_by_path(Path="/", Recursive=True)["Parameters"]
-    return records + sorted(p["Name"] for p in params)
-
-
-def delegation(sandbox: Sandbox, name: str) -> dict[str, Any] | None:
-    r53 = session_for(sandbox, NETWORK).client("route53")
-    found = [r for r in rrsets(r53, "example.com")
-             if r["Type"] == "NS" and normalize(r["Name"]) == name]
-    return found[0] if found else None
-
-
-def child_zone(sandbox: Sandbox, name: str) -> tuple[str, list[str]]:
-    r53 = session_for(sandbox, DEV).client("route53")
-    made = r53.create_hosted_zone(Name=name, CallerReference=name)
-    servers = [s.rstrip(".") for s in made["DelegationSet"]["NameServers"]]
-    return made["HostedZone"]["Id"].split("/")[-1], servers
 
 
 def test_create_rename_delete_leaves_the_parent_exactly_as_before(
@@ -135,14 +48,15 @@ def test_create_rename_delete_leaves_the_parent_exactly_as_before(
         physical_id=physical, old={"ZoneName": "Dev.Example.com.", "NameServers": dev_servers}))
     assert renamed["Status"] == "SUCCESS", renamed["Reason"]
     assert renamed["PhysicalResourceId"].endswith(":team.dev.example.com")
-    assert delegation(fresh_sandbox, "dev.example.com") is None  # the old record is gone
+    # the old record stays until CloudFormation's cleanup deletes the old physical id
+    # (an update that fails later rolls back to it)
+    assert delegation(fresh_sandbox, "dev.example.com") is not None
     assert delegation(fresh_sandbox, "team.dev.example.com") is not None
-
-    # CloudFormation then deletes the old physical id: already gone, success
     cleanup = run(custom_resource("Delete", DEV, responses.url("cleanup"),
                                   {"ZoneName": "Dev.Example.com.", "NameServers": dev_servers},
                                   physical_id=physical))
-    assert cleanup["Status"] == "SUCCESS" and cleanup["Data"]["Outcome"] == "gone"
+    assert cleanup["Status"] == "SUCCESS" and cleanup["Data"]["Outcome"] == "removed"
+    assert delegation(fresh_sandbox, "dev.example.com") is None
 
     deleted = run(custom_resource(
         "Delete", DEV, responses.url("delete"),
@@ -217,6 +131,11 @@ def test_events_delegate_then_undelegate_an_allowed_zone(
     # another account deleting a zone id it does not own is refused
     other = events.handler(delete_hosted_zone(PROD, zid), None, environ=parent)
     assert other["status"] == "refused"
+    # a DeleteHostedZone event for a zone that still exists (forged, or early) is refused
+    early = events.handler(delete_hosted_zone(DEV, zid), None, environ=parent)
+    assert early["status"] == "refused" and "still exists" in early["reason"]
+    assert delegation(fresh_sandbox, "api.dev.example.com") is not None
+    session_for(fresh_sandbox, DEV).client("route53").delete_hosted_zone(Id=zid)
     gone = events.handler(delete_hosted_zone(DEV, zid), None, environ=parent)
     assert gone["status"] == "removed"
     assert snapshot(fresh_sandbox) == before

@@ -271,6 +271,32 @@ class Route53Account:
                 params["StartRecordIdentifier"] = page["NextRecordIdentifier"]
         return tuple(sorted(rrsets))
 
+    def rrsets_at(self, zone_id: str, name: str) -> tuple[RRSet, ...]:
+        """The record sets named exactly ``name`` (every type), reading only that name:
+        ``ListResourceRecordSets`` from ``StartRecordName``, a few items a page, stopping
+        at the first other name (Route 53 lists a name's own sets first)."""
+        found: list[RRSet] = []
+        params: dict[str, Any] = {"HostedZoneId": bare_zone_id(zone_id),
+                                  "StartRecordName": to_fqdn(name), "MaxItems": "10"}
+        while True:
+            page = self._call("list_resource_record_sets",
+                              f"reading the records at {name} in zone {zone_id}", **params)
+            for item in page.get("ResourceRecordSets", []):
+                rrset = _rrset_from_api(item)
+                if rrset.name != name:
+                    return tuple(sorted(found))
+                found.append(rrset)
+            following = page.get("NextRecordName")
+            if not page.get("IsTruncated") or following is None \
+                    or normalize(str(following)) != name:
+                return tuple(sorted(found))
+            params = {"HostedZoneId": bare_zone_id(zone_id), "StartRecordName": following,
+                      "MaxItems": "10"}
+            if page.get("NextRecordType"):
+                params["StartRecordType"] = page["NextRecordType"]
+            if page.get("NextRecordIdentifier"):
+                params["StartRecordIdentifier"] = page["NextRecordIdentifier"]
+
     def apex_ns(self, zone_id: str, name: str) -> RRSet | None:
         """The zone's apex NS rrset, with one call."""
         page = self._call("list_resource_record_sets", f"reading the apex NS of {name}",

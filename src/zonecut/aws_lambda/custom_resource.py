@@ -1,11 +1,18 @@
 """A CloudFormation custom resource a child account's stack uses to delegate its zone.
 
 Properties: ``ZoneName`` and ``NameServers`` (the child zone's), optionally ``TTL``.
-The requesting account is the one in ``StackId``. The physical id
-(``zonecut:PARENT_ZONE_ID:NAME``) is stable for a name: renaming the zone in an update
-gives a new id, and the update removes the old NS rrset itself (CloudFormation's later
-Delete of the old id then finds it gone, and succeeds). Delete removes exactly the NS
-rrset this resource made, and succeeds when it is gone already.
+The requesting account is the one in ``StackId``; the owner of what is written is the
+stack and logical resource (see :mod:`zonecut.aws_lambda.delegation` for the rules). The
+physical id (``zonecut:PARENT_ZONE_ID:NAME``) is stable for a name: renaming the zone in
+an update gives a new id; CloudFormation's cleanup then deletes the old id, which
+removes the old NS rrset. Delete removes exactly the NS rrset this resource owns, and
+succeeds when it is gone already.
+
+Failure: a request that fails after writing anything answers FAILED with the real
+physical id, so that CloudFormation's rollback Delete removes what was written (the
+owner record says what); a request refused before writing answers with a placeholder
+(``zonecut-refused-...``, ``zonecut-failed-...``), whose Delete changes nothing that this
+stack does not own. The answer is always sent before the function's deadline.
 
 The response goes to the pre-signed ``ResponseURL`` through a sender (``urllib`` by
 default; tests pass their own, or a local server's URL).
@@ -21,7 +28,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from zonecut import names
-from zonecut.aws_lambda.delegation import Outcome, ParentZone
+from zonecut.aws_lambda.deadline import Deadline
+from zonecut.aws_lambda.delegation import Claim, Outcome, ParentZone
 from zonecut.aws_lambda.settings import Settings
 from zonecut.errors import ZonecutError
 
@@ -32,11 +40,11 @@ PREFIX = "zonecut"
 MAX_REASON = 3000
 
 
-def urllib_sender(url: str, body: bytes) -> None:
+def urllib_sender(url: str, body: bytes, timeout: float = 30.0) -> None:
     """PUT the response to CloudFormation's pre-signed S3 URL."""
     request = urllib.request.Request(url, data=body, method="PUT", headers={
         "Content-Type": "", "Content-Length": str(len(body))})
-    with urllib.request.urlopen(request, timeout=30) as reply:
+    with urllib.request.urlopen(request, timeout=timeout) as reply:
         reply.read()
 
 
@@ -54,7 +62,12 @@ def parse_physical_id(value: str) -> tuple[str, str] | None:
 def stack_account(event: Mapping[str, Any]) -> str:
     """The account of the requesting stack (``arn:aws:cloudformation:REGION:ACCOUNT:...``)."""
     parts = str(event.get("StackId", "")).split(":")
-    return parts[4] if len(parts) > 5 else ""
+    return parts[4] if len(parts) > 5 and parts[2] == "cloudformation" else ""
+
+
+def party(event: Mapping[str, Any]) -> str:
+    """The owner a stack's requests act for: the stack and the logical resource."""
+    return f"{event.get('StackId', '')}|{event.get('LogicalResourceId', '')}"
 
 
 class BadRequest(ZonecutError):
@@ -83,70 +96,88 @@ def _properties(props: Mapping[str, Any]) -> tuple[str, tuple[str, ...], int | N
             ttl = int(str(ttl_text))
         except ValueError:
             raise BadRequest(f"TTL {ttl_text!r} is not a whole number") from None
-        if not 1 <= ttl <= 2_147_483_647:
+        if ttl < 1:
             raise BadRequest(f"TTL {ttl} is out of range")
     return name, wanted, ttl
+
+
+def _zone_name(props: Any) -> str | None:
+    try:
+        return names.canonical(str(props.get("ZoneName", ""))) if isinstance(props, dict) \
+            else None
+    except names.InvalidName:
+        return None
 
 
 def handle(event: Mapping[str, Any], parent: ParentZone) -> tuple[Outcome, str]:
     """Process one request; returns the outcome and the physical id to report."""
     request = str(event.get("RequestType", ""))
     account = stack_account(event)
+    if not account:
+        raise BadRequest(f"StackId {event.get('StackId', '')!r} names no account")
     zone_id = parent.settings.parent_zone_id
     current_id = str(event.get("PhysicalResourceId", ""))
+    request_id = str(event.get("RequestId", ""))
     if request == "Delete":
         parsed = parse_physical_id(current_id)
-        if parsed is None or parsed[0] != zone_id:
-            # never created (a failed Create), or made by another deployment
+        if parsed is not None and parsed[0] != zone_id:
+            return Outcome("gone", "", "made by another deployment"), current_id
+        # a placeholder id (a Create that failed or was never answered): this stack may
+        # still own the name's delegation, and only that is removed
+        name = parsed[1] if parsed else _zone_name(event.get("ResourceProperties", {}))
+        if name is None:
             return Outcome("gone", "", "nothing of this resource exists here"), current_id
-        try:
-            _, servers, _ = _properties(event.get("ResourceProperties", {}))
-        except BadRequest:
-            servers = ()
-        return parent.remove(account, parsed[1], servers), current_id
+        claim = Claim(account, name, "stack", party(event), request_id)
+        return parent.remove_owned(claim), current_id
+    if request not in ("Create", "Update"):
+        raise BadRequest(f"unknown RequestType {request!r}")
     name, servers, ttl = _properties(event.get("ResourceProperties", {}))
     new_id = physical_id(zone_id, name)
-    if request == "Create":
-        outcome = parent.delegate(account, name, servers, ttl)
-        # a refused Create gets an id that is not ours: its Delete then changes nothing
-        return outcome, (f"{PREFIX}-refused-{event.get('RequestId', '')}" if outcome.refused
-                         else new_id)
-    if request == "Update":
-        old = parse_physical_id(current_id)
-        outcome = parent.delegate(account, name, servers, ttl)
-        if outcome.refused or old is None or old[0] != zone_id or old[1] == name:
-            return outcome, new_id if not outcome.refused else current_id
-        try:
-            _, old_servers, _ = _properties(event.get("OldResourceProperties", {}))
-        except BadRequest:
-            old_servers = ()
-        removed = parent.remove(account, old[1], old_servers)
-        return Outcome(outcome.status, name, f"{outcome.reason}; old {old[1]}: "
-                       f"{removed.status} ({removed.reason})"), new_id
-    raise BadRequest(f"unknown RequestType {request!r}")
+    outcome = parent.delegate(Claim(account, name, "stack", party(event), request_id,
+                                    servers=servers, ttl=ttl))
+    if not outcome.refused:
+        return outcome, new_id
+    # refused before anything was written: an id that is not ours, so its Delete (or the
+    # rollback of the Update) changes nothing
+    return outcome, (f"{PREFIX}-refused-{request_id}" if request == "Create" else current_id)
+
+
+def _intended_id(event: Mapping[str, Any], zone_id: str) -> str | None:
+    if event.get("RequestType") not in ("Create", "Update"):
+        return None
+    name = _zone_name(event.get("ResourceProperties", {}))
+    return physical_id(zone_id, name) if name else None
 
 
 def handler(event: Mapping[str, Any], context: Any = None, *,
             environ: Mapping[str, str] | None = None, sender: Sender | None = None,
             parent: ParentZone | None = None) -> dict[str, Any]:
-    """The Lambda entry point. Always answers CloudFormation (else the stack hangs for an
-    hour); returns the response it sent."""
-    send = sender or urllib_sender
+    """The Lambda entry point. Always answers CloudFormation, before the deadline (else
+    the stack hangs for an hour); returns the response it sent."""
+    send = sender or _bounded(urllib_sender, context)
     physical = str(event.get("PhysicalResourceId") or
                    f"{PREFIX}-failed-{event.get('RequestId', 'unknown')}")
     try:
-        parent = parent or ParentZone(Settings.from_env(os.environ if environ is None
-                                                        else environ))
+        if parent is None:
+            settings = Settings.from_env(os.environ if environ is None else environ)
+            parent = ParentZone(settings)
+        parent.deadline = Deadline(context, reserve=parent.settings.answer_reserve)
         outcome, physical = handle(event, parent)
         status = "FAILED" if outcome.refused else "SUCCESS"
         reason = outcome.reason if outcome.refused else f"{outcome.status}: {outcome.reason}"
         data = {"ZoneName": outcome.name, "Outcome": outcome.status}
-    except ZonecutError as exc:
-        log.warning("refused: %s", exc)
-        status, reason, data = "FAILED", str(exc), {}
     except Exception as exc:  # answer CloudFormation whatever happened
-        log.exception("custom resource failed")
-        status, reason, data = "FAILED", f"{type(exc).__name__}: {exc}", {}
+        if isinstance(exc, ZonecutError):
+            log.warning("failed: %s", exc)
+        else:
+            log.exception("custom resource failed")
+        status, data = "FAILED", {}
+        reason = str(exc) if isinstance(exc, ZonecutError) else f"{type(exc).__name__}: {exc}"
+        intended = _intended_id(event, parent.settings.parent_zone_id) if parent else None
+        if parent is not None and parent.wrote and intended is not None:
+            # own up: the rollback's Delete of this id removes what was written
+            physical = intended
+            reason += " (what was written is removed by the rollback)"
     response = {
         "Status": status,
         "Reason": reason[:MAX_REASON],
@@ -159,3 +190,11 @@ def handler(event: Mapping[str, Any], context: Any = None, *,
     }
     send(str(event.get("ResponseURL", "")), json.dumps(response).encode())
     return response
+
+
+def _bounded(sender: Callable[[str, bytes, float], None], context: Any) -> Sender:
+    """``sender`` with its timeout bounded by the function's time left."""
+    def send(url: str, body: bytes) -> None:
+        left = Deadline(context).left()
+        sender(url, body, max(1.0, min(30.0, left - 0.5)))
+    return send

@@ -1,19 +1,41 @@
-"""The one thing the handlers change: NS record sets in the parent zone (and the SSM record
-of each delegation). Every change is checked against the allow-list first."""
+"""The one delegation core of both Lambda handlers: NS record sets in the parent zone,
+each with an owner record, under these rules.
+
+- *Prove before write*: a delegation is written only for a hosted zone that exists, in
+  the account that claims it (read through that account's read-only role), and its
+  values are that zone's own delegation set; servers a request names are only checked
+  against it. A delegation is removed only by its recorded owner (a stack's Delete), or,
+  for a DeleteHostedZone event, once the zone is gone and no live zone of that name in
+  that account is served by the servers the parent lists.
+- *Record before change*: the owner record (:mod:`zonecut.aws_lambda.ownership`) is
+  written before the NS change and removed after the NS rrset is gone. A delegation
+  with no owner record, or another party's, is never UPSERTed or deleted: it is reported
+  (status ``foreign``). A record whose zone is gone may be taken over by the same
+  account (its zone was recreated).
+- *Bounded*: every request, retry and INSYNC wait ends before the deadline.
+- Reads in the parent touch only the record name concerned.
+
+A failure after a write leaves the owner record naming what may have been written, so
+that the owner's next request (CloudFormation's rollback Delete, a redelivered event)
+finishes or undoes it.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from zonecut import names
 from zonecut.apply.ssm_publish import HandoffError, ZoneDocument, parameter_name
-from zonecut.aws.fleet import Fleet
-from zonecut.aws.route53 import RecordChange, Route53Account
-from zonecut.aws.ssm import SsmAccount, ssm_account
+from zonecut.aws import bounded
+from zonecut.aws.route53 import CallCounter, RecordChange, Route53Account
+from zonecut.aws.sessions import SessionFactory
+from zonecut.aws.ssm import SsmAccount
+from zonecut.aws_lambda.deadline import Deadline
+from zonecut.aws_lambda.ownership import Owner, OwnerRecordError, owner_parameter
+from zonecut.aws_lambda.proof import ChildZones
 from zonecut.aws_lambda.settings import Settings
-from zonecut.state import RRSet
+from zonecut.state import HostedZone, RRSet
 
 log = logging.getLogger("zonecut.aws_lambda")
 
@@ -21,50 +43,99 @@ log = logging.getLogger("zonecut.aws_lambda")
 @dataclass(frozen=True)
 class Outcome:
     """What a handler did: ``status`` is one of delegated, unchanged, removed, gone,
-    left-alone, refused, ignored."""
+    left-alone, refused, foreign (another party's delegation, reported only), stale (the
+    zone of the request no longer exists) or ignored."""
 
     status: str
     name: str = ""
     reason: str = ""
+    zone_id: str = ""
 
     @property
     def refused(self) -> bool:
-        return self.status == "refused"
+        return self.status in ("refused", "foreign", "stale")
 
     def data(self) -> dict[str, str]:
-        return {"status": self.status, "name": self.name, "reason": self.reason}
+        return {"status": self.status, "name": self.name, "reason": self.reason,
+                "zone_id": self.zone_id}
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Who asks for which name: ``path`` ``stack`` (``party``: StackId and logical id)
+    or ``event`` (``party``: the hosted zone id). ``zone_id`` and ``servers`` are what
+    the request says about the zone; they are checked, never trusted."""
+
+    account_id: str
+    name: str
+    path: str
+    party: str
+    request: str = ""
+    zone_id: str | None = None
+    servers: tuple[str, ...] = ()
+    ttl: int | None = None
+
+    def owns(self, owner: Owner) -> bool:
+        return (owner.path, owner.account_id, owner.party) == (
+            self.path, self.account_id, self.party)
 
 
 class ParentZone:
-    """The parent hosted zone, through zonecut's Route 53 adapter."""
+    """The parent hosted zone, the owner records, and the consumer accounts' zones."""
 
-    def __init__(self, settings: Settings, fleet: Fleet | None = None) -> None:
+    def __init__(self, settings: Settings, factory: SessionFactory | None = None,
+                 deadline: Deadline | None = None) -> None:
         self.settings = settings
-        self.fleet = fleet or settings.fleet()
+        self.factory = factory or settings.factory()
+        self.deadline = deadline or Deadline(reserve=settings.answer_reserve)
+        self.counter = CallCounter()
+        self.children = ChildZones(self.reader)
+        self.wrote = False
+        """True once this request has written anything (an owner record first)."""
         self._r53: Route53Account | None = None
-        self._name: str | None = None
         self._ssm: SsmAccount | None = None
+        self._name: str | None = None
+        self._readers: dict[str, Route53Account] = {}
+
+    # -- handles ------------------------------------------------------------------------
+    def _guard(self, **kwargs: object) -> None:
+        self.deadline.guard(**kwargs)
+
+    def _sleep(self, seconds: float) -> None:
+        self.deadline.sleep(seconds)
 
     @property
     def r53(self) -> Route53Account:
         if self._r53 is None:
-            self._r53 = self.fleet.route53(self.settings.parent_account_id)
+            self._r53 = bounded.route53(
+                self.factory, self.settings.parent_access(),
+                rate_limit=self.settings.rate_limit, counter=self.counter,
+                guard=self._guard, sleep=self._sleep)
         return self._r53
+
+    @property
+    def ssm(self) -> SsmAccount:
+        if self._ssm is None:
+            self._ssm = bounded.ssm(self.factory, self.settings.parent_access(),
+                                    self.settings.region, rate_limit=self.settings.rate_limit,
+                                    counter=self.counter, guard=self._guard)
+        return self._ssm
+
+    def reader(self, account_id: str) -> Route53Account:
+        """Route 53 of a consumer account, through its read-only role."""
+        found = self._readers.get(account_id)
+        if found is None:
+            found = bounded.route53(self.factory, self.settings.child_access(account_id),
+                                    rate_limit=self.settings.rate_limit, counter=self.counter,
+                                    guard=self._guard, sleep=self._sleep)
+            self._readers[account_id] = found
+        return found
 
     @property
     def name(self) -> str:
         if self._name is None:
             self._name = self.r53.get_zone(self.settings.parent_zone_id).name
         return self._name
-
-    @property
-    def ssm(self) -> SsmAccount | None:
-        if not self.settings.ssm_prefix:
-            return None
-        if self._ssm is None:
-            self._ssm = ssm_account(self.fleet, self.settings.parent_account_id,
-                                    self.settings.region)
-        return self._ssm
 
     # -- checks -------------------------------------------------------------------------
     def refusal(self, account_id: str, name: str) -> str | None:
@@ -73,97 +144,226 @@ class ParentZone:
             return f"{name} is not below the parent zone {self.name}"
         return self.settings.allow.refusal(account_id, name)
 
-    def _at(self, name: str) -> list[RRSet]:
-        return [rr for rr in self.r53.list_rrsets(self.settings.parent_zone_id)
-                if rr.name == name]
+    def refuse(self, account_id: str, name: str, reason: str, status: str = "refused"
+               ) -> Outcome:
+        log.warning("%s: account %s, %s: %s", status, account_id, name or "(no name)", reason)
+        return Outcome(status, name, reason)
+
+    def _prove(self, claim: Claim) -> HostedZone | Outcome:
+        """The claimed zone as Route 53 holds it in the claiming account, or why not."""
+        where = f"account {claim.account_id}"
+        if claim.zone_id:
+            zone = self.children.zone(claim.account_id, claim.zone_id)
+            if zone is None or zone.name != claim.name:
+                return self.refuse(claim.account_id, claim.name,
+                                   f"{where} has no public hosted zone {claim.zone_id} named "
+                                   f"{claim.name} (deleted since?); nothing was written",
+                                   "stale")
+        else:
+            zones = self.children.named(claim.account_id, claim.name)
+            if claim.servers:
+                zones = [z for z in zones
+                         if frozenset(z.name_servers) == frozenset(claim.servers)]
+            if len(zones) != 1:
+                said = (f" with the name servers {', '.join(claim.servers)}"
+                        if claim.servers else "")
+                what = "no" if not zones else f"{len(zones)}"
+                return self.refuse(claim.account_id, claim.name,
+                                   f"{where} has {what} public hosted zone(s) {claim.name}"
+                                   f"{said}; nothing was written")
+            zone = zones[0]
+        if claim.servers and frozenset(claim.servers) != frozenset(zone.name_servers):
+            return self.refuse(claim.account_id, claim.name,
+                               f"the name servers given ({', '.join(claim.servers)}) are not "
+                               f"the delegation set of zone {zone.zone_id} in {where} "
+                               f"({', '.join(zone.name_servers)})")
+        if not zone.name_servers:
+            return self.refuse(claim.account_id, claim.name,
+                               f"zone {zone.zone_id} in {where} has no delegation set")
+        return zone
+
+    # -- the owner records --------------------------------------------------------------
+    def owner(self, name: str) -> Owner | None:
+        key = owner_parameter(self.settings.owner_prefix, name)
+        value = self.ssm.get(key)
+        return None if value is None else Owner.from_json(value, key)
+
+    def owner_of_zone(self, zone_id: str) -> Owner | None:
+        bare = zone_id.removeprefix("/hostedzone/")
+        for key, value in sorted(self.ssm.under(self.settings.owner_prefix).items()):
+            try:
+                found = Owner.from_json(value, key)
+            except OwnerRecordError:
+                log.warning("skipped %s: not an owner record", key)
+                continue
+            if found.zone_id == bare:
+                return found
+        return None
+
+    def _own(self, owner: Owner) -> None:
+        self.wrote = True
+        self.ssm.put(owner_parameter(self.settings.owner_prefix, owner.name),
+                     owner.to_json(), f"zonecut: owner of the delegation of {owner.name}")
+
+    def _disown(self, owner: Owner) -> None:
+        """The published document first, the owner record last: while anything of the
+        delegation is left, its owner record says whose it is."""
+        self.wrote = True
+        self._unpublish(owner)
+        self.ssm.delete(owner_parameter(self.settings.owner_prefix, owner.name))
 
     # -- changes ------------------------------------------------------------------------
-    def delegate(self, account_id: str, name: str, servers: Sequence[str],
-                 ttl: int | None = None, zone_id: str | None = None) -> Outcome:
-        """Make the parent's NS rrset for ``name`` list ``servers`` (CREATE or UPSERT)."""
-        refusal = self.refusal(account_id, name)
+    def delegate(self, claim: Claim) -> Outcome:
+        """Write the parent's NS rrset for the claimed zone (CREATE or UPSERT), owned."""
+        name, account = claim.name, claim.account_id
+        refusal = self.refusal(account, name)
         if refusal:
-            return self.refuse(account_id, name, refusal)
-        wanted = tuple(sorted(names.normalize(s) for s in servers))
-        if not wanted:
-            return self.refuse(account_id, name, "no name servers given")
-        found = self._at(name)
+            return self.refuse(account, name, refusal)
+        ttl = claim.ttl or self.settings.ns_ttl
+        if not self.settings.ttl_min <= ttl <= self.settings.ttl_max:
+            return self.refuse(account, name, f"TTL {ttl} is outside the allowed "
+                               f"{self.settings.ttl_min}..{self.settings.ttl_max}")
+        proved = self._prove(claim)
+        if isinstance(proved, Outcome):
+            return proved
+        zone = proved
+        servers = tuple(sorted(zone.name_servers))
+        me = Owner(name, account, claim.path, claim.party, zone.zone_id, servers,
+                   claim.request, "writing")
+        held = self.owner(name)
+        if held is not None and not claim.owns(held) and claim.path == "event" \
+                and (held.account_id, held.zone_id) == (account, zone.zone_id):
+            # this very zone, delegated through its stack: nothing for the event to do
+            return Outcome("unchanged", name, f"{name} is delegated to this zone already, "
+                           f"by {held.describe()}", zone.zone_id)
+        if held is not None and not claim.owns(held):
+            taken_over = (held.account_id == account
+                          and self.children.zone(held.account_id, held.zone_id) is None)
+            if not taken_over:
+                return self.refuse(account, name, f"the delegation of {name} belongs to "
+                                   f"{held.describe()}; left as it is", "foreign")
+            log.info("%s: taking over the record of %s, whose zone %s is gone", name,
+                     held.describe(), held.zone_id)
+        found = self.r53.rrsets_at(self.settings.parent_zone_id, name)
         other = sorted({rr.type for rr in found if rr.type not in ("NS", "DS")})
         if other:
-            return self.refuse(account_id, name, f"the parent holds {', '.join(other)} records "
+            return self.refuse(account, name, f"the parent holds {', '.join(other)} records "
                                f"at {name}; a delegation would hide them")
         current = next((rr for rr in found if rr.type == "NS"), None)
-        ttl = ttl or self.settings.ns_ttl
-        if current is not None and current.value_set == frozenset(wanted) and current.ttl == ttl:
-            self._record(account_id, name, wanted, zone_id)
-            return Outcome("unchanged", name, f"{self.name} already delegates {name}")
-        action = "CREATE" if current is None else "UPSERT"
-        change_id = self.r53.change_rrsets(
-            self.settings.parent_zone_id, self.name,
-            [RecordChange(action, RRSet(name, "NS", ttl, wanted))],
-            f"zonecut self-service: delegate {name} to account {account_id}")
-        self.r53.wait_insync([change_id], timeout=self.settings.sync_timeout,
-                             what=f"delegating {name}")
-        self._record(account_id, name, wanted, zone_id)
-        log.info("delegated %s to %s (account %s)", name, ", ".join(wanted), account_id)
-        return Outcome("delegated", name, f"{action} NS {name} in {self.name}")
+        if current is not None and held is None:
+            return self.refuse(account, name, f"{self.name} already delegates {name} (to "
+                               f"{', '.join(current.values)}), not through this function "
+                               "(no owner record); left as it is", "foreign")
+        right = (current is not None and current.value_set == frozenset(servers)
+                 and current.ttl == ttl)
+        settled = (held is not None and claim.owns(held) and held.state == "delegated"
+                   and held.zone_id == zone.zone_id and held.name_servers == servers)
+        if right and settled:
+            self._publish(me)
+            return Outcome("unchanged", name, f"{self.name} already delegates {name}",
+                           zone.zone_id)
+        self._own(me)
+        if not right:
+            action = "CREATE" if current is None else "UPSERT"
+            change_id = self.r53.change_rrsets(
+                self.settings.parent_zone_id, self.name,
+                [RecordChange(action, RRSet(name, "NS", ttl, servers))],
+                f"zonecut self-service: delegate {name} to account {account}")
+            self.r53.wait_insync([change_id], timeout=self.deadline.bound(
+                self.settings.sync_timeout), what=f"delegating {name}")
+        self._own(me.moved("delegated"))
+        self._publish(me)
+        log.info("delegated %s to %s (account %s, zone %s)", name, ", ".join(servers),
+                 account, zone.zone_id)
+        verb = "UPSERT" if current is not None else "CREATE"
+        return Outcome("delegated", name, f"{verb} NS {name} in {self.name}" if not right
+                       else f"{self.name} already delegated {name}; now recorded",
+                       zone.zone_id)
 
-    def remove(self, account_id: str, name: str, servers: Sequence[str]) -> Outcome:
-        """Delete the parent's NS rrset for ``name`` if it is exactly ``servers`` (what was
-        made); succeed when it is gone already, leave it alone when someone changed it."""
-        refusal = self.refusal(account_id, name)
-        if refusal:
-            return self.refuse(account_id, name, refusal)
-        made = frozenset(names.normalize(s) for s in servers)
-        current = next((rr for rr in self._at(name) if rr.type == "NS"), None)
+    def remove_owned(self, claim: Claim) -> Outcome:
+        """A stack's Delete: remove the delegation it owns (exactly the servers written);
+        succeed when it is gone already; leave anything else alone and say so."""
+        name = claim.name
+        held = self.owner(name)
+        found = self.r53.rrsets_at(self.settings.parent_zone_id, name)
+        current = next((rr for rr in found if rr.type == "NS"), None)
+        if held is None or not claim.owns(held):
+            whose = held.describe() if held else "no owner record"
+            if current is None:
+                return Outcome("gone", name, f"{self.name} holds no NS for {name}")
+            log.warning("left %s alone: not this resource's (%s)", name, whose)
+            return Outcome("left-alone", name, f"the delegation of {name} is not this "
+                           f"resource's ({whose}); left as it is")
+        return self._remove(held, current)
+
+    def remove_deleted(self, account_id: str, zone_id: str) -> Outcome:
+        """A DeleteHostedZone event: remove the delegation recorded for ``zone_id`` once the
+        zone is gone and no live zone of the name is served by the servers listed."""
+        held = self.owner_of_zone(zone_id)
+        if held is None:
+            log.info("ignored: no delegation is recorded for hosted zone %s", zone_id)
+            return Outcome("ignored", "", f"no delegation is recorded for hosted zone {zone_id}")
+        name = held.name
+        if held.account_id != account_id:
+            return self.refuse(account_id, name,
+                               f"{name} was delegated to account {held.account_id}")
+        if self.children.zone(account_id, held.zone_id) is not None:
+            return self.refuse(account_id, name, f"hosted zone {held.zone_id} still exists in "
+                               f"account {account_id}: nothing is removed for a live zone")
+        found = self.r53.rrsets_at(self.settings.parent_zone_id, name)
+        current = next((rr for rr in found if rr.type == "NS"), None)
+        if current is not None and current.value_set == frozenset(held.name_servers):
+            serving = self.children.serving(account_id, name, current.value_set)
+            if serving is not None:
+                return self.refuse(account_id, name, f"the servers of the delegation still "
+                                   f"serve zone {serving.zone_id}; left as it is",
+                                   "left-alone")
+        return self._remove(held, current)
+
+    def _remove(self, held: Owner, current: RRSet | None) -> Outcome:
+        name = held.name
         if current is None:
-            self._forget(name)
-            return Outcome("gone", name, f"{self.name} holds no NS for {name}")
-        if current.value_set != made:
-            log.warning("left %s alone: its NS rrset lists %s, not the servers it was made "
-                        "with (%s)", name, ", ".join(current.values), ", ".join(sorted(made)))
-            return Outcome("left-alone", name, "the NS rrset was changed since it was made")
+            self._disown(held)
+            return Outcome("gone", name, f"{self.name} holds no NS for {name}", held.zone_id)
+        if current.value_set != frozenset(held.name_servers):
+            log.warning("left %s alone: its NS rrset lists %s, not the servers written (%s)",
+                        name, ", ".join(current.values), ", ".join(held.name_servers))
+            self._disown(held)
+            return Outcome("left-alone", name, "the NS rrset was changed since it was made; "
+                           "left as it is", held.zone_id)
+        self._own(held.moved("removing"))
         change_id = self.r53.change_rrsets(
             self.settings.parent_zone_id, self.name, [RecordChange("DELETE", current)],
             f"zonecut self-service: remove the delegation of {name}")
-        self.r53.wait_insync([change_id], timeout=self.settings.sync_timeout,
-                             what=f"removing the delegation of {name}")
-        self._forget(name)
-        log.info("removed the delegation of %s (account %s)", name, account_id)
-        return Outcome("removed", name, f"DELETE NS {name} in {self.name}")
+        self.r53.wait_insync([change_id], timeout=self.deadline.bound(
+            self.settings.sync_timeout), what=f"removing the delegation of {name}")
+        self._disown(held)
+        log.info("removed the delegation of %s (%s)", name, held.describe())
+        return Outcome("removed", name, f"DELETE NS {name} in {self.name}", held.zone_id)
 
-    def refuse(self, account_id: str, name: str, reason: str) -> Outcome:
-        log.warning("refused: account %s, %s: %s", account_id, name or "(no name)", reason)
-        return Outcome("refused", name, reason)
-
-    # -- the SSM record of each delegation ------------------------------------------------
-    def _record(self, account_id: str, name: str, servers: Sequence[str],
-                zone_id: str | None) -> None:
-        ssm = self.ssm
-        if ssm is None or zone_id is None:
+    # -- the published zone document (the SSM handoff) ----------------------------------
+    def _publish(self, owner: Owner) -> None:
+        if not self.settings.ssm_prefix:
             return
-        document = ZoneDocument(name, zone_id.removeprefix("/hostedzone/"), account_id,
-                                tuple(servers), self.name, self.settings.parent_zone_id,
+        document = ZoneDocument(owner.name, owner.zone_id, owner.account_id,
+                                owner.name_servers, self.name, self.settings.parent_zone_id,
                                 self.settings.parent_account_id)
-        key = parameter_name(self.settings.ssm_prefix, name)
-        if ssm.get(key) != document.to_json():
-            ssm.put(key, document.to_json(), f"zonecut self-service: {name} (account "
-                    f"{account_id})")
+        key = parameter_name(self.settings.ssm_prefix, owner.name)
+        if self.ssm.get(key) != document.to_json():
+            self.wrote = True
+            self.ssm.put(key, document.to_json(), f"zonecut self-service: {owner.name} "
+                         f"(account {owner.account_id})")
 
-    def _forget(self, name: str) -> None:
-        if self.ssm is not None:
-            self.ssm.delete(parameter_name(self.settings.ssm_prefix, name))
-
-    def recorded(self, zone_id: str) -> ZoneDocument | None:
-        """The delegation recorded for hosted zone ``zone_id`` (from an earlier create)."""
-        if self.ssm is None:
-            return None
-        bare = zone_id.removeprefix("/hostedzone/")
-        for key, value in sorted(self.ssm.under(self.settings.ssm_prefix).items()):
-            try:
-                document = ZoneDocument.from_json(value, key)
-            except HandoffError:
-                continue
-            if document.zone_id == bare:
-                return document
-        return None
+    def _unpublish(self, owner: Owner) -> None:
+        if not self.settings.ssm_prefix:
+            return
+        key = parameter_name(self.settings.ssm_prefix, owner.name)
+        value = self.ssm.get(key)
+        if value is None:
+            return
+        try:
+            document = ZoneDocument.from_json(value, key)
+        except HandoffError:
+            return
+        if document.zone_id == owner.zone_id and document.account_id == owner.account_id:
+            self.ssm.delete(key)

@@ -2,10 +2,15 @@
 child accounts (CloudTrail events, forwarded to the parent's event bus) delegate and
 undelegate the zone in the parent, within the allow-list.
 
-CreateHostedZone: the zone's name and name servers come from the event; the delegation
-is recorded in SSM (``ZONECUT_SSM_PREFIX``) with the zone's id. DeleteHostedZone names
-only the zone id: the record made at create time maps it back to the name, and exactly
-the name servers written then are removed.
+CreateHostedZone: the event only *claims* a zone (its id, name and name servers); the
+zone is read in the event's account through the read-only role, and the delegation
+written is that zone's, owned by the event path with the zone's id (see
+:mod:`zonecut.aws_lambda.delegation`). A redelivered event for a zone deleted since
+changes nothing (``stale``). DeleteHostedZone names only the zone id: the owner record
+maps it back to the name; the NS rrset is removed only once the zone is gone.
+
+A failure raises (after the owner record was written, if it got that far): Lambda's
+asynchronous retries, or the next event for the zone, finish the work.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from zonecut import names
-from zonecut.aws_lambda.delegation import Outcome, ParentZone
+from zonecut.aws_lambda.deadline import Deadline
+from zonecut.aws_lambda.delegation import Claim, Outcome, ParentZone
 from zonecut.aws_lambda.settings import Settings
 from zonecut.errors import ZonecutError
 
@@ -53,18 +59,22 @@ def handle(event: Mapping[str, Any], parent: ParentZone) -> Outcome:
         except names.InvalidName as exc:
             return parent.refuse(account, str(request.get("name", "")), str(exc))
         servers = (response.get("delegationSet") or {}).get("nameServers") or []
-        zone_id = str((response.get("hostedZone") or {}).get("id", "")) or None
-        return parent.delegate(account, name, [str(s) for s in servers], zone_id=zone_id)
+        zone_id = str((response.get("hostedZone") or {}).get("id", "")).removeprefix(
+            "/hostedzone/")
+        if not zone_id:
+            return parent.refuse(account, name, "the event names no hosted zone id")
+        try:
+            claimed = tuple(sorted(names.canonical(str(s)) for s in servers))
+        except names.InvalidName as exc:
+            return parent.refuse(account, name, f"nameServers: {exc}")
+        return parent.delegate(Claim(account, name, "event", zone_id,
+                                     str(event.get("id", "")), zone_id=zone_id,
+                                     servers=claimed))
     if name_of_event == "DeleteHostedZone":
-        zone_id = str(request.get("id", ""))
-        recorded = parent.recorded(zone_id)
-        if recorded is None:
-            return _ignored(f"no delegation was recorded for hosted zone {zone_id}")
-        if recorded.account_id != account:
-            return parent.refuse(account, recorded.name,
-                                 f"{recorded.name} was delegated to account "
-                                 f"{recorded.account_id}")
-        return parent.remove(account, recorded.name, recorded.name_servers)
+        zone_id = str(request.get("id", "")).removeprefix("/hostedzone/")
+        if not zone_id:
+            return parent.refuse(account, "", "the event names no hosted zone id")
+        return parent.remove_deleted(account, zone_id)
     return _ignored(f"{name_of_event} is not handled")
 
 
@@ -75,6 +85,7 @@ def handler(event: Mapping[str, Any], context: Any = None, *,
     try:
         parent = parent or ParentZone(Settings.from_env(os.environ if environ is None
                                                         else environ))
+        parent.deadline = Deadline(context, reserve=parent.settings.answer_reserve)
         return handle(event, parent).data()
     except ZonecutError as exc:
         log.error("failed: %s", exc)

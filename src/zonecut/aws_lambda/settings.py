@@ -8,9 +8,17 @@
 | ZONECUT_PARENT_ROLE_ARN | no | a role to assume in the parent's account (else the
   function's own role) |
 | ZONECUT_EXTERNAL_ID | no | sts:ExternalId for that role |
+| ZONECUT_CHILD_ROLE_NAME | no | the read-only role in each consumer account through
+  which a claimed zone is proved to exist (ZonecutLambdaRead) |
+| ZONECUT_CHILD_EXTERNAL_ID | no | sts:ExternalId for that role |
 | ZONECUT_NS_TTL | no | TTL of the NS records written (3600) |
-| ZONECUT_SSM_PREFIX | no | where delegations are recorded (/zonecut/zones; "" for none) |
-| ZONECUT_SYNC_TIMEOUT | no | seconds to wait for INSYNC (120) |
+| ZONECUT_NS_TTL_MIN, ZONECUT_NS_TTL_MAX | no | the TTLs a request may ask for (60, 172800) |
+| ZONECUT_OWNER_PREFIX | no | where the owner of each delegation is recorded
+  (/zonecut/owners) |
+| ZONECUT_SSM_PREFIX | no | where delegations are published (/zonecut/zones; "" for none) |
+| ZONECUT_SYNC_TIMEOUT | no | seconds to wait for INSYNC at most (120; always bounded by
+  the function's time left) |
+| ZONECUT_ANSWER_RESERVE | no | seconds kept back to answer CloudFormation (5) |
 | ZONECUT_RATE_LIMIT | no | Route 53 requests per second (5) |
 | AWS_REGION | no | region for STS and SSM (set by Lambda) |
 | AWS_ENDPOINT_URL | no | send the AWS calls elsewhere (tests: the sandbox) |
@@ -22,15 +30,17 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from zonecut.aws.access import AccountAccess
-from zonecut.aws.fleet import Fleet
+from zonecut.aws.access import AccountAccess, role_arn_for
 from zonecut.aws.sessions import SessionFactory
 from zonecut.aws_lambda.policy import AllowList
 from zonecut.errors import ZonecutError
 
 _ZONE_ID = re.compile(r"^[A-Z0-9]{1,32}$")
 _ACCOUNT = re.compile(r"^[0-9]{12}$")
-_ROLE = re.compile(r"^arn:aws(?:-cn|-us-gov)?:iam::[0-9]{12}:role/[\w+=,.@/-]+$")
+_ROLE = re.compile(r"^arn:(aws(?:-cn|-us-gov)?):iam::[0-9]{12}:role/[\w+=,.@/-]+$")
+_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
+TTL_LIMIT = 2_147_483_647
+"""Route 53's largest TTL (the service model: TTL, long, max 2147483647)."""
 
 
 class SettingsError(ZonecutError):
@@ -50,6 +60,13 @@ class Settings:
     rate_limit: float = 5.0
     region: str | None = None
     endpoint_url: str | None = None
+    child_role_name: str = "ZonecutLambdaRead"
+    child_external_id: str | None = None
+    ttl_min: int = 60
+    ttl_max: int = 172800
+    owner_prefix: str = "/zonecut/owners"
+    answer_reserve: float = 5.0
+    partition: str = "aws"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -82,13 +99,39 @@ class Settings:
         prefix = env.get("ZONECUT_SSM_PREFIX", "/zonecut/zones").strip().rstrip("/")
         if prefix and not prefix.startswith("/"):
             raise SettingsError(f"ZONECUT_SSM_PREFIX={prefix!r} must start with '/'")
+        owners = env.get("ZONECUT_OWNER_PREFIX", "/zonecut/owners").strip().rstrip("/")
+        if not owners.startswith("/") or len(owners) < 2:
+            raise SettingsError(f"ZONECUT_OWNER_PREFIX={owners!r} must be a path such as "
+                                "/zonecut/owners (the owner records cannot be turned off)")
+        if prefix and (owners == prefix or owners.startswith(prefix + "/")
+                       or prefix.startswith(owners + "/")):
+            raise SettingsError(f"ZONECUT_OWNER_PREFIX={owners!r} and ZONECUT_SSM_PREFIX="
+                                f"{prefix!r} must not contain one another")
+        child_role = env.get("ZONECUT_CHILD_ROLE_NAME", "ZonecutLambdaRead").strip()
+        if not _ROLE_NAME.match(child_role):
+            raise SettingsError(f"ZONECUT_CHILD_ROLE_NAME={child_role!r} is not a role name")
+        ttl = int(number("ZONECUT_NS_TTL", 3600))
+        ttl_min = int(number("ZONECUT_NS_TTL_MIN", 60))
+        ttl_max = int(number("ZONECUT_NS_TTL_MAX", 172800))
+        if not ttl_min <= ttl <= ttl_max <= TTL_LIMIT:
+            raise SettingsError(f"the NS TTLs must satisfy ZONECUT_NS_TTL_MIN ({ttl_min}) <= "
+                                f"ZONECUT_NS_TTL ({ttl}) <= ZONECUT_NS_TTL_MAX ({ttl_max}) "
+                                f"<= {TTL_LIMIT}")
+        matched = _ROLE.match(role) if role else None
         return cls(
             parent_zone_id=zone_id,
             parent_account_id=account,
             allow=AllowList.from_json(need("ZONECUT_ALLOW")),
             role_arn=role,
             external_id=env.get("ZONECUT_EXTERNAL_ID", "").strip() or None,
-            ns_ttl=int(number("ZONECUT_NS_TTL", 3600)),
+            ns_ttl=ttl,
+            ttl_min=ttl_min,
+            ttl_max=ttl_max,
+            owner_prefix=owners,
+            child_role_name=child_role,
+            child_external_id=env.get("ZONECUT_CHILD_EXTERNAL_ID", "").strip() or None,
+            answer_reserve=number("ZONECUT_ANSWER_RESERVE", 5.0),
+            partition=matched.group(1) if matched else "aws",
             ssm_prefix=prefix,
             sync_timeout=number("ZONECUT_SYNC_TIMEOUT", 120.0),
             rate_limit=number("ZONECUT_RATE_LIMIT", 5.0),
@@ -96,10 +139,23 @@ class Settings:
             endpoint_url=env.get("AWS_ENDPOINT_URL", "").strip() or None,
         )
 
-    def fleet(self) -> Fleet:
+    def parent_access(self) -> AccountAccess:
         """The parent's account, reached with the function's credentials (or the role)."""
-        access = AccountAccess(
+        return AccountAccess(
             key="parent", account_id=self.parent_account_id, role_arn=self.role_arn,
-            external_id=self.external_id, region=self.region, session_name="zonecut-lambda")
-        factory = SessionFactory(endpoint_url=self.endpoint_url, purpose="delegate")
-        return Fleet({self.parent_account_id: access}, factory, rate_limit=self.rate_limit)
+            external_id=self.external_id, region=self.region, session_name="zonecut-lambda",
+            partition=self.partition)
+
+    def child_access(self, account_id: str) -> AccountAccess:
+        """A consumer account, through its read-only role."""
+        return AccountAccess(
+            key=f"child-{account_id}", account_id=account_id,
+            role_arn=role_arn_for(self.partition, account_id, self.child_role_name),
+            external_id=self.child_external_id, region=self.region,
+            session_name="zonecut-lambda", partition=self.partition)
+
+    def factory(self) -> SessionFactory:
+        """Sessions for the handlers: no grace for a just-created role (the deadline
+        allows no 20 s waits)."""
+        return SessionFactory(endpoint_url=self.endpoint_url, purpose="delegate",
+                              access_denied_grace=0.0)

@@ -1,0 +1,88 @@
+"""`zonecut lambda package|template`: deploy the self-service handlers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from zonecut.cli.app import app, err, guarded, out
+from zonecut.errors import ZonecutError
+
+lambda_app = typer.Typer(help="Deploy the self-service Lambda handlers (custom resource "
+                         "and EventBridge).", no_args_is_help=True)
+app.add_typer(lambda_app, name="lambda")
+
+
+class TemplateInputError(ZonecutError):
+    """Options that cannot describe a deployment."""
+
+
+@lambda_app.command("template")
+def template(
+    parent_zone_id: Annotated[str | None, typer.Option(
+        "--parent-zone-id", help="The parent hosted zone (parent template).")] = None,
+    allow: Annotated[str | None, typer.Option(
+        "--allow", help='The allow-list, JSON {"ACCOUNT_ID": ["name", "*.name"]}, or '
+        "@FILE (parent template).")] = None,
+    consumer: Annotated[str | None, typer.Option(
+        "--consumer", metavar="PARENT_ACCOUNT_ID", help="Write the template for a consumer "
+        "account instead, whose parent zone is in PARENT_ACCOUNT_ID.")] = None,
+    events: Annotated[bool, typer.Option(
+        "--events/--no-events", help="Include the EventBridge path.")] = True,
+    ssm_prefix: Annotated[str, typer.Option(
+        "--ssm-prefix", help="Where delegated zones are published ('' for none).")
+    ] = "/zonecut/zones",
+) -> None:
+    """Print CloudFormation (JSON) for the parent's account or a consumer account."""
+    from zonecut.aws_lambda.policy import AllowList
+    from zonecut.aws_lambda.settings import Settings
+    from zonecut.iam.lambda_template import LambdaDeployment, consumer_template, parent_template
+
+    def make() -> dict[str, object]:
+        if consumer is not None:
+            if not (consumer.isdigit() and len(consumer) == 12):
+                raise TemplateInputError(f"--consumer {consumer!r}: not a 12-digit account id")
+            return consumer_template(consumer, events)
+        if not parent_zone_id or not allow:
+            raise TemplateInputError("the parent template needs --parent-zone-id and --allow "
+                                     "(or --consumer PARENT_ACCOUNT_ID)")
+        text = allow
+        where = "--allow"
+        if allow.startswith("@"):
+            where = allow[1:]
+            try:
+                text = Path(where).read_text()
+            except OSError as exc:
+                raise TemplateInputError(f"{where}: {exc.strerror}") from None
+        policy = AllowList.from_json(text, where)
+        settings = Settings.from_env({  # the same checks the function makes at start
+            "ZONECUT_PARENT_ZONE_ID": parent_zone_id, "ZONECUT_PARENT_ACCOUNT_ID": "0" * 12,
+            "ZONECUT_ALLOW": text, "ZONECUT_SSM_PREFIX": ssm_prefix})
+        return parent_template(LambdaDeployment(
+            settings.parent_zone_id, {a: list(p) for a, p in policy.rules.items()},
+            events=events, ssm_prefix=settings.ssm_prefix, owner_prefix=settings.owner_prefix,
+            ns_ttl=settings.ns_ttl))
+
+    out.print_json(json.dumps(guarded(make)))
+
+
+@lambda_app.command("package")
+def package(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The zip to write.")
+                      ] = Path("zonecut-lambda.zip"),
+    find_links: Annotated[Path | None, typer.Option(
+        "--find-links", help="Take wheels from this directory only (no index).")] = None,
+    constraint: Annotated[Path | None, typer.Option(
+        "--constraint", help="pip constraints file (exact versions).")] = None,
+) -> None:
+    """Build the deployment zip: zonecut and its dependencies as wheels for the Lambda
+    runtime (CPython 3.11, manylinux2014 x86_64), whatever this machine is."""
+    from zonecut.aws_lambda.package import PLATFORM, build
+
+    made = guarded(lambda: build(output, find_links=find_links, constraint=constraint))
+    err.print(f"wrote {made.path}: {made.files} files, {made.unzipped_bytes} bytes unzipped, "
+              f"{made.zipped_bytes} zipped ({PLATFORM}, Python 3.11)", markup=False,
+              highlight=False)
