@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from zonecut.apply.certificates import DnsView
 from zonecut.apply.executor import ApplyEvent, ApplyResult, Executor
-from zonecut.apply.observe import find_owners, observe
+from zonecut.apply.observe import find_owners, observe, read_all_contents
 from zonecut.apply.records import ChildPlan, ChildResources, ChildResult
 from zonecut.apply.teardown import Teardown
 from zonecut.aws.access import AccountAccess, role_arn_for
@@ -100,8 +100,18 @@ class Runtime:
         """The plan, plus deletions of delegated zones the config no longer declares."""
         state = self.observe()
         base = self.plan(state)
-        owners = find_owners({u.child for u in base.unmanaged}, state, self.fleet,
-                             max_workers=self.max_workers)
+        if read_all_contents(self.tree.zones, state, self.fleet):
+            base = self.plan(state)  # the zones read since may hold more of them
+        declared = {z.name for z in self.tree.zones}
+        names = {u.child for u in base.unmanaged}
+        owners = find_owners(names, state, self.fleet, max_workers=self.max_workers)
+        while more := {rr.name for zone in owners.values()
+                       for rr in state.rrsets.get(zone.zone_id, ())
+                       if rr.type == "NS" and rr.name != zone.name
+                       and rr.name not in declared and rr.name not in names}:
+            # zones delegated from a zone that goes: they go too (their NS with it)
+            names |= more
+            owners.update(find_owners(more, state, self.fleet, max_workers=self.max_workers))
         deletions, notes = plan_prune(self.tree.zones, state, owners)
         pruned = {d.name for d in deletions}
         return replace(base, deletions=deletions,

@@ -347,7 +347,7 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
             fail("nothing was changed", 1)
     executor = runtime.executor()
     teardown = runtime.teardown()
-    total = executor.total_steps(the_plan) + 2 * len(the_plan.deletions)
+    total = executor.total_steps(the_plan) + sum(2 + len(d.stale) for d in the_plan.deletions)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True,
                   disable=output is Output.json) as progress:
