@@ -78,9 +78,10 @@ def test_the_parent_may_write_exactly_the_delegated_ns_names() -> None:
     assert dev["DelegateDevExampleCom"]["Condition"]["ForAllValues:StringEquals"][
         "route53:ChangeResourceRecordSetsNormalizedRecordNames"] == ["team-a.dev.example.com"]
     # a child-only account changes nothing but its own apex NS (put back if edited by hand)
+    # and the tags of its zones (zonecut:managed on the zones it creates)
     team = statements(roles()["team"].roles[0].policy)
     assert set(team) == {"FindZones", "WaitForChanges", "CreateZones", "ReadZones",
-                         "RepairApexNs"}
+                         "RepairApexNs", "TagZones"}
     assert team["RepairApexNs"]["Condition"] == {"ForAllValues:StringEquals": {
         "route53:ChangeResourceRecordSetsActions": ["UPSERT"],
         "route53:ChangeResourceRecordSetsRecordTypes": ["NS"],

@@ -3,7 +3,7 @@
 Per account, one role (the one zonecut assumes there) whose policy holds only what the
 config makes zonecut do in that account:
 
-- owner of zones: find, create (and tag) them, read them, wait for changes, put a
+- owner of zones: find, create (and tag) them, read them and their tags, wait for changes, put a
   hand-edited apex NS rrset back to the delegation set;
 - parent of declared children: ``ChangeResourceRecordSets`` for exactly the children's
   NS (and DS) record names, nothing else;
@@ -223,16 +223,18 @@ def _main_grants(config: Config, tree: DesiredTree, key: str) -> _Grants:
         if len(owned) >= LIST_ALL_FROM:  # observe lists the account's zones in one go
             grants.add("ListZones", "", ["route53:ListHostedZones"], ["*"])
         # the delegation set, and the records (the apex NS of every zone; all of parents')
-        grants.add("ReadZones", "", ["route53:GetHostedZone", "route53:ListResourceRecordSets"],
+        # (and their tags: prune deletes only zones tagged zonecut:managed or made with
+        # zonecut's CallerReference)
+        grants.add("ReadZones", "", ["route53:GetHostedZone", "route53:ListResourceRecordSets",
+                                     "route53:ListTagsForResources"],
                    _zone_resources(partition, owned))
         # an apex NS rrset edited by hand is put back to the delegation set
         grants.add("RepairApexNs", "", ["route53:ChangeResourceRecordSets"],
                    _zone_resources(partition, owned), _change_condition(
                        [iam_normalized(z.name) for z in owned], ("NS",), ("UPSERT",)))
-        tagged = [z for z in owned if z.tags]
-        if tagged:
-            grants.add("TagZones", "", ["route53:ChangeTagsForResource"],
-                       _zone_resources(partition, tagged))
+        # every zone zonecut creates is tagged zonecut:managed (with the declared tags)
+        grants.add("TagZones", "", ["route53:ChangeTagsForResource"],
+                   _zone_resources(partition, owned))
     for parent in parents:
         children = [iam_normalized(c.name) for c in tree.children(parent.name)]
         grants.add("Delegate", parent.name, ["route53:ChangeResourceRecordSets"],
