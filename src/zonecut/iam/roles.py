@@ -269,9 +269,16 @@ def _change_condition(names: Iterable[str], types: Iterable[str], actions: Itera
 def _record_grants(grants: _Grants, partition: str, zone: DesiredZone) -> None:
     resources = _zone_resources(partition, [zone])
     if zone.records:
+        # With full management a declared name's changes go in one batch: a record of
+        # another type there is deleted in the same call that writes the declared one
+        # (atomic replacement), so this statement may also delete at the declared names
+        # (RemoveUndeclared allows that at every name of the zone anyway).
+        full = zone.records_managed == "full"
         grants.add("Records", zone.name, ["route53:ChangeResourceRecordSets"], resources,
                    _change_condition([iam_normalized(r.name) for r in zone.records],
-                                     [r.type for r in zone.records], ("CREATE", "UPSERT")))
+                                     [r.type for r in zone.records]
+                                     + (list(MANAGED_TYPES) if full else []),
+                                     ("CREATE", "UPSERT") + (("DELETE",) if full else ())))
     if zone.records_managed == "full":
         # Deleting records the file does not declare: any name in the zone, never SOA/NS/DS.
         grants.add("RemoveUndeclared", zone.name, ["route53:ChangeResourceRecordSets"],

@@ -3,7 +3,9 @@
 Per zone: CREATE what is missing, UPSERT what differs (values, TTL, alias target),
 and with ``records_managed: full`` DELETE what the file does not declare, except the
 apex SOA and NS, NS (and DS) record sets below the apex (delegations: their removal is
-teardown's job) and ACM validation CNAMEs (certificates need them for renewal).
+teardown's job), the address records of those NS rrsets' servers (glue the kept
+delegations need) and ACM validation CNAMEs (certificates need them for renewal). A
+record replaced by a declared one goes in the same batch as its replacement.
 """
 
 from __future__ import annotations
@@ -159,24 +161,48 @@ class ZoneRecordPlan:
     def batches(self) -> list[list[RecordSetChange]]:
         """The changes in as few ChangeResourceRecordSets calls as Route 53's limits allow.
 
-        Deletions go first and in calls of their own: IAM allows a whole batch only when one
-        policy statement allows every change in it, and `zonecut iam` grants deleting
-        undeclared records and writing declared ones in separate statements. A CNAME that
-        replaces a record is therefore written right after the call that removed it.
+        IAM allows a whole batch only when one policy statement allows every change in it.
+        Deletions of names the file does not declare go first, in calls of their own
+        (`zonecut iam`: ``RemoveUndeclared``); then the declared names, each name's changes
+        together in one call (``Records``, which for a `full` zone may also delete at the
+        declared names): a record replaced by one of another type (a CNAME for an A, say)
+        is deleted and created in the same batch, which Route 53 applies atomically, so no
+        resolver can see (and cache) the name missing in between.
         """
-        found: list[list[RecordSetChange]] = []
-        for deleting in (True, False):
-            part = sorted((c for c in self.changes if (c.action == "DELETE") == deleting),
-                          key=lambda c: (c.name, c.type))
-            found += batches(part, [change_cost(c.action, c.values) for c in part])
+        declared = {c.name for c in self.changes if c.action != "DELETE"}
+        undeclared = sorted((c for c in self.changes if c.name not in declared),
+                            key=lambda c: (c.name, c.type))
+        found = batches(undeclared, [change_cost(c.action, c.values) for c in undeclared])
+        units: dict[str, list[RecordSetChange]] = {}
+        for change in sorted((c for c in self.changes if c.name in declared),
+                             key=lambda c: (c.name, c.action != "DELETE", c.type)):
+            units.setdefault(change.name, []).append(change)
+        cost = [_unit_cost(unit) for unit in units.values()]
+        for group in batches(list(units.values()), cost):
+            found.append([c for unit in group for c in unit])
         return found
 
 
-def _protected(rrset: RRSet, zone: str, keep_names: Collection[str]) -> bool:
+def _unit_cost(unit: Sequence[RecordSetChange]) -> tuple[int, int]:
+    costs = [change_cost(c.action, c.values) for c in unit]
+    return sum(n for n, _ in costs), sum(c for _, c in costs)
+
+
+def glue_names(live: Sequence[RRSet]) -> frozenset[str]:
+    """The names of the name servers the zone's NS rrsets (its apex and its delegations,
+    which full management keeps) point at: address records there are glue that the
+    delegations need, in-zone or hidden below a cut."""
+    return frozenset(v for rr in live if rr.type == "NS" for v in rr.values)
+
+
+def _protected(rrset: RRSet, zone: str, keep_names: Collection[str],
+               glue: Collection[str] = ()) -> bool:
     """Record sets `records_managed: full` never deletes."""
     if rrset.name == zone and rrset.type in ("SOA", "NS"):
         return True
     if rrset.type in _KEPT_TYPES:
+        return True
+    if rrset.type in ("A", "AAAA") and rrset.name in glue:
         return True
     if rrset.type == "CNAME" and any(v.endswith(ACM_VALIDATION_SUFFIX) for v in rrset.values):
         return True
@@ -223,8 +249,9 @@ def plan_zone_records(zone: DesiredZone, zone_id: str | None, live: Sequence[RRS
             changes.append(RecordSetChange(zone.name, "UPSERT", record.name, record.type,
                                            wanted, "; ".join(diff)))
     left_alone = 0
+    glue = glue_names(live)
     for rrset in live:
-        if (rrset.name, rrset.type) in declared or _protected(rrset, zone.name, keep):
+        if (rrset.name, rrset.type) in declared or _protected(rrset, zone.name, keep, glue):
             continue
         if full:
             reason = "not in the file (records_managed: full)"
