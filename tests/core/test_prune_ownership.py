@@ -110,3 +110,18 @@ def test_the_reference_check_matches_the_executor() -> None:
         assert not created_by_zonecut(zone, {"Owner": "x"})
         assert created_by_zonecut(zone, dict([MANAGED_TAG]))
         assert not created_by_zonecut(zone, {MANAGED_TAG[0]: "false"})
+
+
+def test_the_most_tags_the_config_allows_fit_with_zonecuts_own(fresh_sandbox: Sandbox) -> None:
+    """9 declared tags and zonecut:managed in one call: what Route 53 (and the sandbox,
+    which refuses an 11th) takes."""
+    from zonecut.plan.ownership import MAX_DECLARED_TAGS, MAX_ZONE_TAGS
+
+    tags = ", ".join(f"k{i}: v" for i in range(MAX_DECLARED_TAGS))
+    text = FIVE_ZONES.replace("{name: dev.example.com, account: dev}",
+                              f"{{name: dev.example.com, account: dev, tags: {{{tags}}}}}")
+    rt = runtime(fresh_sandbox, config(text))
+    rt.apply(rt.plan())
+    found = r53(fresh_sandbox, DEV).list_tags_for_resource(
+        ResourceType="hostedzone", ResourceId=zone_id(fresh_sandbox, DEV, "dev.example.com"))
+    assert len(found["ResourceTagSet"]["Tags"]) == MAX_ZONE_TAGS

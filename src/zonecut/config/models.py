@@ -645,8 +645,9 @@ class ZoneSpec(_Model):
         None, description="Hosted zone comment (at most 256 characters)."
     )
     tags: Annotated[dict[TagKey, TagValue], Field(max_length=9)] = Field(
-        default_factory=dict, description="Hosted zone tags (at most 9: Route 53 allows 10 "
-        "a zone and zonecut adds zonecut:managed to the zones it creates; key <= 128 and "
+        default_factory=dict, description="Hosted zone tags (at most 9: zonecut tags a new "
+        "zone in one call with these and zonecut:managed, and Route 53 takes 10 a call; "
+        "key <= 128 and "
         "value <= 256 characters)."
     )
     zone_id: ZoneId | None = Field(

@@ -3,7 +3,8 @@
 A zone is zonecut's when zonecut created it. Two marks say so:
 
 - the ``zonecut:managed`` tag, which apply adds to every zone it creates (with the
-  config's own tags: Route 53 allows 10 tags a zone, so the config may declare 9);
+  config's own tags, in one ``ChangeTagsForResource`` call: Route 53 takes 10 tags a
+  call, so the config may declare 9);
 - a CallerReference of the scheme zonecut used before that tag (the one
   :func:`zonecut.apply.executor.caller_reference` still makes): ``zonecut-<name>-<16 hex
   digits of sha256("<account>|<name>")>-<n>``, which another tool would not produce by
@@ -23,8 +24,8 @@ from zonecut.state import HostedZone
 
 MANAGED_TAG = ("zonecut:managed", "true")
 MAX_ZONE_TAGS = 10
-"""Route 53: "You can add a maximum of 10 tags to ... a hosted zone" (botocore
-route53 service model, ChangeTagsForResource AddTags / TagList max 10)."""
+"""Tags in one ``ChangeTagsForResource`` call (botocore route53 service model: AddTags is
+a TagList, max 10; "You can add a maximum of 10 tags to ... a hosted zone")."""
 MAX_DECLARED_TAGS = MAX_ZONE_TAGS - 1
 
 
