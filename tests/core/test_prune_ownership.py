@@ -125,3 +125,17 @@ def test_the_most_tags_the_config_allows_fit_with_zonecuts_own(fresh_sandbox: Sa
     found = r53(fresh_sandbox, DEV).list_tags_for_resource(
         ResourceType="hostedzone", ResourceId=zone_id(fresh_sandbox, DEV, "dev.example.com"))
     assert len(found["ResourceTagSet"]["Tags"]) == MAX_ZONE_TAGS
+
+
+def test_a_zone_the_file_adopted_is_not_pruned_once_dropped(fresh_sandbox: Sandbox) -> None:
+    """Adoption does not tag (an audited config plans no changes): a zone another tool
+    made stays someone else's, and prune leaves it alone after the file drops it."""
+    build(fresh_sandbox)
+    foreign = foreign_zone(fresh_sandbox, "legacy.example.com", "terraform-123")
+    declared = config(FIVE_ZONES + "  - {name: legacy.example.com, account: dev}\n")
+    rt = runtime(fresh_sandbox, declared)
+    rt.apply(rt.plan())
+    plan = runtime(fresh_sandbox).plan_with_prune()
+    assert plan.deletions == ()
+    assert any(n.startswith(f"legacy.example.com: zone {foreign}") for n in plan.notes)
+    assert "legacy.example.com" in names()
