@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from zonecut.apply.certificates import DnsView
 from zonecut.apply.executor import ApplyEvent, ApplyResult, Executor
-from zonecut.apply.observe import find_owners, observe
+from zonecut.apply.observe import find_owners, observe, read_all_contents
 from zonecut.apply.records import ChildPlan, ChildResources, ChildResult
 from zonecut.apply.teardown import Teardown
 from zonecut.aws.access import AccountAccess, role_arn_for
@@ -18,8 +19,10 @@ from zonecut.config.models import Config
 from zonecut.config.tree import DesiredTree, build_tree
 from zonecut.plan.changes import Plan
 from zonecut.plan.observed import ObservedState
+from zonecut.plan.ownership import created_by_zonecut
 from zonecut.plan.planner import make_plan, select_zone
 from zonecut.plan.teardown import descendants_and_self, plan_destroy, plan_prune
+from zonecut.state import HostedZone
 from zonecut.verify.from_state import build_targets
 from zonecut.verify.targets import DelegationTarget
 
@@ -100,13 +103,39 @@ class Runtime:
         """The plan, plus deletions of delegated zones the config no longer declares."""
         state = self.observe()
         base = self.plan(state)
-        owners = find_owners({u.child for u in base.unmanaged}, state, self.fleet,
-                             max_workers=self.max_workers)
-        deletions, notes = plan_prune(self.tree.zones, state, owners)
+        if read_all_contents(self.tree.zones, state, self.fleet):
+            base = self.plan(state)  # the zones read since may hold more of them
+        declared = {z.name for z in self.tree.zones}
+        names = {u.child for u in base.unmanaged}
+        owners = find_owners(names, state, self.fleet, max_workers=self.max_workers)
+        while more := {rr.name for zone in owners.values()
+                       for rr in state.rrsets.get(zone.zone_id, ())
+                       if rr.type == "NS" and rr.name != zone.name
+                       and rr.name not in declared and rr.name not in names}:
+            # zones delegated from a zone that goes: they go too (their NS with it)
+            names |= more
+            owners.update(find_owners(more, state, self.fleet, max_workers=self.max_workers))
+        deletions, notes = plan_prune(self.tree.zones, state, owners,
+                                      owned=self.owned_zones(owners.values()))
         pruned = {d.name for d in deletions}
         return replace(base, deletions=deletions,
                        unmanaged=tuple(u for u in base.unmanaged if u.child not in pruned),
                        notes=base.notes + notes)
+
+    def owned_zones(self, zones: Iterable[HostedZone]) -> set[str]:
+        """The ids of the zones zonecut created (see :mod:`zonecut.plan.ownership`); tags
+        are read only for zones whose CallerReference does not already say so."""
+        unsure: dict[str, list[HostedZone]] = defaultdict(list)
+        owned: set[str] = set()
+        for zone in zones:
+            if created_by_zonecut(zone, None):
+                owned.add(zone.zone_id)
+            else:
+                unsure[zone.account_id].append(zone)
+        for account_id, found in unsure.items():
+            tags = self.fleet.route53(account_id).zone_tags([z.zone_id for z in found])
+            owned.update(z.zone_id for z in found if created_by_zonecut(z, tags.get(z.zone_id)))
+        return owned
 
     def plan_destroy(self, names: Sequence[str]) -> Plan:
         """Deletions of the declared zones ``names`` and of every declared zone below them."""

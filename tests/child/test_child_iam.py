@@ -79,9 +79,10 @@ def test_the_parent_may_write_exactly_the_delegated_ns_names() -> None:
     assert dev["DelegateDevExampleCom"]["Condition"]["ForAllValues:StringEquals"][
         "route53:ChangeResourceRecordSetsNormalizedRecordNames"] == ["team-a.dev.example.com"]
     # a child-only account changes nothing but its own apex NS (put back if edited by hand)
+    # and the tags of its zones (zonecut:managed on the zones it creates)
     team = statements(roles()["team"].roles[0].policy)
     assert set(team) == {"FindZones", "WaitForChanges", "CreateZones", "ReadZones",
-                         "RepairApexNs"}
+                         "RepairApexNs", "TagZones"}
     assert team["RepairApexNs"]["Condition"] == {"ForAllValues:StringEquals": {
         "route53:ChangeResourceRecordSetsActions": ["UPSERT"],
         "route53:ChangeResourceRecordSetsRecordTypes": ["NS"],
@@ -101,6 +102,19 @@ def test_record_names_are_normalised_lower_case_no_dot_wildcard_octal() -> None:
         "RecordsCnameDevExampleCom": (["CNAME"], ["www.dev.example.com"], ["CREATE", "UPSERT"]),
         "RecordsTxtDevExampleCom": (["TXT"], ["dev.example.com"], ["CREATE", "UPSERT"]),
     }
+    # dev.example.com is `records_managed: full`: a record replaced by one of another type
+    # is deleted in the batch that writes the declared one (issue 10, item 7), allowed by
+    # ReplaceRecords at the declared names only, every type but SOA/NS/DS
+    from zonecut.iam.changes import MANAGED_TYPES
+
+    replace = dev["ReplaceRecordsDevExampleCom"]["Condition"]["ForAllValues:StringEquals"]
+    assert replace["route53:ChangeResourceRecordSetsNormalizedRecordNames"] == [
+        "\\052.api.dev.example.com", "dev.example.com", "www.dev.example.com"]
+    assert replace["route53:ChangeResourceRecordSetsRecordTypes"] == sorted(MANAGED_TYPES)
+    assert {"NS", "DS", "SOA"}.isdisjoint(replace["route53:ChangeResourceRecordSetsRecordTypes"])
+    assert replace["route53:ChangeResourceRecordSetsActions"] == ["CREATE", "DELETE", "UPSERT"]
+    network = statements(roles()["network"].roles[0].policy)  # declared-only management
+    assert not any(sid.startswith("ReplaceRecords") for sid in network)
     validation = dev["CertificateValidationDevExampleCom"]["Condition"]
     label = "_" + "?" * 32
     assert validation["ForAllValues:StringLike"] == {
@@ -294,3 +308,43 @@ def test_every_change_zonecut_plans_is_allowed_and_nothing_else() -> None:
     assert not allows(policy["network"], "www.dev.example.com", "A", "CREATE")
     assert not allows(policy["network"], "badexample.com", "NS", "CREATE")
     assert checked >= 10
+
+
+def allows_batch(doc: dict[str, Any], changes: list[tuple[str, str, str]]) -> bool:
+    """IAM allows a batch only when one statement allows every change in it."""
+    return any(all(allows({"Statement": [stmt]}, *change) for change in changes)
+               for stmt in doc["Statement"])
+
+
+def test_every_batch_apply_sends_is_allowed_by_one_statement() -> None:
+    """Issue 10, item 7: a record replaced by one of another type goes in one batch
+    (DELETE + CREATE) with the declared record; the policy allows that batch whole."""
+    from zonecut.apply.records import plan_records
+    from zonecut.config import build_tree
+    from zonecut.names import iam_normalized
+    from zonecut.state import RRSet
+
+    cfg = config(FULL)
+    tree = build_tree(cfg)
+    policy = {p.key: p.roles[0].policy for p in account_permissions(cfg, tree)}
+    live = {"dev.example.com": (
+        RRSet("www.dev.example.com", "A", 300, ("192.0.2.7",)),    # replaced by the CNAME
+        RRSet("www.dev.example.com", "TXT", 300, ('"x"',)),        # goes with it
+        RRSet("old.dev.example.com", "A", 300, ("192.0.2.8",)),    # undeclared: deleted
+        RRSet("dev.example.com", "TXT", 300, ('"old"',)),          # updated
+    )}
+    plan = plan_records(tree.zones, {"dev.example.com": "Z1"}, live)
+    dev = next(z for z in plan.zones if z.zone == "dev.example.com")
+    sent = [[(c.action, c.name, c.type) for c in batch] for batch in dev.batches()]
+    replacement = [("DELETE", "www.dev.example.com", "A"),
+                   ("DELETE", "www.dev.example.com", "TXT"),
+                   ("CREATE", "www.dev.example.com", "CNAME")]
+    assert sum(1 for batch in sent if set(replacement) & set(batch)) == 1
+    assert any(batch[i:i + 3] == replacement for batch in sent for i in range(len(batch)))
+    for batch in dev.batches():
+        assert allows_batch(policy["dev"], [(iam_normalized(c.name), c.type, c.action)
+                                            for c in batch]), batch
+    # the combined statement still allows no NS, and no name outside the file
+    assert not allows(policy["dev"], "www.dev.example.com", "NS", "DELETE")
+    records = statements(policy["dev"])["RecordsDevExampleCom"]
+    assert "old.dev.example.com" not in json.dumps(records)

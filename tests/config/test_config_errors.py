@@ -189,9 +189,14 @@ CASES = [
     ),
     pytest.param(
         HEADER.replace("    root: true\n", "    root: true\n    tags: {"
-                       + ", ".join(f"k{i}: v" for i in range(51)) + "}\n"),
-        9, "zones[0].tags", "has 51 entries; at most 50 are allowed",
+                       + ", ".join(f"k{i}: v" for i in range(10)) + "}\n"),
+        9, "zones[0].tags", "has 10 entries; at most 9 are allowed",
         id="too-many-tags",
+    ),
+    pytest.param(
+        HEADER.replace("    root: true\n", "    root: true\n    tags: {'zonecut:managed': x}\n"),
+        9, "zones[0].tags['zonecut:managed']", "is zonecut's own",
+        id="zonecut-tag-key",
     ),
     pytest.param(
         "version: 1\ndefaults:\n  access: {partition: aws-eu}\n"

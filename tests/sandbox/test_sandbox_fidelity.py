@@ -222,3 +222,21 @@ def test_patches_are_idempotent(fresh_sandbox: Sandbox) -> None:
     with pytest.raises(ClientError) as exc:
         create_zone(client, "example.com", "ref")
     assert _error(exc)[0] == "HostedZoneAlreadyExists"
+
+
+def test_more_than_ten_tags_in_one_call_is_invalid_input(fresh_sandbox: Sandbox) -> None:
+    """zonecut tags a new zone in one call: the declared tags (at most 9) and
+    zonecut:managed. Route 53 takes at most 10 in one call (botocore: TagList max 10)."""
+    client = route53(fresh_sandbox, PARENT)
+    zone_id = create_zone(client, "example.com")[0].split("/")[-1]
+    ten = [{"Key": f"k{i}", "Value": "v"} for i in range(10)]
+    client.change_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id,
+                                    AddTags=ten)
+    with pytest.raises(ClientError) as exc:
+        client.change_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id,
+                                        AddTags=[*ten, {"Key": "k10", "Value": "v"}])
+    code, message, status = _error(exc)
+    assert (code, status) == ("InvalidInput", 400)
+    assert "'Tag' can occur a maximum of '10' times" in message
+    tags = client.list_tags_for_resource(ResourceType="hostedzone", ResourceId=zone_id)
+    assert len(tags["ResourceTagSet"]["Tags"]) == 10

@@ -24,6 +24,7 @@ from zonecut.aws.route53 import RecordChange, Route53Account
 from zonecut.errors import PlanBlocked, ZonecutError
 from zonecut.plan.batching import batches, change_cost
 from zonecut.plan.changes import ApexRepair, NsAction, NsChange, Plan, ZoneAction, ZoneChange
+from zonecut.plan.ownership import with_managed_tag
 from zonecut.state import HostedZone, RRSet
 
 
@@ -161,7 +162,7 @@ class Executor:
             assert zone.action is ZoneAction.CREATE
             hosted, change_id = r53.create_zone(
                 zone.name, caller_references(account_id, zone.name),
-                zone.comment or "managed by zonecut", zone.tags,
+                zone.comment or "managed by zonecut", with_managed_tag(zone.tags),
             )
             if not hosted.name_servers:
                 hosted = r53.get_zone(hosted.zone_id)

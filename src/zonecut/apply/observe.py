@@ -101,3 +101,19 @@ def find_owners(names: Collection[str], state: ObservedState, fleet: Fleet,
             state.details[zone.zone_id] = zone
             state.rrsets[zone.zone_id] = rrsets
     return owners
+
+
+def read_all_contents(zones: Sequence[DesiredZoneLike], state: ObservedState,
+                      fleet: Fleet) -> bool:
+    """Read the records of every existing declared zone that observe did not read (a zone
+    without declared children), for prune: a delegation the config no longer declares may
+    sit in any of them, and goes with its zone. True when any was read."""
+    read = False
+    for zone in zones:
+        picked, problem = select_zone(zone, state.candidates.get(zone.name, ()))
+        if picked is None or problem or picked.zone_id in state.rrsets:
+            continue
+        state.rrsets[picked.zone_id] = fleet.route53(zone.account_id).list_rrsets(
+            picked.zone_id)
+        read = True
+    return read

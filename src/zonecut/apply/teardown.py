@@ -1,4 +1,5 @@
-"""Execute deletions: parent NS first (exact live values), INSYNC, records, then the zone.
+"""Execute deletions: parent NS first, with every NS rrset of the same name in another
+ancestor zone (exact live values), INSYNC, records, then the zone.
 
 Deepest zones first. Interrupted at any call, a new plan from the live state picks up
 where this stopped, and at no moment does a parent NS rrset point at a zone that does
@@ -18,6 +19,10 @@ from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import RecordChange
 from zonecut.plan.batching import batches, change_cost
 from zonecut.plan.changes import ZoneDeletion
+from zonecut.state import RRSet
+
+Cut = tuple[str, str, RRSet]
+"""(zone id, zone name, the NS rrset to delete there)"""
 
 
 @dataclass
@@ -39,11 +44,16 @@ class Teardown:
         result = TeardownResult()
         for depth in sorted({d.depth for d in deletions}, reverse=True):
             level = [d for d in deletions if d.depth == depth]
-            # 1. cut the delegations, grouped by parent account and zone
-            cuts: dict[str, list[ZoneDeletion]] = defaultdict(list)
+            # 1. cut the delegations (the parent's, and stale ones in other ancestors),
+            #    grouped by account and zone
+            cuts: dict[str, list[Cut]] = defaultdict(list)
             for deletion in level:
                 if deletion.parent_ns is not None and deletion.parent_account_id:
-                    cuts[deletion.parent_account_id].append(deletion)
+                    assert deletion.parent_zone_id is not None and deletion.parent is not None
+                    cuts[deletion.parent_account_id].append(
+                        (deletion.parent_zone_id, deletion.parent, deletion.parent_ns))
+                for stale in deletion.stale:
+                    cuts[stale.account_id].append((stale.zone_id, stale.zone, stale.rrset))
             per_account({acc: partial(self._cut, acc, items, result)
                          for acc, items in cuts.items()}, self.max_workers)
             # 2. empty and delete the zones, accounts in parallel
@@ -55,16 +65,14 @@ class Teardown:
                          for acc, items in owned.items()}, self.max_workers)
         return result
 
-    def _cut(self, account_id: str, items: Sequence[ZoneDeletion],
-             result: TeardownResult) -> None:
+    def _cut(self, account_id: str, items: Sequence[Cut], result: TeardownResult) -> None:
         r53 = self.fleet.route53(account_id)
-        by_parent: dict[tuple[str, str], list[ZoneDeletion]] = defaultdict(list)
-        for item in items:
-            assert item.parent_zone_id is not None and item.parent is not None
-            by_parent[(item.parent_zone_id, item.parent)].append(item)
+        by_parent: dict[tuple[str, str], list[RRSet]] = defaultdict(list)
+        for zone_id, zone_name, rrset in items:
+            by_parent[(zone_id, zone_name)].append(rrset)
         waits: list[str] = []
         for (zone_id, parent), group in sorted(by_parent.items()):
-            changes = [RecordChange("DELETE", d.parent_ns) for d in group if d.parent_ns]
+            changes = [RecordChange("DELETE", rrset) for rrset in sorted(group)]
             cost = [change_cost("DELETE", c.rrset.values) for c in changes]
             for batch in batches(changes, cost):
                 waits.append(r53.change_rrsets(

@@ -308,6 +308,20 @@ class Route53Account:
                 return rrset
         return None
 
+    def zone_tags(self, zone_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """The tags of each zone (``ListTagsForResources``, 10 zones a call)."""
+        found: dict[str, dict[str, str]] = {}
+        ids = [bare_zone_id(z) for z in dict.fromkeys(zone_ids)]
+        for start in range(0, len(ids), 10):
+            chunk = ids[start:start + 10]
+            page = self._call("list_tags_for_resources",
+                              f"reading the tags of zone(s) {', '.join(chunk)}",
+                              ResourceType="hostedzone", ResourceIds=chunk)
+            for item in page.get("ResourceTagSets", []):
+                found[bare_zone_id(str(item.get("ResourceId", "")))] = {
+                    str(t["Key"]): str(t.get("Value", "")) for t in item.get("Tags", [])}
+        return found
+
     def _zone_from_api(self, item: dict[str, Any]) -> HostedZone:
         config = item.get("Config", {})
         return HostedZone(

@@ -254,7 +254,6 @@ def apply(
         prune, destroy = expected.prune, expected.zones
         if expected.config_sha256 != config_digest(config):
             fail(f"{config} changed since {saved_plan} was saved; plan again")
-        yes = True  # the saved plan was the reviewed one
     run_changes(runtime, cfg, yes=yes, output=output, prune=prune, destroy=destroy,
                 allow_delete=allow_delete, expected=expected, wait=not no_wait,
                 dns=dns_view(sandbox, state_dir),
@@ -315,8 +314,8 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
     if expected is not None:
         changed = differences(expected.plan, the_plan.data())
         if changed:
-            err.print("[bold red]error:[/] the live state changed since the plan was saved; "
-                      "nothing was applied. What changed:", highlight=False)
+            err.print("[bold red]error:[/] the saved plan is not what zonecut plans now from "
+                      "the live state; nothing was applied. What changed:", highlight=False)
             for line in changed:
                 err.print(f"  {line}", highlight=False, markup=False)
             raise typer.Exit(1)
@@ -335,9 +334,12 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
     if the_plan.destructive and not allow_delete:
         fail("the plan deletes delegations or zones (" + ", ".join(doomed) + "); "
              "nothing was changed. Pass --allow-delete to permit it.")
-    if not yes:
+    # A saved plan was reviewed when it was made: it needs no second yes, unless it
+    # deletes; deleting always needs --allow-delete and, interactively, the typed names.
+    if not yes and (expected is None or the_plan.destructive):
         if not sys.stdin.isatty():
-            fail("apply needs confirmation: run it in a terminal or pass --yes")
+            fail("apply needs confirmation: run it in a terminal or pass --yes"
+                 + (" (the saved plan deletes zones)" if expected is not None else ""))
         if the_plan.destructive:
             answer = typer.prompt(f"This deletes {', '.join(doomed)}. Type the zone names, "
                                   "separated by spaces, to confirm", default="")
@@ -347,7 +349,7 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
             fail("nothing was changed", 1)
     executor = runtime.executor()
     teardown = runtime.teardown()
-    total = executor.total_steps(the_plan) + 2 * len(the_plan.deletions)
+    total = executor.total_steps(the_plan) + sum(2 + len(d.stale) for d in the_plan.deletions)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True,
                   disable=output is Output.json) as progress:

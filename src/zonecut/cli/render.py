@@ -80,6 +80,10 @@ def plan_view(plan: Plan, account_keys: Mapping[str, str]) -> RenderableType:
                 node.add(Text(f"1. delete NS {deletion.name} in zone {deletion.parent} "
                               f"(account {deletion.parent_account_id}): "
                               + ", ".join(deletion.parent_ns.values), style="red"))
+            for stale in deletion.stale:
+                node.add(Text(f"1. delete NS {deletion.name} in ancestor zone {stale.zone} "
+                              f"(account {stale.account_id}; hidden below a cut, live once "
+                              "it goes): " + ", ".join(stale.rrset.values), style="red"))
             if deletion.zone_id is not None:
                 if deletion.records:
                     node.add(Text(f"2. delete {len(deletion.records)} record set(s) in the "

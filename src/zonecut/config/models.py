@@ -220,6 +220,9 @@ def _check_tag_text(value: str) -> str:
 def _check_tag_key(value: str) -> str:
     if value.lower().startswith("aws:"):
         raise ValueError(f"tag key {_quoted(value)}: the 'aws:' prefix is reserved by AWS")
+    if value.lower() == "zonecut:managed":
+        raise ValueError(f"tag key {_quoted(value)} is zonecut's own: it marks the zones "
+                         "zonecut created (the ones `apply --prune` may delete)")
     return _check_tag_text(value)
 
 
@@ -641,8 +644,10 @@ class ZoneSpec(_Model):
     comment: Annotated[StrictStr, Field(max_length=256)] | None = Field(
         None, description="Hosted zone comment (at most 256 characters)."
     )
-    tags: Annotated[dict[TagKey, TagValue], Field(max_length=50)] = Field(
-        default_factory=dict, description="Hosted zone tags (at most 50; key <= 128 and "
+    tags: Annotated[dict[TagKey, TagValue], Field(max_length=9)] = Field(
+        default_factory=dict, description="Hosted zone tags (at most 9: zonecut tags a new "
+        "zone in one call with these and zonecut:managed, and Route 53 takes 10 a call; "
+        "key <= 128 and "
         "value <= 256 characters)."
     )
     zone_id: ZoneId | None = Field(

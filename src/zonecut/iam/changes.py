@@ -90,6 +90,17 @@ def record_grants(zone: DesiredZone, resources: Sequence[str]) -> list[ChangeGra
                                  tuple(iam_normalized(n) for n in names), types,
                                  WRITE_ACTIONS))
     bases = certificate_bases(zone)
+    if zone.records_managed == "full" and zone.records:
+        # Replacing a record by one of another type (a CNAME for an A) is one atomic batch
+        # (DELETE old + CREATE new), so no resolver sees the name missing in between. IAM
+        # judges types and actions over the whole batch, not per change: the one statement
+        # that allows such a batch also allows writing any type at those names. The price
+        # is paid only at the declared names of a zone zonecut fully manages (where it may
+        # already delete anything).
+        found.append(ChangeGrant("ReplaceRecords", zone.name, res,
+                                 tuple(sorted({iam_normalized(r.name) for r in zone.records})),
+                                 MANAGED_TYPES, ("CREATE", "DELETE", "UPSERT"),
+                                 not_like=tuple(validation_pattern(b) for b in bases)))
     if zone.records_managed == "full":
         own = iam_normalized(zone.name)
         found.append(ChangeGrant("RemoveUndeclared", zone.name, res, (own, f"*.{own}"),

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from zonecut.iam.roles import ACTIONS_KEY, NAMES_KEY, TYPES_KEY
+from zonecut.iam.changes import ACTIONS_KEY, NAMES_KEY, TYPES_KEY
 
 FUNCTION_ROLE = "zonecut-lambda"
 CHILD_ROLE = "ZonecutLambdaRead"

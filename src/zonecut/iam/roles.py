@@ -3,7 +3,7 @@
 Per account, one role (the one zonecut assumes there) whose policy holds only what the
 config makes zonecut do in that account:
 
-- owner of zones: find, create (and tag) them, read them, wait for changes, put a
+- owner of zones: find, create (and tag) them, read them and their tags, wait for changes, put a
   hand-edited apex NS rrset back to the delegation set;
 - parent of declared children: ``ChangeResourceRecordSets`` CREATE/UPSERT of exactly the
   children's NS rrsets, nothing else (no DS: no zone is signed; no DELETE);
@@ -239,16 +239,18 @@ def _main_grants(config: Config, tree: DesiredTree, key: str) -> _Grants:
         if len(owned) >= LIST_ALL_FROM:  # observe lists the account's zones in one go
             grants.add("ListZones", "", ["route53:ListHostedZones"], ["*"])
         # the delegation set, and the records (the apex NS of every zone; all of parents')
-        grants.add("ReadZones", "", ["route53:GetHostedZone", "route53:ListResourceRecordSets"],
+        # (and their tags: prune deletes only zones tagged zonecut:managed or made with
+        # zonecut's CallerReference)
+        grants.add("ReadZones", "", ["route53:GetHostedZone", "route53:ListResourceRecordSets",
+                                     "route53:ListTagsForResources"],
                    _zone_resources(partition, owned))
         # an apex NS rrset edited by hand is put back to the delegation set
         grants.change(ChangeGrant("RepairApexNs", "", tuple(_zone_resources(partition, owned)),
                                   tuple(iam_normalized(z.name) for z in owned), ("NS",),
                                   ("UPSERT",)))
-        tagged = [z for z in owned if z.tags]
-        if tagged:
-            grants.add("TagZones", "", ["route53:ChangeTagsForResource"],
-                       _zone_resources(partition, tagged))
+        # every zone zonecut creates is tagged zonecut:managed (with the declared tags)
+        grants.add("TagZones", "", ["route53:ChangeTagsForResource"],
+                   _zone_resources(partition, owned))
     for parent in parents:
         grants.change(delegation_grant(parent.name, [c.name for c in tree.children(parent.name)],
                                        _zone_resources(partition, [parent])))

@@ -137,13 +137,31 @@ class Unmanaged:
 
 
 @dataclass(frozen=True)
+class StaleDelegation:
+    """An NS rrset for a doomed zone's name in an ancestor zone other than its parent:
+    a grandparent's delegation left from before an intermediate zone was cut in, hidden
+    below that cut. It becomes live the moment the cut goes, so it is deleted (exact live
+    values) together with the parent's NS, before the zone."""
+
+    zone: str
+    account_id: str
+    zone_id: str
+    rrset: RRSet
+
+    def data(self) -> dict[str, Any]:
+        return {"zone": self.zone, "account_id": self.account_id, "zone_id": self.zone_id,
+                "values": list(self.rrset.values)}
+
+
+@dataclass(frozen=True)
 class ZoneDeletion:
     """A zone to tear down: parent NS first, then its records, then the zone.
 
     ``zone_id`` is None when the zone is already gone (only a dangling parent NS is
     left to remove). ``parent_ns`` is the live NS rrset in the parent, deleted with
     exactly these values; ``records`` are the zone's record sets other than its apex
-    SOA and NS, deleted before the zone.
+    SOA and NS, deleted before the zone. ``stale`` are the NS rrsets of the same name in
+    other ancestor zones, deleted with the parent's.
     """
 
     name: str
@@ -156,6 +174,7 @@ class ZoneDeletion:
     records: tuple[RRSet, ...]
     depth: int
     reason: str  # "destroy" (asked for) | "prune" (gone from the config)
+    stale: tuple[StaleDelegation, ...] = ()
 
     def data(self) -> dict[str, Any]:
         return {
@@ -167,6 +186,7 @@ class ZoneDeletion:
             "parent_ns": list(self.parent_ns.values) if self.parent_ns else None,
             "records_to_delete": len(self.records),
             "reason": self.reason,
+            "stale_delegations": [s.data() for s in self.stale],
         }
 
 
@@ -202,7 +222,8 @@ class Plan:
             "apex_ns_to_repair": len(self.apex_repairs),
             "unmanaged": len(self.unmanaged),
             "zones_to_delete": sum(1 for d in self.deletions if d.zone_id),
-            "delegations_to_delete": sum(1 for d in self.deletions if d.parent_ns),
+            "delegations_to_delete": sum(int(d.parent_ns is not None) + len(d.stale)
+                                         for d in self.deletions),
             "problems": len(self.problems),
         }
 

@@ -3,9 +3,11 @@
 Per zone: CREATE what is missing, UPSERT what differs (values, TTL, alias target),
 and with ``records_managed: full`` DELETE what the file does not declare, except the
 apex SOA and NS, NS (and DS) record sets below the apex (delegations: their removal is
-teardown's job) and ACM validation CNAMEs (certificates need them for renewal), and
+teardown's job), the address records of those NS rrsets' servers (glue the kept
+delegations need), ACM validation CNAMEs (certificates need them for renewal), and
 whatever sits at an ACM validation name of the zone's certificates (``_`` and 32
 characters directly under a certificate's name): `zonecut iam` grants no DELETE there.
+A record replaced by one of another type goes in the same batch as its replacement.
 """
 
 from __future__ import annotations
@@ -196,32 +198,59 @@ class ZoneRecordPlan:
 
         IAM allows a whole batch only when one policy statement allows every change in it,
         and `zonecut iam` grants one statement per group of declared types
-        (:func:`write_groups`) and one for deleting undeclared records. So deletions go
-        first, in calls of their own, then each group's writes in calls of their own. A
-        CNAME that replaces a record is therefore written after the call that removed it.
+        (:func:`write_groups`), one for deleting undeclared records and, for a `full`
+        zone, one for replacing records at the declared names. So deletions of names the
+        file does not declare go first, in calls of their own; then every declared name
+        where a record of another type is replaced (a CNAME for an A, say): that name's
+        deletions and writes together in one batch, which Route 53 applies atomically, so
+        no resolver can see (and cache) the name missing in between; then each group's
+        writes in calls of their own. A name's changes are never split across batches.
         """
         group_of = {t: i for i, types in enumerate(self.groups) for t in types}
+        written = {c.name for c in self.changes if c.action != "DELETE"}
+        replaced = {c.name for c in self.changes if c.action == "DELETE" and c.name in written}
         keys: list[tuple[int, str]] = []
         for change in self.changes:
-            if change.action == "DELETE":
+            if change.name in replaced:
                 keys.append((-1, ""))
+            elif change.action == "DELETE":
+                keys.append((-2, ""))
             else:  # a type outside every group (none today) is a group of its own
                 index = group_of.get(change.type)
                 keys.append((index, "") if index is not None else (len(group_of), change.type))
         found: list[list[RecordSetChange]] = []
         for key in sorted(set(keys)):
-            part = sorted((c for c, k in zip(self.changes, keys, strict=True) if k == key),
-                          key=lambda c: (c.name, c.type))
-            found += batches(part, [change_cost(c.action, c.values) for c in part])
+            named: dict[str, list[RecordSetChange]] = {}
+            for change, k in zip(self.changes, keys, strict=True):
+                if k == key:
+                    named.setdefault(change.name, []).append(change)
+            units = [sorted(named[n], key=lambda c: (c.action != "DELETE", c.type))
+                     for n in sorted(named)]
+            for group in batches(units, [_unit_cost(unit) for unit in units]):
+                found.append([c for unit in group for c in unit])
         return found
 
 
+def _unit_cost(unit: Sequence[RecordSetChange]) -> tuple[int, int]:
+    costs = [change_cost(c.action, c.values) for c in unit]
+    return sum(n for n, _ in costs), sum(c for _, c in costs)
+
+
+def glue_names(live: Sequence[RRSet]) -> frozenset[str]:
+    """The names of the name servers the zone's NS rrsets (its apex and its delegations,
+    which full management keeps) point at: address records there are glue that the
+    delegations need, in-zone or hidden below a cut."""
+    return frozenset(v for rr in live if rr.type == "NS" for v in rr.values)
+
+
 def _protected(rrset: RRSet, zone: str, keep_names: Collection[str],
-               bases: Collection[str] = ()) -> bool:
+               bases: Collection[str] = (), glue: Collection[str] = ()) -> bool:
     """Record sets `records_managed: full` never deletes."""
     if rrset.name == zone and rrset.type in ("SOA", "NS"):
         return True
     if rrset.type in _KEPT_TYPES:
+        return True
+    if rrset.type in ("A", "AAAA") and rrset.name in glue:
         return True
     if rrset.type == "CNAME" and any(v.endswith(ACM_VALIDATION_SUFFIX) for v in rrset.values):
         return True
@@ -269,8 +298,10 @@ def plan_zone_records(zone: DesiredZone, zone_id: str | None, live: Sequence[RRS
             changes.append(RecordSetChange(zone.name, "UPSERT", record.name, record.type,
                                            wanted, "; ".join(diff)))
     left_alone = 0
+    glue = glue_names(live)
     for rrset in live:
-        if (rrset.name, rrset.type) in declared or _protected(rrset, zone.name, keep, bases):
+        if (rrset.name, rrset.type) in declared or _protected(rrset, zone.name, keep, bases,
+                                                              glue):
             continue
         if full:
             reason = "not in the file (records_managed: full)"

@@ -20,6 +20,10 @@ server (the sandbox), never on import. Each patch replaces one backend method:
     (on a label boundary), apex SOA/NS removal and CNAME conflicts are all
     ``InvalidChangeBatch``. Names are stored as Route 53 returns them (lower case,
     trailing dot, ``*`` as ``\\052``).
+``change_tags_for_resource``
+    more than 10 ``AddTags`` in one call is ``InvalidInput`` (botocore route53 model:
+    TagList max 10, "You can add a maximum of 10 tags"; the words are those Route 53's
+    XML schema check gives for a list over its maximum); moto takes any number.
 
 Reusable delegation sets are left as moto has them (its fixed names, not served by the
 sandbox DNS). :func:`install` is idempotent; :func:`uninstall` restores moto.
@@ -30,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from moto.route53.exceptions import HostedZoneNotEmpty, Route53ClientError
+from moto.route53.exceptions import HostedZoneNotEmpty, InvalidInput, Route53ClientError
 from moto.route53.models import RecordSet, Route53Backend
 from moto.route53.utils import validate_domain_name
 
@@ -195,8 +199,25 @@ def _change_resource_record_sets(self: Any, zoneid: str, change_list: list[dict[
         bump_generation()
 
 
+MAX_ADD_TAGS = 10
+
+
+def _change_tags_for_resource(self: Any, resource_type: str, resource_id: str,
+                              add_tags: list[dict[str, str]], remove_tag_keys: list[str]
+                              ) -> None:
+    if add_tags and len(add_tags) > MAX_ADD_TAGS:
+        raise InvalidInput(
+            "Invalid XML ; cvc-complex-type.2.4.f: 'Tag' can occur a maximum of "
+            f"'{MAX_ADD_TAGS}' times in the current sequence. This limit was exceeded. No "
+            "child element is expected at this point.")
+    with BACKEND_LOCK:
+        _originals["change_tags_for_resource"](self, resource_type, resource_id, add_tags,
+                                               remove_tag_keys)
+
+
 _PATCHES: dict[str, Callable[..., Any]] = {
     "create_hosted_zone": _create_hosted_zone,
+    "change_tags_for_resource": _change_tags_for_resource,
     "delete_hosted_zone": _delete_hosted_zone,
     "change_resource_record_sets": _change_resource_record_sets,
 }
