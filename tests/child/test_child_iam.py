@@ -346,5 +346,5 @@ def test_every_batch_apply_sends_is_allowed_by_one_statement() -> None:
                                             for c in batch]), batch
     # the combined statement still allows no NS, and no name outside the file
     assert not allows(policy["dev"], "www.dev.example.com", "NS", "DELETE")
-    records = statements(policy["dev"])["RecordsDevExampleCom"]
+    records = statements(policy["dev"])["ReplaceRecordsDevExampleCom"]
     assert "old.dev.example.com" not in json.dumps(records)

@@ -60,7 +60,12 @@ def whitespace_free(doc: dict[str, Any]) -> int:
 
 
 def lint(doc: dict[str, Any]) -> list[str]:
-    return [f.issue for f in parliament.analyze_policy_string(json.dumps(doc)).findings]
+    """parliament's findings, but its known false positive for tagging zones: its
+    definition of route53:ChangeTagsForResource wants a healthcheck ARN (the service
+    authorization reference lists hostedzone too; see test_iam_lint.TAG_ZONES)."""
+    return [f.issue for f in parliament.analyze_policy_string(json.dumps(doc)).findings
+            if not (f.issue == "RESOURCE_MISMATCH" and all(
+                d.get("action") == "route53:ChangeTagsForResource" for d in f.detail))]
 
 
 def test_300_children_with_a_role_fit_one_inline_policy() -> None:
