@@ -10,7 +10,6 @@ A parent NS record is only ever written after the child zone it points at exists
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -21,6 +20,7 @@ from zonecut.apply.parallel import per_account
 from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import RecordChange, Route53Account
+from zonecut.aws.zone_references import ZoneReferences
 from zonecut.errors import PlanBlocked, ZonecutError
 from zonecut.plan.batching import batches, change_cost
 from zonecut.plan.changes import ApexRepair, NsAction, NsChange, Plan, ZoneAction, ZoneChange
@@ -46,24 +46,6 @@ class ApplyResult:
     ns_written: list[str] = field(default_factory=list)
     batches: dict[str, int] = field(default_factory=dict)  # parent zone -> calls
     seconds: float = 0.0
-
-
-REFERENCE_ATTEMPTS = 16
-
-
-def caller_reference(account_id: str, name: str, attempt: int = 0) -> str:
-    """The same for every run that creates ``name`` in ``account_id``.
-
-    A retry after a lost response, a second run, or a concurrent apply all send the
-    same reference and adopt the zone the first one made. ``attempt`` moves past a
-    reference spent by a zone of that name that was deleted since.
-    """
-    digest = hashlib.sha256(f"{account_id}|{name}".encode()).hexdigest()[:16]
-    return f"zonecut-{name[:80]}-{digest}-{attempt}"
-
-
-def caller_references(account_id: str, name: str) -> list[str]:
-    return [caller_reference(account_id, name, n) for n in range(REFERENCE_ATTEMPTS)]
 
 
 def zone_depths(zones: Sequence[ZoneChange]) -> dict[str, int]:
@@ -160,7 +142,7 @@ class Executor:
         for zone in zones:
             assert zone.action is ZoneAction.CREATE
             hosted, change_id = r53.create_zone(
-                zone.name, caller_references(account_id, zone.name),
+                zone.name, ZoneReferences(account_id, zone.name),
                 zone.comment or "managed by zonecut", zone.tags,
             )
             if not hosted.name_servers:

@@ -16,6 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from zonecut.aws.errors import AccessDenied, AwsError, SyncTimeout
 from zonecut.aws.ratelimit import TokenBucket
 from zonecut.aws.retry import DEFAULT_POLICY, Attempts, RetryPolicy, classify
+from zonecut.aws.zone_references import ZoneReferences
 from zonecut.names import normalize, to_fqdn
 from zonecut.state import HostedZone, RRSet
 
@@ -108,12 +109,12 @@ class Route53Account:
 
     A write whose answer was lost (the connection broke, or a 5xx) may have been carried
     out: its retry then meets its own effect. ``create_zone`` adopts the zone it made
-    (same CallerReference); ``change_rrsets`` checks that the whole batch is in effect and
-    returns a stand-in change id (``zonecut-lost-N``), since the real one was lost with
-    the answer. ``wait_insync`` cannot poll a stand-in: for a batch that removed a
-    delegation it waits ``lost_change_wait`` seconds (Route 53's usual sync time), for
-    any other it goes on at once (the records are there; only their propagation is not
-    confirmed, as for a zone adopted from an earlier run).
+    (the retry sends the same CallerReference); ``change_rrsets`` checks that the whole
+    batch is in effect and returns a stand-in change id (``zonecut-lost-N``), since the
+    real one was lost with the answer. ``wait_insync`` cannot poll a stand-in: for a
+    batch that removed a delegation it waits ``lost_change_wait`` seconds (Route 53's
+    usual sync time), for any other it goes on at once (the records are there; only
+    their propagation is not confirmed, as for a zone adopted from an earlier run).
     """
 
     def __init__(
@@ -295,50 +296,63 @@ class Route53Account:
         )
 
     # -- writes -------------------------------------------------------------------------
-    def create_zone(self, name: str, references: Sequence[str], comment: str | None,
+    def create_zone(self, name: str, references: ZoneReferences, comment: str | None,
                     tags: Sequence[tuple[str, str]] = ()) -> tuple[HostedZone, str | None]:
         """Create a public zone; returns the zone and the change id to wait for (None
-        when the zone was adopted).
+        when an existing zone was adopted).
 
-        ``references`` are the CallerReferences to use, in order. ``HostedZoneAlreadyExists``
-        means a zone was already made with that reference: a live zone carrying it is
-        adopted (a retry after a lost response, or a concurrent apply); a reference spent
-        by a zone since deleted moves on to the next one. Never a duplicate zone.
+        Every request sends a new CallerReference (``references.new()``; Route 53 never
+        takes one twice, deleted zones' included), so a name can be deleted and created
+        again without end. One zone results whatever happens:
+
+        - the answer was lost and the retry (same reference) meets
+          ``HostedZoneAlreadyExists``: the zone carrying that reference is adopted;
+        - after the creation, the zones of that name that zonecut made in this account
+          (recognised by ``references.is_ours``) are listed: when there are several (a
+          concurrent apply, or a second run of an old saved plan), the earliest
+          (``references.order``, then zone id: every apply picks the same) is kept, and
+          this call deletes the empty zone it made itself and adopts the kept one.
         """
-        last: AwsError | None = None
-        for reference in references:
-            params: dict[str, Any] = {
-                "Name": to_fqdn(name),
-                "CallerReference": reference,
-                "HostedZoneConfig": {"Comment": comment or "", "PrivateZone": False},
-            }
-            try:
-                page = self._call("create_hosted_zone", f"creating zone {name}", **params)
-            except AwsError as exc:
-                if exc.code != "HostedZoneAlreadyExists":
-                    raise
-                adopted = self._zone_with_reference(name, reference)
-                if adopted is not None:
-                    # made by an earlier attempt whose answer was lost, an earlier run or
-                    # a concurrent apply of the same plan; tagging again changes nothing
-                    self._tag(adopted.zone_id, name, tags)
-                    return adopted, None
-                last = exc
-                continue
-            zone = self._zone_from_api(page["HostedZone"])
+        reference = references.new()
+        params: dict[str, Any] = {
+            "Name": to_fqdn(name),
+            "CallerReference": reference,
+            "HostedZoneConfig": {"Comment": comment or "", "PrivateZone": False},
+        }
+        change_id: str | None
+        try:
+            page = self._call("create_hosted_zone", f"creating zone {name}", **params)
+        except AwsError as exc:
+            if exc.code != "HostedZoneAlreadyExists":
+                raise
+            adopted = self._zone_with_reference(name, reference)
+            if adopted is None:
+                raise
+            # made by an earlier attempt of this request whose answer was lost
+            zone, change_id = adopted, None
+        else:
+            made = self._zone_from_api(page["HostedZone"])
             servers = tuple(sorted(normalize(n) for n in
                                    page.get("DelegationSet", {}).get("NameServers", [])))
-            zone = HostedZone(zone_id=zone.zone_id, name=zone.name, account_id=self.account_id,
+            zone = HostedZone(zone_id=made.zone_id, name=made.name, account_id=self.account_id,
                               name_servers=servers, caller_reference=reference,
-                              comment=zone.comment)
+                              comment=made.comment)
             change_id = str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
-            self._tag(zone.zone_id, name, tags)
-            return zone, change_id
-        raise AwsError(
-            f"creating zone {name}: every caller reference zonecut derives for it is spent by "
-            f"zones since deleted ({len(references)} tried; last: {last})",
-            account_id=self.account_id, operation="CreateHostedZone",
-            code=last.code if last else "")
+        kept = self._earliest_of_ours(name, references, zone)
+        if kept.zone_id != zone.zone_id:
+            # a concurrent apply (or an earlier run) made the zone first: ours goes
+            self.delete_zone(zone.zone_id, name)
+            zone, change_id = self.get_zone(kept.zone_id), None
+        self._tag(zone.zone_id, name, tags)
+        return zone, change_id
+
+    def _earliest_of_ours(self, name: str, references: ZoneReferences,
+                          made: HostedZone) -> HostedZone:
+        ours = {z.zone_id: z for z in self.find_zones(name)
+                if references.is_ours(z.caller_reference)}
+        ours.setdefault(made.zone_id, made)
+        return min(ours.values(),
+                   key=lambda z: (references.order(z.caller_reference), z.zone_id))
 
     def _tag(self, zone_id: str, name: str, tags: Sequence[tuple[str, str]]) -> None:
         if tags:
