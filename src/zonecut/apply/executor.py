@@ -16,13 +16,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
+from zonecut.apply.packing import pack
 from zonecut.apply.parallel import per_account
 from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import RecordChange, Route53Account
 from zonecut.aws.zone_references import ZoneReferences
 from zonecut.errors import PlanBlocked, ZonecutError
-from zonecut.plan.batching import batches, change_cost
 from zonecut.plan.changes import ApexRepair, NsAction, NsChange, Plan, ZoneAction, ZoneChange
 from zonecut.state import HostedZone, RRSet
 
@@ -166,12 +166,14 @@ class Executor:
             self.on_event(ApplyEvent("zone-insync", account_id, hosted.name, hosted.zone_id))
 
     def _send_ns_batch(self, r53: Route53Account, account_id: str, parent: HostedZone,
-                       batch: Sequence[RecordChange], label: str) -> str | None:
-        """Send one batch. If Route 53 refuses it because the parent changed since the
-        plan (another apply wrote some of these records), re-read the parent, drop what
-        is already right, CREATE what is missing, UPSERT what differs, and send once more."""
+                       batch: Sequence[RecordChange], label: str) -> list[str]:
+        """Send one batch; returns the change ids to wait for. If Route 53 refuses it
+        because the parent changed since the plan (another apply wrote some of these
+        records), re-read the parent, drop what is already right, CREATE what is missing,
+        UPSERT what differs, and send once more, packed again: a CREATE that became an
+        UPSERT counts twice, so the changes may now need more than one call."""
         try:
-            return r53.change_rrsets(parent.zone_id, parent.name, batch, label)
+            return [r53.change_rrsets(parent.zone_id, parent.name, batch, label)]
         except AwsError as exc:
             if exc.code != "InvalidChangeBatch":
                 raise
@@ -185,9 +187,10 @@ class Executor:
             elif current.value_set != change.rrset.value_set or current.ttl != change.rrset.ttl:
                 redo.append(RecordChange("UPSERT", change.rrset))
         if not redo:
-            return None
+            return []
         try:
-            return r53.change_rrsets(parent.zone_id, parent.name, redo, label)
+            return [r53.change_rrsets(parent.zone_id, parent.name, part, label)
+                    for part in pack(redo)]
         except AwsError as exc:
             if exc.code == "InvalidChangeBatch":
                 raise AwsError(
@@ -234,13 +237,10 @@ class Executor:
                     name=change.child, type="NS", ttl=change.ttl,
                     values=tuple(sorted(child.name_servers)),
                 )))
-            cost = [change_cost(r.action, r.rrset.values) for r in records]
-            groups = batches(records, cost)
+            groups = pack(records)
             for number, batch in enumerate(groups, start=1):
                 label = f"zonecut: delegate {len(batch)} zone(s) ({number}/{len(groups)})"
-                sent = self._send_ns_batch(r53, account_id, parent_zone, batch, label)
-                if sent is not None:
-                    waits.append(sent)
+                waits.extend(self._send_ns_batch(r53, account_id, parent_zone, batch, label))
                 for record in batch:
                     result.ns_written.append(record.rrset.name)
                     self.on_event(ApplyEvent("ns-batch-sent", account_id, record.rrset.name,

@@ -63,6 +63,12 @@ class RecordChange:
     action: str  # CREATE | UPSERT | DELETE
     rrset: RRSet
 
+    def wire_values(self) -> list[str]:
+        """The values exactly as sent (names with their trailing dot): what Route 53
+        counts against its 32,000 characters."""
+        rrset = self.to_api().get("ResourceRecordSet", {})
+        return [str(r["Value"]) for r in rrset.get("ResourceRecords", [])]
+
     def to_api(self) -> dict[str, Any]:
         if self.action == "DELETE" and self.rrset.api_json:
             # Exactly what Route 53 holds: a DELETE must match the live rrset.
