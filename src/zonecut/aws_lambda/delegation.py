@@ -63,7 +63,7 @@ class ParentZone:
             return None
         if self._ssm is None:
             self._ssm = ssm_account(self.fleet, self.settings.parent_account_id,
-                                    self.settings.region)
+                                    self.settings.ssm_region)
         return self._ssm
 
     # -- checks -------------------------------------------------------------------------

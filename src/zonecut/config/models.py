@@ -439,8 +439,9 @@ class SsmDefaults(_Model):
         "PREFIX/ZONE-NAME."
     )
     region: Region | None = Field(
-        None, description="Region of the parameters; null uses each account's region "
-        "(defaults.access.region, else the partition's Route 53 home region)."
+        None, description="The one region of the handoff's parameters, for every account "
+        "and for the Lambda handlers (their ZONECUT_SSM_REGION); null uses the partition's "
+        "Route 53 home region (us-east-1), whatever an account's own region."
     )
 
 
@@ -619,7 +620,7 @@ class ParentFromSsm(_Model):
     )
     region: Region | None = Field(
         None, description="The parameter's region; null uses defaults.ssm.region, else the "
-        "account's region."
+        "partition's Route 53 home region."
     )
     role_arn: RoleArn | None = Field(
         None, description="A read-only role in that account to read the parameter with; "
