@@ -502,6 +502,9 @@ class Account(_Model):
     region: Region | None = Field(None, description="Overrides defaults.access.region.")
 
 
+_CLOUDFRONT_ALIASES = frozenset({"cloudfront", "apigateway-edge"})
+
+
 class AliasSpec(_Model):
     """An alias to an AWS resource: Route 53 answers with the target's addresses."""
 
@@ -522,7 +525,8 @@ class AliasSpec(_Model):
         "(API Gateway regionalHostedZoneId, a load balancer's CanonicalHostedZoneId)."
     )
     evaluate_target_health: StrictBool = Field(
-        False, description="Route 53 checks the target's health before answering with it."
+        False, description="Route 53 checks the target's health before answering with it. "
+        "Not for cloudfront and apigateway-edge (a CloudFront distribution)."
     )
 
     @model_validator(mode="after")
@@ -530,6 +534,13 @@ class AliasSpec(_Model):
         problem = alias_target_problem(self.type, self.target)
         if problem:
             raise ValueError(problem)
+        if self.evaluate_target_health and self.type in _CLOUDFRONT_ALIASES:
+            # Route 53 API reference, AliasTarget.EvaluateTargetHealth: "You can't set
+            # EvaluateTargetHealth to true when the alias target is a CloudFront
+            # distribution" (an edge-optimized API is served by one): InvalidChangeBatch
+            raise ValueError("evaluate_target_health cannot be true for an alias of type "
+                             f"{self.type}: its target is a CloudFront distribution, and "
+                             "Route 53 refuses that; remove it")
         named = alias_target_region(self.type, self.target)
         if self.region and named and self.region != named:
             raise ValueError(f"region {self.region} differs from the region in the target "
