@@ -76,9 +76,9 @@ def zone_item(zone_id: str, name: str, ref: str) -> dict[str, Any]:
 def test_hosted_zone_already_exists_on_retry_adopts_the_zone() -> None:
     clock = Clock()
     r53, stub = make(clock)
-    refs = ZoneReferences("222222222222", "dev.example.com", clock=lambda: 7,
+    refs = ZoneReferences("222222222222", "dev.example.com", clock=lambda: 7.0,
                           random_bits=lambda: 9)
-    ref = refs.new()
+    ref = refs.sequence()[0]
     stub.add_client_error("create_hosted_zone", "HostedZoneAlreadyExists",
                           "A hosted zone has already been created with the specified caller "
                           "reference.", 409)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from core_support import ACCOUNTS, config, runtime
 
-from zonecut.aws.zone_references import ZoneReferences
+from zonecut.aws.zone_references import PER_WINDOW, WINDOW_SECONDS, ZoneReferences
 from zonecut.sandbox import Sandbox
 from zonecut.sandbox.zone_data import all_zones
 
@@ -22,45 +22,63 @@ pytestmark = pytest.mark.sandbox
 NETWORK = ACCOUNTS["network"]
 
 
-def test_references_are_unique_short_and_recognised() -> None:
-    refs = ZoneReferences(NETWORK, "a" * 63 + ".example.com")
-    made = {refs.new() for _ in range(1000)}
-    assert len(made) == 1000
-    assert all(len(r) <= 128 and refs.is_ours(r) for r in made)
+def test_references_are_short_ordered_and_recognised() -> None:
+    now = [1_800_000_000.0]
+    refs = ZoneReferences(NETWORK, "a" * 63 + ".example.com", clock=lambda: now[0])
+    first = refs.sequence()
+    now[0] += WINDOW_SECONDS
+    later = refs.sequence()
+    assert len(set(first + later)) == 2 * (PER_WINDOW + 1)
+    assert all(len(r) <= 128 and refs.is_ours(r) for r in first + later)
     other = ZoneReferences(ACCOUNTS["dev"], "a" * 63 + ".example.com")
-    assert not any(other.is_ours(r) for r in made)
+    assert not any(other.is_ours(r) for r in first)
     old = f"zonecut-{refs.name[:80]}-{refs.mark}-3"  # the earlier scheme
     assert refs.is_ours(old)
-    assert refs.order(old) < min(refs.order(r) for r in made)
+    ordered = [old, *first, *later]
+    assert sorted(ordered, key=refs.order) == ordered
 
 
-def test_one_name_deleted_and_created_25_times(fresh_sandbox: Sandbox) -> None:
-    rt = runtime(fresh_sandbox, config())
-    r53 = rt.fleet.route53(NETWORK)
-    seen = set()
+def test_one_name_deleted_and_created_in_new_windows_costs_one_call_each(
+        fresh_sandbox: Sandbox) -> None:
+    r53 = runtime(fresh_sandbox, config()).fleet.route53(NETWORK)
+    now = [1_800_000_000.0]
     fresh_sandbox.reset_calls()
     for _ in range(25):
-        zone, change = r53.create_zone("preview.example.com",
-                                       ZoneReferences(NETWORK, "preview.example.com"), None)
+        refs = ZoneReferences(NETWORK, "preview.example.com", clock=lambda: now[0])
+        zone, change = r53.create_zone("preview.example.com", refs, None)
         assert change is not None
         assert [z.name for z in all_zones()] == ["preview.example.com"]
-        seen.add(zone.caller_reference)
         assert r53.delete_zone(zone.zone_id, zone.name) is not None
-    assert len(seen) == 25
-    # every creation took one CreateHostedZone: no reference was ever refused
+        now[0] += WINDOW_SECONDS
     assert fresh_sandbox.calls()[(NETWORK, "CreateHostedZone")] == 25
 
 
-def test_apply_and_destroy_a_zone_21_times(fresh_sandbox: Sandbox) -> None:
+def test_one_name_deleted_and_created_18_times_in_one_window(fresh_sandbox: Sandbox) -> None:
+    # past the window's 16 counted references, random ones: never runs out
+    r53 = runtime(fresh_sandbox, config()).fleet.route53(NETWORK)
+    refs = ZoneReferences(NETWORK, "preview.example.com", clock=lambda: 1_800_000_000.0)
+    seen = set()
+    for _ in range(PER_WINDOW + 2):
+        zone, change = r53.create_zone("preview.example.com", refs, None)
+        assert change is not None
+        seen.add(zone.caller_reference)
+        assert r53.delete_zone(zone.zone_id, zone.name) is not None
+    assert len(seen) == PER_WINDOW + 2
+    assert all_zones() == []
+
+
+def test_apply_and_destroy_a_zone_five_times(fresh_sandbox: Sandbox) -> None:
     cfg = config()
     rt = runtime(fresh_sandbox, cfg)
-    for _ in range(21):
+    for _ in range(5):
         rt.apply(rt.plan())
         assert len(all_zones()) == 5
         down = runtime(fresh_sandbox, cfg, purpose="destroy")
         down.teardown().run(down.plan_destroy(["api.example.com"]).deletions)
         assert len(all_zones()) == 4
-    assert fresh_sandbox.calls()[(ACCOUNTS["api"], "CreateHostedZone")] == 21
+    # within one 10-minute window the k-th creation of a name meets k - 1 spent
+    # references first (1 + 2 + 3 + 4 + 5), unless the test ran across a window boundary
+    assert fresh_sandbox.calls()[(ACCOUNTS["api"], "CreateHostedZone")] <= 15
 
 
 def _hold_listing(r53: Any, barrier: threading.Barrier) -> None:
@@ -71,15 +89,34 @@ def _hold_listing(r53: Any, barrier: threading.Barrier) -> None:
     r53.client.meta.events.register_first("before-send.route53.ListHostedZonesByName", before)
 
 
-def test_two_concurrent_creations_converge_to_one_zone(fresh_sandbox: Sandbox) -> None:
+def test_two_concurrent_creations_in_one_window_make_one_zone(fresh_sandbox: Sandbox) -> None:
     handles = [runtime(fresh_sandbox, config()).fleet.route53(NETWORK) for _ in range(2)]
-    barrier = threading.Barrier(2)
-    for handle in handles:
-        _hold_listing(handle, barrier)
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(
             lambda h: h.create_zone("example.com", ZoneReferences(NETWORK, "example.com"),
-                                    None, tags=[("team", "dns")]), handles))
+                                    None), handles))
+    zones = all_zones()
+    assert [z.name for z in zones] == ["example.com"]
+    assert {zone.zone_id for zone, _ in results} == {zones[0].zone_id}
+    assert fresh_sandbox.calls().get((NETWORK, "DeleteHostedZone"), 0) == 0
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_concurrent_creations_across_windows_converge_to_one_zone(
+        fresh_sandbox: Sandbox, order: tuple[int, int]) -> None:
+    handles = [runtime(fresh_sandbox, config()).fleet.route53(NETWORK) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    for handle in handles:
+        _hold_listing(handle, barrier)  # both created before either lists
+    start = 1_800_000_000.0
+
+    def create(index: int) -> Any:
+        refs = ZoneReferences(NETWORK, "example.com",
+                              clock=lambda: start + order[index] * WINDOW_SECONDS)
+        return handles[index].create_zone("example.com", refs, None, tags=[("team", "dns")])
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(create, range(2)))
     zones = all_zones()
     assert [z.name for z in zones] == ["example.com"]
     assert {zone.zone_id for zone, _ in results} == {zones[0].zone_id}
@@ -94,9 +131,6 @@ def test_two_concurrent_applies_end_with_one_zone_each(fresh_sandbox: Sandbox) -
     cfg = config()
     runs = [runtime(fresh_sandbox, cfg) for _ in range(2)]
     plans = [rt.plan() for rt in runs]  # both plan before either applies
-    barrier = threading.Barrier(2)
-    for rt in runs:
-        _hold_listing(rt.fleet.route53(ACCOUNTS["dev"]), barrier)
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(lambda pair: pair[0].apply(pair[1]), zip(runs, plans, strict=True)))
     names = sorted(z.name for z in all_zones())

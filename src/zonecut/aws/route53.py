@@ -307,36 +307,35 @@ class Route53Account:
         """Create a public zone; returns the zone and the change id to wait for (None
         when an existing zone was adopted).
 
-        Every request sends a new CallerReference (``references.new()``; Route 53 never
-        takes one twice, deleted zones' included), so a name can be deleted and created
-        again without end. One zone results whatever happens:
-
-        - the answer was lost and the retry (same reference) meets
-          ``HostedZoneAlreadyExists``: the zone carrying that reference is adopted;
-        - after the creation, the zones of that name that zonecut made in this account
-          (recognised by ``references.is_ours``) are listed: when there are several (a
-          concurrent apply, or a second run of an old saved plan), the earliest
-          (``references.order``, then zone id: every apply picks the same) is kept, and
-          this call deletes the empty zone it made itself and adopts the kept one.
+        The CallerReferences of ``references.sequence()`` are tried in order (see
+        :mod:`zonecut.aws.zone_references`). ``HostedZoneAlreadyExists`` means a zone was
+        made with that reference: a live zone carrying it is adopted (a retry after a lost
+        answer, or a concurrent apply in the same window); a reference spent by a zone
+        since deleted moves on to the next. Then the zones of that name zonecut made in
+        this account are listed: when there are several (applies in different windows, a
+        stale saved plan run again), the first (``references.order``, then zone id: every
+        apply picks the same) is kept; a zone this call made that is not the first is
+        deleted (it is empty) and the first adopted.
         """
-        reference = references.new()
-        params: dict[str, Any] = {
-            "Name": to_fqdn(name),
-            "CallerReference": reference,
-            "HostedZoneConfig": {"Comment": comment or "", "PrivateZone": False},
-        }
-        change_id: str | None
-        try:
-            page = self._call("create_hosted_zone", f"creating zone {name}", **params)
-        except AwsError as exc:
-            if exc.code != "HostedZoneAlreadyExists":
-                raise
-            adopted = self._zone_with_reference(name, reference)
-            if adopted is None:
-                raise
-            # made by an earlier attempt of this request whose answer was lost
-            zone, change_id = adopted, None
-        else:
+        zone: HostedZone | None = None
+        change_id: str | None = None
+        last: AwsError | None = None
+        for reference in references.sequence():
+            params: dict[str, Any] = {
+                "Name": to_fqdn(name),
+                "CallerReference": reference,
+                "HostedZoneConfig": {"Comment": comment or "", "PrivateZone": False},
+            }
+            try:
+                page = self._call("create_hosted_zone", f"creating zone {name}", **params)
+            except AwsError as exc:
+                if exc.code != "HostedZoneAlreadyExists":
+                    raise
+                zone = self._zone_with_reference(name, reference)
+                if zone is not None:
+                    break  # made by a lost attempt, an earlier run or a concurrent apply
+                last = exc
+                continue
             made = self._zone_from_api(page["HostedZone"])
             servers = tuple(sorted(normalize(n) for n in
                                    page.get("DelegationSet", {}).get("NameServers", [])))
@@ -344,10 +343,17 @@ class Route53Account:
                               name_servers=servers, caller_reference=reference,
                               comment=made.comment)
             change_id = str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
+            break
+        if zone is None:
+            raise AwsError(
+                f"creating zone {name}: every caller reference tried is spent ({last})",
+                account_id=self.account_id, operation="CreateHostedZone",
+                code=last.code if last else "")
         kept = self._earliest_of_ours(name, references, zone)
         if kept.zone_id != zone.zone_id:
-            # a concurrent apply (or an earlier run) made the zone first: ours goes
-            self.delete_zone(zone.zone_id, name)
+            if change_id is not None:
+                # another apply made the zone first: the one this call made goes
+                self.delete_zone(zone.zone_id, name)
             zone, change_id = self.get_zone(kept.zone_id), None
         self._tag(zone.zone_id, name, tags)
         return zone, change_id
