@@ -427,6 +427,9 @@ class NsTtlPolicy(_Model):
         return self
 
 
+ApexNs = Literal["repair", "report"]
+
+
 class SsmDefaults(_Model):
     """The SSM Parameter Store handoff: zone details published for child accounts."""
 
@@ -455,6 +458,10 @@ class Defaults(_Model):
     )
     max_parallel_accounts: Annotated[StrictInt, Field(ge=1)] = Field(
         8, description="How many accounts are read or changed at the same time."
+    )
+    apex_ns: ApexNs = Field(
+        "repair", description="What plan/apply do when a zone's apex NS differs from its "
+        "delegation set: repair (set it back) or report (a note, no change)."
     )
     sync_timeout: Annotated[StrictInt, Field(gt=0)] = Field(
         300, description="Seconds to wait for a Route 53 change to become INSYNC."
@@ -668,6 +675,11 @@ class ZoneSpec(_Model):
     records_managed: Literal["declared", "full"] = Field(
         "declared", description="declared: records not in the file are left alone; full: "
         "they are deleted (never the apex SOA/NS, NS delegations or ACM validation records)."
+    )
+    apex_ns: ApexNs | None = Field(
+        None, description="What plan/apply do when the zone's apex NS differs from its "
+        "delegation set: repair (set it back) or report (a note, no change: a zone served "
+        "by several DNS providers on purpose); null uses defaults.apex_ns."
     )
     certificates: tuple[CertificateSpec, ...] = Field(
         (), description="ACM certificates requested in the zone's account with DNS validation."

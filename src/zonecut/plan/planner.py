@@ -38,6 +38,8 @@ class DesiredZoneLike(Protocol):
     def zone_id(self) -> str | None: ...
     @property
     def depth(self) -> int: ...
+    @property
+    def apex_ns(self) -> str: ...
 
 
 def tag_pairs(tags: object) -> tuple[tuple[str, str], ...]:
@@ -160,12 +162,19 @@ def make_plan(zones: Sequence[DesiredZoneLike], observed: ObservedState,
             ))
 
     apex_repairs: list[ApexRepair] = []
+    notes: list[str] = []
     for desired in zones:
         zone = resolved.get(desired.name)
         if zone is None or not zone.name_servers or zone.zone_id not in observed.apex_ns:
             continue
         apex = observed.apex_ns[zone.zone_id]
         if apex is None or apex.value_set != frozenset(zone.name_servers):
+            if desired.apex_ns == "report":
+                found = ", ".join(apex.values) if apex else "none"
+                notes.append(f"{desired.name}: the apex NS ({found}) differs from the "
+                             "delegation set (" + ", ".join(sorted(zone.name_servers))
+                             + "); left as it is (apex_ns: report)")
+                continue
             apex_repairs.append(ApexRepair(
                 name=desired.name, account_id=desired.account_id, zone_id=zone.zone_id,
                 ttl=apex.ttl if apex else 172800,
@@ -194,4 +203,5 @@ def make_plan(zones: Sequence[DesiredZoneLike], observed: ObservedState,
         unmanaged=tuple(unmanaged),
         problems=tuple(problems),
         apex_repairs=tuple(apex_repairs),
+        notes=tuple(notes),
     )
