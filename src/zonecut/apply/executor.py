@@ -48,6 +48,11 @@ class ApplyResult:
     seconds: float = 0.0
 
 
+def _updates(plan: Plan) -> list[ZoneChange]:
+    """Existing zones whose tags or comment change."""
+    return [z for z in plan.zones if z.action is ZoneAction.ADOPT and z.changes_anything]
+
+
 def zone_depths(zones: Sequence[ZoneChange]) -> dict[str, int]:
     """0 for roots, parent's depth + 1 below them."""
     parents = {z.name: z.parent for z in zones}
@@ -80,7 +85,7 @@ class Executor:
 
     def total_steps(self, plan: Plan) -> int:
         return (2 * len(plan.zones_to_create) + 2 * len(plan.ns_changes)
-                + len(plan.apex_repairs))
+                + len(plan.apex_repairs) + len(_updates(plan)))
 
     def apply(self, plan: Plan) -> ApplyResult:
         if plan.problems:
@@ -116,6 +121,12 @@ class Executor:
             for hosted, _ in items:
                 live[hosted.name] = hosted
                 result.created[hosted.name] = hosted
+        # Wave 1a: tags and comments of existing zones.
+        updates: dict[str, list[ZoneChange]] = defaultdict(list)
+        for zone in _updates(plan):
+            updates[zone.account_id].append(zone)
+        per_account({acc: partial(self._update_zones, acc, items)
+                     for acc, items in updates.items()}, self.max_workers)
         # Wave 1b: apex NS rrsets edited by hand go back to the delegation set.
         repairs: dict[str, list[ApexRepair]] = defaultdict(list)
         for repair in plan.apex_repairs:
@@ -200,6 +211,16 @@ class Executor:
                     account_id=account_id, operation="ChangeResourceRecordSets",
                     code=exc.code) from exc
             raise
+
+    def _update_zones(self, account_id: str, items: Sequence[ZoneChange]) -> None:
+        r53 = self.fleet.route53(account_id)
+        for zone in items:
+            assert zone.zone_id is not None
+            if zone.tag_changes:
+                r53.set_tags(zone.zone_id, zone.name, [(k, v) for k, v, _ in zone.tag_changes])
+            if zone.comment_change is not None:
+                r53.update_comment(zone.zone_id, zone.name, zone.comment_change[0])
+            self.on_event(ApplyEvent("zone-updated", account_id, zone.name, zone.zone_id))
 
     def _repair_apex(self, account_id: str, items: Sequence[ApexRepair]) -> None:
         r53 = self.fleet.route53(account_id)

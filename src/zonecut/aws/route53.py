@@ -366,6 +366,21 @@ class Route53Account:
         return min(ours.values(),
                    key=lambda z: (references.order(z.caller_reference), z.zone_id))
 
+    def list_tags(self, zone_id: str, name: str) -> tuple[tuple[str, str], ...]:
+        """The zone's tags, sorted (``ListTagsForResource``)."""
+        page = self._call("list_tags_for_resource", f"reading the tags of zone {name}",
+                          ResourceType="hostedzone", ResourceId=bare_zone_id(zone_id))
+        found = page.get("ResourceTagSet", {}).get("Tags", [])
+        return tuple(sorted((str(t["Key"]), str(t.get("Value", ""))) for t in found))
+
+    def set_tags(self, zone_id: str, name: str, tags: Sequence[tuple[str, str]]) -> None:
+        """Add or change these tags (others are left as they are)."""
+        self._tag(zone_id, name, tags)
+
+    def update_comment(self, zone_id: str, name: str, comment: str) -> None:
+        self._call("update_hosted_zone_comment", f"changing the comment of zone {name}",
+                   Id=bare_zone_id(zone_id), Comment=comment)
+
     def _tag(self, zone_id: str, name: str, tags: Sequence[tuple[str, str]]) -> None:
         if tags:
             self._call(

@@ -38,23 +38,21 @@ class SsmAccount(ServiceAccount):
             raise
         return str(page["Parameter"]["Value"])
 
-    def tier(self, name: str) -> str | None:
-        """The parameter's tier (Standard, Advanced); None when it does not exist."""
-        page = self._call("describe_parameters", f"reading the tier of parameter {name}",
-                          ParameterFilters=[{"Key": "Name", "Option": "Equals",
-                                             "Values": [name]}])
-        for item in page.get("Parameters", []):
-            if item.get("Name") == name:
-                return str(item.get("Tier") or "Standard")
-        return None
-
     def put(self, name: str, value: str, description: str) -> None:
-        """Write the parameter in the tier it has (new ones Standard): an Advanced
-        parameter cannot go back to Standard (SSM PutParameter, Tier)."""
-        tier = self.tier(name) or "Standard"
-        self._call("put_parameter", f"writing parameter {name}", Name=name, Value=value,
-                   Type="String", Overwrite=True, Tier=tier,
-                   Description=description[:1024])
+        """Write the parameter in the tier it has (new ones Standard).
+
+        An Advanced parameter cannot go back to Standard (SSM PutParameter, Tier: "you
+        can't revert an advanced parameter to a standard parameter"): when SSM refuses
+        the Standard write for that reason, it is written again as Advanced. No
+        DescribeParameters (which IAM grants only on every parameter) is needed."""
+        params = {"Name": name, "Value": value, "Type": "String", "Overwrite": True,
+                  "Description": description[:1024]}
+        try:
+            self._call("put_parameter", f"writing parameter {name}", Tier="Standard", **params)
+        except AwsError as exc:
+            if exc.code != "ValidationException" or "advanced" not in str(exc).lower():
+                raise
+            self._call("put_parameter", f"writing parameter {name}", Tier="Advanced", **params)
 
     def delete(self, name: str) -> bool:
         """Delete a parameter; False when it was already gone."""

@@ -660,9 +660,13 @@ class ZoneSpec(_Model):
     comment: Annotated[StrictStr, Field(max_length=256)] | None = Field(
         None, description="Hosted zone comment (at most 256 characters)."
     )
-    tags: Annotated[dict[TagKey, TagValue], Field(max_length=50)] = Field(
-        default_factory=dict, description="Hosted zone tags (at most 50; key <= 128 and "
-        "value <= 256 characters)."
+    # Route 53: "You can add a maximum of 10 tags to a health check or a hosted zone"
+    # (ChangeTagsForResource; ResourceTagSet.Tags max 10 in the service model)
+    tags: Annotated[dict[TagKey, TagValue], Field(max_length=10)] = Field(
+        default_factory=dict, description="Hosted zone tags (at most 10, Route 53's limit "
+        "per hosted zone, counting tags set on the zone outside zonecut; key <= 128 and "
+        "value <= 256 characters). Set on new and existing zones; tags not declared are "
+        "left as they are."
     )
     zone_id: ZoneId | None = Field(
         None, description="Pin the hosted zone when the account has several public zones "

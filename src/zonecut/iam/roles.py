@@ -140,6 +140,11 @@ def _region(config: Config, key: str, wanted: str | None = None) -> str:
     return wanted or access.region or HOME_REGIONS.get(access.partition, "us-east-1")
 
 
+def _ssm_region(config: Config, wanted: str | None) -> str:
+    """The SSM handoff's one region (zonecut.aws.ssm.handoff_region): not the account's."""
+    return wanted or HOME_REGIONS.get(config.defaults.access.partition, "us-east-1")
+
+
 def _trust(config: Config, key: str) -> Document:
     principals = config.defaults.access.principal_arn or ()
     access = config.effective_access(key)
@@ -230,9 +235,14 @@ def _main_grants(config: Config, tree: DesiredTree, key: str) -> _Grants:
                    _zone_resources(partition, owned), _change_condition(
                        [iam_normalized(z.name) for z in owned], ("NS",), ("UPSERT",)))
         tagged = [z for z in owned if z.tags]
-        if tagged:
-            grants.add("TagZones", "", ["route53:ChangeTagsForResource"],
+        if tagged:  # plan reads the tags of existing zones, apply sets the declared ones
+            grants.add("TagZones", "", ["route53:ChangeTagsForResource",
+                                        "route53:ListTagsForResource"],
                        _zone_resources(partition, tagged))
+        commented = [z for z in owned if z.comment is not None]
+        if commented:  # a declared comment is set on an existing zone
+            grants.add("CommentZones", "", ["route53:UpdateHostedZoneComment"],
+                       _zone_resources(partition, commented))
     for parent in parents:
         children = [iam_normalized(c.name) for c in tree.children(parent.name)]
         grants.add("Delegate", parent.name, ["route53:ChangeResourceRecordSets"],
@@ -314,7 +324,7 @@ def _ssm_grants(grants: _Grants, config: Config, tree: DesiredTree, key: str,
     account_id = config.accounts[key].id
     ssm = config.defaults.ssm
     if ssm.publish and any(publishing_account(tree, z) == account_id for z in tree.zones):
-        region = _region(config, key, ssm.region)
+        region = _ssm_region(config, ssm.region)
         grants.add("PublishZones", "", ["ssm:GetParameter", "ssm:PutParameter"],
                    [parameter_arn(partition, region, account_id, ssm.prefix + "/*")])
     own_role = config.role_arn_for(key)
@@ -323,7 +333,7 @@ def _ssm_grants(grants: _Grants, config: Config, tree: DesiredTree, key: str,
                 and (z.ssm_parent.role_arn is None or z.ssm_parent.role_arn == own_role)]
     if readable:
         grants.add("ReadParentParameter", "", ["ssm:GetParameter"], sorted(
-            {parameter_arn(partition, _region(config, key, ref.region), account_id,
+            {parameter_arn(partition, _ssm_region(config, ref.region), account_id,
                            ref.parameter) for ref in readable}))
 
 
@@ -338,7 +348,7 @@ def _reader_roles(config: Config, tree: DesiredTree, key: str) -> dict[str, list
         if ref is None or ref.account_id != account_id or ref.role_arn in (None, own_role):
             continue
         assert ref.role_arn is not None
-        by_role[ref.role_arn].add(parameter_arn(partition, _region(config, key, ref.region),
+        by_role[ref.role_arn].add(parameter_arn(partition, _ssm_region(config, ref.region),
                                                 account_id, ref.parameter))
     return {arn: [statement("ReadParentParameter", ["ssm:GetParameter"], sorted(params))]
             for arn, params in sorted(by_role.items())}

@@ -42,6 +42,10 @@ class DesiredZoneLike(Protocol):
     def apex_ns(self) -> str: ...
 
 
+MAX_ZONE_TAGS = 10
+"""Route 53: 'You can add a maximum of 10 tags to a health check or a hosted zone'."""
+
+
 def tag_pairs(tags: object) -> tuple[tuple[str, str], ...]:
     """Tags as sorted (key, value) pairs, from a mapping or a sequence of pairs."""
     if isinstance(tags, Mapping):
@@ -101,12 +105,28 @@ def make_plan(zones: Sequence[DesiredZoneLike], observed: ObservedState,
         if picked is not None:
             detail = observed.details.get(picked.zone_id, picked)
             resolved[desired.name] = detail
+            declared_tags = tag_pairs((tags or {}).get(desired.name, ()))
+            live = dict(observed.tags.get(detail.zone_id, ()))
+            tag_changes = tuple((k, v, live.get(k)) for k, v in declared_tags
+                                if live.get(k) != v) if detail.zone_id in observed.tags else ()
+            total = len(set(live) | {k for k, _ in declared_tags})
+            if total > MAX_ZONE_TAGS:
+                problems.append(
+                    f"{desired.name}: the zone would have {total} tags (its {len(live)} and "
+                    f"the declared ones); a hosted zone holds at most {MAX_ZONE_TAGS}: remove "
+                    "tags in the config or on the zone")
+                blocked.add(desired.name)
+                tag_changes = ()
+            comment = desired.comment
             zone_changes.append(ZoneChange(
                 name=desired.name, account_id=desired.account_id,
                 account_key=desired.account_key, action=ZoneAction.ADOPT,
                 zone_id=detail.zone_id, name_servers=detail.name_servers,
-                comment=desired.comment, parent=desired.parent,
-                tags=tag_pairs((tags or {}).get(desired.name, ())),
+                comment=desired.comment, parent=desired.parent, tags=declared_tags,
+                tag_changes=tag_changes,
+                comment_change=((comment, detail.comment)
+                                if comment is not None and comment != detail.comment
+                                else None),
             ))
         else:
             resolved[desired.name] = None
