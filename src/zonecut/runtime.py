@@ -92,7 +92,8 @@ class Runtime:
         return int(self.config.defaults.max_parallel_accounts)
 
     def observe(self) -> ObservedState:
-        return observe(self.tree.zones, self.fleet, max_workers=self.max_workers)
+        return observe(self.tree.zones, self.fleet, max_workers=self.max_workers,
+                       tags_for=[z.name for z in self.tree.zones if z.tags])
 
     def plan(self, observed: ObservedState | None = None) -> Plan:
         state = observed if observed is not None else self.observe()

@@ -13,6 +13,7 @@ from botocore.stub import Stubber
 from zonecut.aws.errors import AccessDenied, AwsError, SyncTimeout
 from zonecut.aws.ratelimit import TokenBucket
 from zonecut.aws.route53 import CallCounter, RecordChange, Route53Account
+from zonecut.aws.zone_references import ZoneReferences
 from zonecut.state import RRSet
 
 
@@ -75,7 +76,9 @@ def zone_item(zone_id: str, name: str, ref: str) -> dict[str, Any]:
 def test_hosted_zone_already_exists_on_retry_adopts_the_zone() -> None:
     clock = Clock()
     r53, stub = make(clock)
-    ref = "zonecut-dev.example.com-abc"
+    refs = ZoneReferences("222222222222", "dev.example.com", clock=lambda: 7.0,
+                          random_bits=lambda: 9)
+    ref = refs.sequence()[0]
     stub.add_client_error("create_hosted_zone", "HostedZoneAlreadyExists",
                           "A hosted zone has already been created with the specified caller "
                           "reference.", 409)
@@ -89,8 +92,13 @@ def test_hosted_zone_already_exists_on_retry_adopts_the_zone() -> None:
         "DelegationSet": {"NameServers": ["ns-1.awsdns-01.com", "ns-2.awsdns-02.net",
                                           "ns-3.awsdns-03.org", "ns-4.awsdns-04.co.uk"]}},
         {"Id": "ZMINE"})
+    stub.add_response("list_hosted_zones_by_name", {
+        "HostedZones": [zone_item("ZMINE", "dev.example.com.", ref)],
+        "IsTruncated": False, "MaxItems": "100", "DNSName": "dev.example.com."},
+        {"DNSName": "dev.example.com.", "MaxItems": "100"})
     with stub:
-        zone, change_id = r53.create_zone("dev.example.com", [ref], "c")
+        zone, change_id = r53.create_zone("dev.example.com", refs, "c")
+    stub.assert_no_pending_responses()
     assert zone.zone_id == "ZMINE"
     assert change_id is None
     assert len(zone.name_servers) == 4
@@ -103,7 +111,8 @@ def test_conflicting_domain_exists_is_a_clear_error() -> None:
                           "The zone dev.example.com. conflicts with a zone of the "
                           "delegation set", 400)
     with stub, pytest.raises(AwsError) as caught:
-        r53.create_zone("dev.example.com", ["ref"], "c")
+        r53.create_zone("dev.example.com", ZoneReferences("222222222222", "dev.example.com"),
+                        "c")
     message = str(caught.value)
     assert "ConflictingDomainExists" in message
     assert "creating zone dev.example.com" in message
@@ -130,27 +139,6 @@ def test_find_zones_pages_and_skips_private_zones() -> None:
         found = r53.find_zones("example.com")
     stub.assert_no_pending_responses()
     assert [z.zone_id for z in found] == ["Z1", "Z2"]
-
-
-def test_reference_spent_by_a_deleted_zone_moves_to_the_next() -> None:
-    clock = Clock()
-    r53, stub = make(clock)
-    stub.add_client_error("create_hosted_zone", "HostedZoneAlreadyExists",
-                          "caller reference already used", 409)
-    stub.add_response("list_hosted_zones_by_name", {
-        "HostedZones": [], "IsTruncated": False, "MaxItems": "100",
-        "DNSName": "dev.example.com."}, {"DNSName": "dev.example.com.", "MaxItems": "100"})
-    stub.add_response("create_hosted_zone", {
-        "HostedZone": zone_item("ZNEW", "dev.example.com.", "ref-1"),
-        "ChangeInfo": {"Id": "/change/C9", "Status": "PENDING",
-                       "SubmittedAt": dt.datetime(2026, 1, 1)},
-        "DelegationSet": {"NameServers": ["ns-1.awsdns-01.com", "ns-2.awsdns-02.net",
-                                          "ns-3.awsdns-03.org", "ns-4.awsdns-04.co.uk"]},
-        "Location": "https://route53.amazonaws.com/2013-04-01/hostedzone/ZNEW"}, None)
-    with stub:
-        zone, change_id = r53.create_zone("dev.example.com", ["ref-0", "ref-1"], "c")
-    stub.assert_no_pending_responses()
-    assert zone.zone_id == "ZNEW" and zone.caller_reference == "ref-1" and change_id == "C9"
 
 
 def test_access_denied_names_account_call_and_role() -> None:

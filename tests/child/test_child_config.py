@@ -54,6 +54,12 @@ def test_label_boundaries_decide_what_a_child_owns() -> None:
     ("{name: w, type: TXT, alias: {type: cloudfront, target: d1.cloudfront.net}}", 15,
      "zones[0].records[0]", "an alias record is of type A or AAAA"),
     ("{name: w, type: A}", 15, "zones[0].records[0]", "a record needs values"),
+    ("{name: w, type: A, alias: {type: cloudfront, target: d1.cloudfront.net, "
+     "evaluate_target_health: true}}", 15, "zones[0].records[0].alias",
+     "evaluate_target_health cannot be true for an alias of type cloudfront"),
+    ("{name: w, type: AAAA, alias: {type: apigateway-edge, target: d-abc.cloudfront.net, "
+     "evaluate_target_health: true}}", 15, "zones[0].records[0].alias",
+     "evaluate_target_health cannot be true for an alias of type apigateway-edge"),
     ("{name: w, type: A, alias: {type: cloudfront, target: lb.example.org}}", 15,
      "zones[0].records[0].alias", "ends with cloudfront.net"),
     ("{name: w, type: A, alias: {type: apigateway, "

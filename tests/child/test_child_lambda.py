@@ -150,3 +150,18 @@ def test_settings_and_policy_are_checked() -> None:
     assert policy.refusal(DEV, "a.b.dev.example.com") is None
     assert policy.refusal(DEV, "dev.example.com") is not None  # strictly below only
     assert policy.refusal(DEV, "xdev.example.com") is not None
+
+
+def test_the_handlers_record_in_the_handoff_region_not_their_own(
+        fresh_sandbox: Sandbox, parent: dict[str, str]) -> None:
+    env = {**parent, "AWS_REGION": "eu-west-1"}
+    assert Settings.from_env(env).ssm_region == "us-east-1"  # as the CLI's default
+    assert Settings.from_env({**env, "AWS_REGION": "cn-north-1"}).ssm_region == "cn-northwest-1"
+    zid, servers = child_zone(fresh_sandbox, "api.dev.example.com")
+    done = events.handler(create_hosted_zone(DEV, "api.dev.example.com", zid, servers),
+                          None, environ=env)
+    assert done["status"] == "delegated"
+    ssm = session_for(fresh_sandbox, NETWORK).client("ssm", region_name="us-east-1")
+    assert ssm.get_parameter(Name="/zonecut/zones/api.dev.example.com")["Parameter"]
+    configured = {**env, "ZONECUT_SSM_REGION": "eu-central-1"}
+    assert Settings.from_env(configured).ssm_region == "eu-central-1"

@@ -124,3 +124,39 @@ def test_a_missing_or_foreign_parameter_is_a_problem_not_a_guess(
                       Type="String", Overwrite=True)
     assert "says example.com is in account 222222222222, not 111111111111" in (
         rt.plan_child_resources(rt.plan()).problems[0])
+
+
+def test_an_advanced_parameter_is_overwritten_in_its_tier(fresh_sandbox: Sandbox) -> None:
+    # the sandbox refuses Advanced -> Standard as SSM does (test_sandbox_model_rules.py)
+    ssm = session_for(fresh_sandbox, NETWORK).client("ssm", region_name="us-east-1")
+    ssm.put_parameter(Name="/zonecut/zones/prod.example.com", Value="{}", Type="String",
+                      Tier="Advanced")
+    apply_everything(runtime(fresh_sandbox, config(PARENT)))
+    described = {p["Name"]: p["Tier"] for p in ssm.describe_parameters()["Parameters"]}
+    assert described == {"/zonecut/zones/example.com": "Standard",
+                         "/zonecut/zones/prod.example.com": "Advanced"}
+    published = ZoneDocument.from_json(
+        ssm.get_parameter(Name="/zonecut/zones/prod.example.com")["Parameter"]["Value"], "test")
+    assert published.name == "prod.example.com"
+
+
+def test_the_handoff_region_is_one_for_every_account(fresh_sandbox: Sandbox) -> None:
+    # an account's own region (for STS) does not move its parameters
+    text = PARENT.replace(f'prod: {{id: "{PROD}"}}', f'prod: {{id: "{PROD}", region: eu-west-1}}')
+    text = text.replace("  - {name: prod.example.com, account: prod}",
+                        "  - {name: prod.example.com, account: prod}\n"
+                        "  - {name: x.prod.example.com, account: network}")
+    apply_everything(runtime(fresh_sandbox, config(text)))
+    session = session_for(fresh_sandbox, PROD)
+    home = session.client("ssm", region_name="us-east-1")
+    assert [p["Name"] for p in home.describe_parameters()["Parameters"]] == [
+        "/zonecut/zones/x.prod.example.com"]
+    assert session.client("ssm", region_name="eu-west-1").describe_parameters()[
+        "Parameters"] == []
+    # configured: every parameter in that region
+    fresh_sandbox.reset()
+    apply_everything(runtime(fresh_sandbox, config(
+        text.replace("ssm: {publish: true}", "ssm: {publish: true, region: eu-central-1}"))))
+    moved = session_for(fresh_sandbox, NETWORK).client("ssm", region_name="eu-central-1")
+    assert sorted(p["Name"] for p in moved.describe_parameters()["Parameters"]) == [
+        "/zonecut/zones/example.com", "/zonecut/zones/prod.example.com"]

@@ -15,10 +15,10 @@ from botocore.exceptions import (
 )
 from fault_support import five_zones, runtime
 
-from zonecut.apply.executor import caller_references
 from zonecut.aws.errors import AwsError
 from zonecut.aws.retry import DEFAULT_POLICY, RetryPolicy, classify
 from zonecut.aws.route53 import LOST_CHANGE_PREFIX, RecordChange, Route53Account
+from zonecut.aws.zone_references import ZoneReferences
 from zonecut.sandbox import Sandbox
 from zonecut.sandbox.zone_data import all_zones
 from zonecut.state import RRSet
@@ -81,7 +81,7 @@ def faults_off_after(sandbox: Sandbox, handle: Route53Account, sends: int) -> No
 def test_a_call_that_fails_for_good_names_account_zone_call_and_attempts(
         faulty: Sandbox) -> None:
     r53 = account(faulty, retry=RetryPolicy(max_attempts=3, base_delay=0.01))
-    zone, _ = r53.create_zone("example.com", caller_references(NETWORK, "example.com"), None)
+    zone, _ = r53.create_zone("example.com", ZoneReferences(NETWORK, "example.com"), None)
     faulty.set_faults(fault_rate=1.0, fault_kinds="throttle")
     with pytest.raises(AwsError) as caught:
         r53.get_zone(zone.zone_id)
@@ -94,7 +94,7 @@ def test_a_call_that_fails_for_good_names_account_zone_call_and_attempts(
 
 def test_every_kind_is_retried_through(faulty: Sandbox) -> None:
     r53 = account(faulty, retry=RetryPolicy(max_attempts=30, base_delay=0.01, max_delay=0.05))
-    zone, _ = r53.create_zone("example.com", caller_references(NETWORK, "example.com"), None)
+    zone, _ = r53.create_zone("example.com", ZoneReferences(NETWORK, "example.com"), None)
     faulty.set_faults(fault_rate=0.6, fault_seed=5)
     for n in range(10):
         ns = RRSet(f"c{n}.example.com", "NS", 300, ("ns-1.awsdns-00.com",))
@@ -113,7 +113,7 @@ def test_a_lost_create_answer_adopts_the_zone_it_made(faulty: Sandbox) -> None:
     faulty.set_faults(fault_rate=1.0, fault_kinds="drop")
     faults_off_after(faulty, r53, sends=1)
     zone, change = r53.create_zone("lost.example.com",
-                                   caller_references(NETWORK, "lost.example.com"), None,
+                                   ZoneReferences(NETWORK, "lost.example.com"), None,
                                    tags=[("team", "a")])
     assert change is None  # adopted: made by the attempt whose answer was lost
     assert [z.name for z in all_zones()] == ["lost.example.com"]
@@ -125,7 +125,7 @@ def test_a_lost_create_answer_adopts_the_zone_it_made(faulty: Sandbox) -> None:
 def test_a_lost_change_answer_is_recognised_and_a_lost_cut_waited_for(
         faulty: Sandbox) -> None:
     r53 = account(faulty, lost_change_wait=0.5)
-    zone, _ = r53.create_zone("example.com", caller_references(NETWORK, "example.com"), None)
+    zone, _ = r53.create_zone("example.com", ZoneReferences(NETWORK, "example.com"), None)
     ns = RRSet("dev.example.com", "NS", 300, ("ns-1.awsdns-00.com", "ns-2.awsdns-00.net"))
     faulty.set_faults(fault_rate=1.0, fault_kinds="drop")
     faults_off_after(faulty, r53, sends=1)
@@ -149,7 +149,7 @@ def test_a_lost_change_answer_is_recognised_and_a_lost_cut_waited_for(
 def test_a_refused_batch_after_a_lost_answer_still_fails_when_not_in_effect(
         faulty: Sandbox) -> None:
     r53 = account(faulty)
-    zone, _ = r53.create_zone("example.com", caller_references(NETWORK, "example.com"), None)
+    zone, _ = r53.create_zone("example.com", ZoneReferences(NETWORK, "example.com"), None)
     taken = RRSet("taken.example.com", "NS", 300, ("ns-1.awsdns-00.com",))
     r53.change_rrsets(zone.zone_id, zone.name, [RecordChange("CREATE", taken)], "t")
     other = RRSet("taken.example.com", "NS", 300, ("ns-9.awsdns-01.com",))

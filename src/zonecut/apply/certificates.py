@@ -40,6 +40,7 @@ from zonecut.state import RRSet
 from zonecut.verify.checks import check
 from zonecut.verify.from_state import build_targets
 from zonecut.verify.probe import probe_sync
+from zonecut.verify.recursive import ask_cname
 from zonecut.verify.resolve import resolve_sync
 from zonecut.verify.targets import ServerLike, VerifyPolicy
 
@@ -72,6 +73,9 @@ class DnsView:
     port_map: Mapping[str, int] | None = None
     timeout: float = 2.0
     retries: int = 1
+    # when the roots cannot be reached: a recursive resolver (empty: the system's)
+    resolvers: tuple[str, ...] = ()
+    resolver_port: int = 53
 
 
 @dataclass
@@ -82,6 +86,7 @@ class CertificatesResult:
     issued: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
     seconds_waited: float = 0.0
+    warnings: list[str] = field(default_factory=list)
 
 
 class CertificateManager:
@@ -165,7 +170,7 @@ class CertificateManager:
             result.pending += [c.arn for _, c in pending]
             return result
         if dns is not None:
-            problems = self.dns_problems(pending, dns)
+            problems = self.dns_problems(pending, dns, result.warnings)
             if problems:
                 raise CertificatesBlocked(problems)
         started = self._clock()
@@ -241,9 +246,19 @@ class CertificateManager:
 
     # -- DNS, then ISSUED ---------------------------------------------------------------
     def dns_problems(self, pending: Sequence[tuple[CertificatePlan, CertificateInfo]],
-                     dns: DnsView) -> list[str]:
+                     dns: DnsView, warnings: list[str] | None = None) -> list[str]:
         """Why ACM could not validate: the zone's delegation findings (verify's checks,
-        failing ones), else validation CNAMEs that do not resolve from the root."""
+        failing ones), else validation CNAMEs that do not resolve from the root.
+
+        When the root servers cannot be reached (no direct DNS egress), a recursive
+        resolver is asked instead whether each validation CNAME resolves to its value;
+        when neither answers, nothing blocks: a warning is added to ``warnings`` and ACM
+        is left to validate."""
+        root = resolve_sync(".", "NS", dns.roots, port_map=dns.port_map,
+                            timeout=dns.timeout, retries=dns.retries)
+        if not root.ok:
+            return self._recursive_problems(pending, dns, root.error or root.outcome,
+                                            warnings if warnings is not None else [])
         zones = sorted({p.zone for p, _ in pending})
         state = observe(self.tree.zones, self.fleet, max_workers=self.max_workers)
         targets = build_targets(self.tree.zones, state, state.apex_ns, zones)
@@ -273,6 +288,31 @@ class CertificateManager:
                         why = f"it points at {answer.cname}"
                     problems.append(f"{plan.zone}: the validation record {record.name} does not "
                                     f"resolve from the root ({why}); ACM cannot see it")
+        return problems
+
+    def _recursive_problems(self, pending: Sequence[tuple[CertificatePlan, CertificateInfo]],
+                            dns: DnsView, why: str, warnings: list[str]) -> list[str]:
+        problems: list[str] = []
+        seen: set[str] = set()
+        for plan, info in pending:
+            for record in info.validation:
+                if record.name in seen:
+                    continue
+                seen.add(record.name)
+                answer = ask_cname(record.name, nameservers=dns.resolvers,
+                                   port=dns.resolver_port, timeout=dns.timeout)
+                if not answer.reached:
+                    warnings.append(
+                        f"the DNS pre-check of the certificates was skipped: the root servers "
+                        f"cannot be reached ({why}) nor a recursive resolver ({answer.error});"
+                        " ACM is left to validate")
+                    return []
+                if answer.cname != record.value:
+                    found = f"it points at {answer.cname}" if answer.cname else answer.error
+                    problems.append(f"{plan.zone}: the validation record {record.name} does not "
+                                    f"resolve through a recursive resolver ({found}); the "
+                                    f"root servers cannot be reached ({why}); ACM cannot see "
+                                    "it")
         return problems
 
     def _wait_issued(self, pending: Sequence[tuple[CertificatePlan, CertificateInfo]]

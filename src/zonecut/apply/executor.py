@@ -10,19 +10,19 @@ A parent NS record is only ever written after the child zone it points at exists
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
+from zonecut.apply.packing import pack
 from zonecut.apply.parallel import per_account
 from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import RecordChange, Route53Account
+from zonecut.aws.zone_references import ZoneReferences
 from zonecut.errors import PlanBlocked, ZonecutError
-from zonecut.plan.batching import batches, change_cost
 from zonecut.plan.changes import ApexRepair, NsAction, NsChange, Plan, ZoneAction, ZoneChange
 from zonecut.plan.ownership import with_managed_tag
 from zonecut.state import HostedZone, RRSet
@@ -49,22 +49,9 @@ class ApplyResult:
     seconds: float = 0.0
 
 
-REFERENCE_ATTEMPTS = 16
-
-
-def caller_reference(account_id: str, name: str, attempt: int = 0) -> str:
-    """The same for every run that creates ``name`` in ``account_id``.
-
-    A retry after a lost response, a second run, or a concurrent apply all send the
-    same reference and adopt the zone the first one made. ``attempt`` moves past a
-    reference spent by a zone of that name that was deleted since.
-    """
-    digest = hashlib.sha256(f"{account_id}|{name}".encode()).hexdigest()[:16]
-    return f"zonecut-{name[:80]}-{digest}-{attempt}"
-
-
-def caller_references(account_id: str, name: str) -> list[str]:
-    return [caller_reference(account_id, name, n) for n in range(REFERENCE_ATTEMPTS)]
+def _updates(plan: Plan) -> list[ZoneChange]:
+    """Existing zones whose tags or comment change."""
+    return [z for z in plan.zones if z.action is ZoneAction.ADOPT and z.changes_anything]
 
 
 def zone_depths(zones: Sequence[ZoneChange]) -> dict[str, int]:
@@ -99,7 +86,7 @@ class Executor:
 
     def total_steps(self, plan: Plan) -> int:
         return (2 * len(plan.zones_to_create) + 2 * len(plan.ns_changes)
-                + len(plan.apex_repairs))
+                + len(plan.apex_repairs) + len(_updates(plan)))
 
     def apply(self, plan: Plan) -> ApplyResult:
         if plan.problems:
@@ -135,6 +122,12 @@ class Executor:
             for hosted, _ in items:
                 live[hosted.name] = hosted
                 result.created[hosted.name] = hosted
+        # Wave 1a: tags and comments of existing zones.
+        updates: dict[str, list[ZoneChange]] = defaultdict(list)
+        for zone in _updates(plan):
+            updates[zone.account_id].append(zone)
+        per_account({acc: partial(self._update_zones, acc, items)
+                     for acc, items in updates.items()}, self.max_workers)
         # Wave 1b: apex NS rrsets edited by hand go back to the delegation set.
         repairs: dict[str, list[ApexRepair]] = defaultdict(list)
         for repair in plan.apex_repairs:
@@ -161,7 +154,7 @@ class Executor:
         for zone in zones:
             assert zone.action is ZoneAction.CREATE
             hosted, change_id = r53.create_zone(
-                zone.name, caller_references(account_id, zone.name),
+                zone.name, ZoneReferences(account_id, zone.name),
                 zone.comment or "managed by zonecut", with_managed_tag(zone.tags),
             )
             if not hosted.name_servers:
@@ -185,12 +178,14 @@ class Executor:
             self.on_event(ApplyEvent("zone-insync", account_id, hosted.name, hosted.zone_id))
 
     def _send_ns_batch(self, r53: Route53Account, account_id: str, parent: HostedZone,
-                       batch: Sequence[RecordChange], label: str) -> str | None:
-        """Send one batch. If Route 53 refuses it because the parent changed since the
-        plan (another apply wrote some of these records), re-read the parent, drop what
-        is already right, CREATE what is missing, UPSERT what differs, and send once more."""
+                       batch: Sequence[RecordChange], label: str) -> list[str]:
+        """Send one batch; returns the change ids to wait for. If Route 53 refuses it
+        because the parent changed since the plan (another apply wrote some of these
+        records), re-read the parent, drop what is already right, CREATE what is missing,
+        UPSERT what differs, and send once more, packed again: a CREATE that became an
+        UPSERT counts twice, so the changes may now need more than one call."""
         try:
-            return r53.change_rrsets(parent.zone_id, parent.name, batch, label)
+            return [r53.change_rrsets(parent.zone_id, parent.name, batch, label)]
         except AwsError as exc:
             if exc.code != "InvalidChangeBatch":
                 raise
@@ -204,9 +199,10 @@ class Executor:
             elif current.value_set != change.rrset.value_set or current.ttl != change.rrset.ttl:
                 redo.append(RecordChange("UPSERT", change.rrset))
         if not redo:
-            return None
+            return []
         try:
-            return r53.change_rrsets(parent.zone_id, parent.name, redo, label)
+            return [r53.change_rrsets(parent.zone_id, parent.name, part, label)
+                    for part in pack(redo)]
         except AwsError as exc:
             if exc.code == "InvalidChangeBatch":
                 raise AwsError(
@@ -216,6 +212,16 @@ class Executor:
                     account_id=account_id, operation="ChangeResourceRecordSets",
                     code=exc.code) from exc
             raise
+
+    def _update_zones(self, account_id: str, items: Sequence[ZoneChange]) -> None:
+        r53 = self.fleet.route53(account_id)
+        for zone in items:
+            assert zone.zone_id is not None
+            if zone.tag_changes:
+                r53.set_tags(zone.zone_id, zone.name, [(k, v) for k, v, _ in zone.tag_changes])
+            if zone.comment_change is not None:
+                r53.update_comment(zone.zone_id, zone.name, zone.comment_change[0])
+            self.on_event(ApplyEvent("zone-updated", account_id, zone.name, zone.zone_id))
 
     def _repair_apex(self, account_id: str, items: Sequence[ApexRepair]) -> None:
         r53 = self.fleet.route53(account_id)
@@ -253,13 +259,10 @@ class Executor:
                     name=change.child, type="NS", ttl=change.ttl,
                     values=tuple(sorted(child.name_servers)),
                 )))
-            cost = [change_cost(r.action, r.rrset.values) for r in records]
-            groups = batches(records, cost)
+            groups = pack(records)
             for number, batch in enumerate(groups, start=1):
                 label = f"zonecut: delegate {len(batch)} zone(s) ({number}/{len(groups)})"
-                sent = self._send_ns_batch(r53, account_id, parent_zone, batch, label)
-                if sent is not None:
-                    waits.append(sent)
+                waits.extend(self._send_ns_batch(r53, account_id, parent_zone, batch, label))
                 for record in batch:
                     result.ns_written.append(record.rrset.name)
                     self.on_event(ApplyEvent("ns-batch-sent", account_id, record.rrset.name,

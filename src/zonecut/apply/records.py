@@ -235,6 +235,7 @@ class ChildResult:
             "certificates_issued": self.certificates.issued,
             "certificates_pending": self.certificates.pending,
             "validation_records_written": self.certificates.validation_written,
+            "warnings": self.certificates.warnings,
             "delegated_from_ssm": self.ssm.delegated,
             "parameters_written": self.ssm.published,
         }
@@ -246,6 +247,7 @@ class ChildResult:
             parts.append(f"{len(self.certificates.requested)} certificate(s) requested, "
                          f"{len(self.certificates.issued)} issued, "
                          f"{len(self.certificates.pending)} pending")
+        parts += [f"warning: {w}" for w in self.certificates.warnings]
         if self.ssm.delegated:
             parts.append(f"{len(self.ssm.delegated)} delegation(s) from SSM")
         if self.ssm.published:

@@ -21,7 +21,7 @@ from typing import Any
 
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import RecordChange
-from zonecut.aws.ssm import SsmAccount, ssm_account
+from zonecut.aws.ssm import SsmAccount, handoff_region, ssm_account
 from zonecut.config.models import SsmDefaults
 from zonecut.config.tree import DesiredTree, DesiredZone
 from zonecut.errors import ZonecutError
@@ -232,7 +232,8 @@ class SsmHandoff:
         if self.settings.publish:
             for zone in self.tree.zones:
                 account_id = self._publisher(zone)
-                region = self.settings.region or self.fleet.access(account_id).home_region
+                region = handoff_region(self.settings.region,
+                                        self.fleet.access(account_id).partition)
                 name = parameter_name(self.settings.prefix, zone.name)
                 document = self.document(zone, live, links)
                 current = self._ssm(account_id, self.settings.region).get(name)

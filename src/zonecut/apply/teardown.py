@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from zonecut.apply.executor import ApplyEvent
+from zonecut.apply.packing import pack
 from zonecut.apply.parallel import per_account
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import RecordChange
-from zonecut.plan.batching import batches, change_cost
 from zonecut.plan.changes import ZoneDeletion
 from zonecut.state import RRSet
 
@@ -73,8 +73,7 @@ class Teardown:
         waits: list[str] = []
         for (zone_id, parent), group in sorted(by_parent.items()):
             changes = [RecordChange("DELETE", rrset) for rrset in sorted(group)]
-            cost = [change_cost("DELETE", c.rrset.values) for c in changes]
-            for batch in batches(changes, cost):
+            for batch in pack(changes):
                 waits.append(r53.change_rrsets(
                     zone_id, parent, batch,
                     f"zonecut: remove delegation of {len(batch)} zone(s) before deleting them"))
@@ -92,10 +91,9 @@ class Teardown:
             assert item.zone_id is not None
             if item.records:
                 changes = [RecordChange("DELETE", rr) for rr in item.records]
-                cost = [change_cost("DELETE", c.rrset.values) for c in changes]
                 waits = [r53.change_rrsets(item.zone_id, item.name, batch,
                                            "zonecut: empty the zone before deleting it")
-                         for batch in batches(changes, cost)]
+                         for batch in pack(changes)]
                 r53.wait_insync(waits, timeout=self.sync_timeout,
                                 what=f"emptying zone {item.name}")
                 result.records_deleted += len(changes)

@@ -37,6 +37,15 @@ class AccountAccess:
         return self.region or HOME_REGIONS.get(self.partition, "us-east-1")
 
 
+def partition_of(region: str | None) -> str:
+    """The partition a region belongs to (``aws`` when unknown)."""
+    if region and region.startswith("cn-"):
+        return "aws-cn"
+    if region and region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
 def role_arn_for(partition: str, account_id: str, role_name: str) -> str:
     """The ARN of ``role_name`` (which may hold a path) in ``account_id``."""
     name = role_name.strip("/")

@@ -16,6 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from zonecut.aws.errors import AccessDenied, AwsError, SyncTimeout
 from zonecut.aws.ratelimit import TokenBucket
 from zonecut.aws.retry import DEFAULT_POLICY, Attempts, RetryPolicy, classify
+from zonecut.aws.zone_references import ZoneReferences
 from zonecut.names import normalize, to_fqdn
 from zonecut.state import HostedZone, RRSet
 
@@ -61,6 +62,12 @@ class RecordChange:
 
     action: str  # CREATE | UPSERT | DELETE
     rrset: RRSet
+
+    def wire_values(self) -> list[str]:
+        """The values exactly as sent (names with their trailing dot): what Route 53
+        counts against its 32,000 characters."""
+        rrset = self.to_api().get("ResourceRecordSet", {})
+        return [str(r["Value"]) for r in rrset.get("ResourceRecords", [])]
 
     def to_api(self) -> dict[str, Any]:
         if self.action == "DELETE" and self.rrset.api_json:
@@ -108,12 +115,12 @@ class Route53Account:
 
     A write whose answer was lost (the connection broke, or a 5xx) may have been carried
     out: its retry then meets its own effect. ``create_zone`` adopts the zone it made
-    (same CallerReference); ``change_rrsets`` checks that the whole batch is in effect and
-    returns a stand-in change id (``zonecut-lost-N``), since the real one was lost with
-    the answer. ``wait_insync`` cannot poll a stand-in: for a batch that removed a
-    delegation it waits ``lost_change_wait`` seconds (Route 53's usual sync time), for
-    any other it goes on at once (the records are there; only their propagation is not
-    confirmed, as for a zone adopted from an earlier run).
+    (the retry sends the same CallerReference); ``change_rrsets`` checks that the whole
+    batch is in effect and returns a stand-in change id (``zonecut-lost-N``), since the
+    real one was lost with the answer. ``wait_insync`` cannot poll a stand-in: for a
+    batch that removed a delegation it waits ``lost_change_wait`` seconds (Route 53's
+    usual sync time), for any other it goes on at once (the records are there; only
+    their propagation is not confirmed, as for a zone adopted from an earlier run).
     """
 
     def __init__(
@@ -335,18 +342,25 @@ class Route53Account:
         )
 
     # -- writes -------------------------------------------------------------------------
-    def create_zone(self, name: str, references: Sequence[str], comment: str | None,
+    def create_zone(self, name: str, references: ZoneReferences, comment: str | None,
                     tags: Sequence[tuple[str, str]] = ()) -> tuple[HostedZone, str | None]:
         """Create a public zone; returns the zone and the change id to wait for (None
-        when the zone was adopted).
+        when an existing zone was adopted).
 
-        ``references`` are the CallerReferences to use, in order. ``HostedZoneAlreadyExists``
-        means a zone was already made with that reference: a live zone carrying it is
-        adopted (a retry after a lost response, or a concurrent apply); a reference spent
-        by a zone since deleted moves on to the next one. Never a duplicate zone.
+        The CallerReferences of ``references.sequence()`` are tried in order (see
+        :mod:`zonecut.aws.zone_references`). ``HostedZoneAlreadyExists`` means a zone was
+        made with that reference: a live zone carrying it is adopted (a retry after a lost
+        answer, or a concurrent apply in the same window); a reference spent by a zone
+        since deleted moves on to the next. Then the zones of that name zonecut made in
+        this account are listed: when there are several (applies in different windows, a
+        stale saved plan run again), the first (``references.order``, then zone id: every
+        apply picks the same) is kept; a zone this call made that is not the first is
+        deleted (it is empty) and the first adopted.
         """
+        zone: HostedZone | None = None
+        change_id: str | None = None
         last: AwsError | None = None
-        for reference in references:
+        for reference in references.sequence():
             params: dict[str, Any] = {
                 "Name": to_fqdn(name),
                 "CallerReference": reference,
@@ -357,28 +371,55 @@ class Route53Account:
             except AwsError as exc:
                 if exc.code != "HostedZoneAlreadyExists":
                     raise
-                adopted = self._zone_with_reference(name, reference)
-                if adopted is not None:
-                    # made by an earlier attempt whose answer was lost, an earlier run or
-                    # a concurrent apply of the same plan; tagging again changes nothing
-                    self._tag(adopted.zone_id, name, tags)
-                    return adopted, None
+                zone = self._zone_with_reference(name, reference)
+                if zone is not None:
+                    break  # made by a lost attempt, an earlier run or a concurrent apply
                 last = exc
                 continue
-            zone = self._zone_from_api(page["HostedZone"])
+            made = self._zone_from_api(page["HostedZone"])
             servers = tuple(sorted(normalize(n) for n in
                                    page.get("DelegationSet", {}).get("NameServers", [])))
-            zone = HostedZone(zone_id=zone.zone_id, name=zone.name, account_id=self.account_id,
+            zone = HostedZone(zone_id=made.zone_id, name=made.name, account_id=self.account_id,
                               name_servers=servers, caller_reference=reference,
-                              comment=zone.comment)
+                              comment=made.comment)
             change_id = str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
-            self._tag(zone.zone_id, name, tags)
-            return zone, change_id
-        raise AwsError(
-            f"creating zone {name}: every caller reference zonecut derives for it is spent by "
-            f"zones since deleted ({len(references)} tried; last: {last})",
-            account_id=self.account_id, operation="CreateHostedZone",
-            code=last.code if last else "")
+            break
+        if zone is None:
+            raise AwsError(
+                f"creating zone {name}: every caller reference tried is spent ({last})",
+                account_id=self.account_id, operation="CreateHostedZone",
+                code=last.code if last else "")
+        kept = self._earliest_of_ours(name, references, zone)
+        if kept.zone_id != zone.zone_id:
+            if change_id is not None:
+                # another apply made the zone first: the one this call made goes
+                self.delete_zone(zone.zone_id, name)
+            zone, change_id = self.get_zone(kept.zone_id), None
+        self._tag(zone.zone_id, name, tags)
+        return zone, change_id
+
+    def _earliest_of_ours(self, name: str, references: ZoneReferences,
+                          made: HostedZone) -> HostedZone:
+        ours = {z.zone_id: z for z in self.find_zones(name)
+                if references.is_ours(z.caller_reference)}
+        ours.setdefault(made.zone_id, made)
+        return min(ours.values(),
+                   key=lambda z: (references.order(z.caller_reference), z.zone_id))
+
+    def list_tags(self, zone_id: str, name: str) -> tuple[tuple[str, str], ...]:
+        """The zone's tags, sorted (``ListTagsForResource``)."""
+        page = self._call("list_tags_for_resource", f"reading the tags of zone {name}",
+                          ResourceType="hostedzone", ResourceId=bare_zone_id(zone_id))
+        found = page.get("ResourceTagSet", {}).get("Tags", [])
+        return tuple(sorted((str(t["Key"]), str(t.get("Value", ""))) for t in found))
+
+    def set_tags(self, zone_id: str, name: str, tags: Sequence[tuple[str, str]]) -> None:
+        """Add or change these tags (others are left as they are)."""
+        self._tag(zone_id, name, tags)
+
+    def update_comment(self, zone_id: str, name: str, comment: str) -> None:
+        self._call("update_hosted_zone_comment", f"changing the comment of zone {name}",
+                   Id=bare_zone_id(zone_id), Comment=comment)
 
     def _tag(self, zone_id: str, name: str, tags: Sequence[tuple[str, str]]) -> None:
         if tags:

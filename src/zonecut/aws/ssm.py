@@ -5,11 +5,21 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from zonecut.aws.access import HOME_REGIONS
 from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.ratelimit import TokenBucket
 from zonecut.aws.service import ServiceAccount
 from zonecut.aws.sessions import RETRY_CONFIG, SessionFactory
+
+SSM_REGION_ENV = "ZONECUT_SSM_REGION"
+"""The Lambda handlers' setting for the handoff region (the CLI's: ``defaults.ssm.region``)."""
+
+
+def handoff_region(configured: str | None, partition: str = "aws") -> str:
+    """The one region of the SSM handoff, for the CLI and the Lambda handlers alike: the
+    configured one, else the partition's Route 53 home region (us-east-1 in ``aws``)."""
+    return configured or HOME_REGIONS.get(partition, "us-east-1")
 
 
 class SsmAccount(ServiceAccount):
@@ -29,9 +39,20 @@ class SsmAccount(ServiceAccount):
         return str(page["Parameter"]["Value"])
 
     def put(self, name: str, value: str, description: str) -> None:
-        self._call("put_parameter", f"writing parameter {name}", Name=name, Value=value,
-                   Type="String", Overwrite=True, Tier="Standard",
-                   Description=description[:1024])
+        """Write the parameter in the tier it has (new ones Standard).
+
+        An Advanced parameter cannot go back to Standard (SSM PutParameter, Tier: "you
+        can't revert an advanced parameter to a standard parameter"): when SSM refuses
+        the Standard write for that reason, it is written again as Advanced. No
+        DescribeParameters (which IAM grants only on every parameter) is needed."""
+        params = {"Name": name, "Value": value, "Type": "String", "Overwrite": True,
+                  "Description": description[:1024]}
+        try:
+            self._call("put_parameter", f"writing parameter {name}", Tier="Standard", **params)
+        except AwsError as exc:
+            if exc.code != "ValidationException" or "advanced" not in str(exc).lower():
+                raise
+            self._call("put_parameter", f"writing parameter {name}", Tier="Advanced", **params)
 
     def delete(self, name: str) -> bool:
         """Delete a parameter; False when it was already gone."""
@@ -60,8 +81,9 @@ class SsmAccount(ServiceAccount):
 
 def ssm_account(fleet: Fleet, account_id: str, region: str | None = None,
                 role_arn: str | None = None) -> SsmAccount:
-    """Parameter Store of ``account_id`` with the account's access, or through ``role_arn``
-    (another role of that account, e.g. a read-only one) when given."""
+    """Parameter Store of ``account_id`` in ``region`` (None: the handoff's default, see
+    :func:`handoff_region`) with the account's access, or through ``role_arn`` (another
+    role of that account, e.g. a read-only one) when given."""
     access = fleet.access(account_id)
     factory = fleet.factory
     if role_arn is not None and role_arn != access.role_arn:
@@ -69,7 +91,7 @@ def ssm_account(fleet: Fleet, account_id: str, region: str | None = None,
         factory = SessionFactory(endpoint_url=fleet.factory.endpoint_url,
                                  base_credentials=fleet.factory.base_credentials,
                                  purpose="read-parent")
-    name = region or access.home_region
+    name = handoff_region(region, access.partition)
     client = factory.session(access).client("ssm", region_name=name,
                                             endpoint_url=factory.endpoint_url,
                                             config=RETRY_CONFIG)

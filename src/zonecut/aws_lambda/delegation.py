@@ -117,7 +117,7 @@ class ParentZone:
     def ssm(self) -> SsmAccount:
         if self._ssm is None:
             self._ssm = bounded.ssm(self.factory, self.settings.parent_access(),
-                                    self.settings.region, rate_limit=self.settings.rate_limit,
+                                    self.settings.ssm_region, rate_limit=self.settings.rate_limit,
                                     counter=self.counter, guard=self._guard)
         return self._ssm
 

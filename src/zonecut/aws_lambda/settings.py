@@ -20,7 +20,8 @@
   the function's time left) |
 | ZONECUT_ANSWER_RESERVE | no | seconds kept back to answer CloudFormation (5) |
 | ZONECUT_RATE_LIMIT | no | Route 53 requests per second (5) |
-| AWS_REGION | no | region for STS and SSM (set by Lambda) |
+| AWS_REGION | no | region for STS (set by Lambda) |
+| ZONECUT_SSM_REGION | no | SSM handoff region (default: partition's home region) |
 | AWS_ENDPOINT_URL | no | send the AWS calls elsewhere (tests: the sandbox) |
 """
 
@@ -30,8 +31,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from zonecut.aws.access import AccountAccess, role_arn_for
+from zonecut.aws.access import AccountAccess, partition_of, role_arn_for
 from zonecut.aws.sessions import SessionFactory
+from zonecut.aws.ssm import SSM_REGION_ENV, handoff_region
 from zonecut.aws_lambda.policy import AllowList
 from zonecut.errors import ZonecutError
 
@@ -59,6 +61,7 @@ class Settings:
     sync_timeout: float = 120.0
     rate_limit: float = 5.0
     region: str | None = None
+    ssm_region: str | None = None
     endpoint_url: str | None = None
     child_role_name: str = "ZonecutLambdaRead"
     child_external_id: str | None = None
@@ -136,6 +139,8 @@ class Settings:
             sync_timeout=number("ZONECUT_SYNC_TIMEOUT", 120.0),
             rate_limit=number("ZONECUT_RATE_LIMIT", 5.0),
             region=env.get("AWS_REGION", "").strip() or None,
+            ssm_region=handoff_region(env.get(SSM_REGION_ENV, "").strip() or None,
+                                      partition_of(env.get("AWS_REGION", "").strip())),
             endpoint_url=env.get("AWS_ENDPOINT_URL", "").strip() or None,
         )
 

@@ -37,6 +37,13 @@ def plan_view(plan: Plan, account_keys: Mapping[str, str]) -> RenderableType:
                 tree.add(Text(f"+ create hosted zone {zone.name}", style="green"))
             else:
                 tree.add(Text(f"= {zone.name} exists ({zone.zone_id}): adopted", style="dim"))
+                for key, value, before in zone.tag_changes:
+                    was = f" (was {before!r})" if before is not None else ""
+                    tree.add(Text(f"~ tag {key}={value!r} on {zone.name}{was}", style="yellow"))
+                if zone.comment_change is not None:
+                    comment, before_comment = zone.comment_change
+                    tree.add(Text(f"~ comment of {zone.name}: {comment!r} (was "
+                                  f"{before_comment!r})", style="yellow"))
         for repair in repairs_by.get(account_id, []):
             node = tree.add(Text(f"~ apex NS of {repair.name} differs from its delegation set "
                                  "(edited by hand): restore it", style="yellow"))
@@ -121,6 +128,8 @@ def plan_summary(plan: Plan) -> str:
                 f"record(s) to create, {c['ns_to_update']} to update.")
         if c["apex_ns_to_repair"]:
             text += f" {c['apex_ns_to_repair']} apex NS rrset(s) to restore."
+        if c["zones_to_update"]:
+            text += f" {c['zones_to_update']} zone(s) to retag or recomment."
     if plan.deletions:
         text += (f" {c['delegations_to_delete']} delegation(s) and {c['zones_to_delete']} "
                  "zone(s) to delete.")

@@ -430,6 +430,9 @@ class NsTtlPolicy(_Model):
         return self
 
 
+ApexNs = Literal["repair", "report"]
+
+
 class SsmDefaults(_Model):
     """The SSM Parameter Store handoff: zone details published for child accounts."""
 
@@ -442,8 +445,9 @@ class SsmDefaults(_Model):
         "PREFIX/ZONE-NAME."
     )
     region: Region | None = Field(
-        None, description="Region of the parameters; null uses each account's region "
-        "(defaults.access.region, else the partition's Route 53 home region)."
+        None, description="The one region of the handoff's parameters, for every account "
+        "and for the Lambda handlers (their ZONECUT_SSM_REGION); null uses the partition's "
+        "Route 53 home region (us-east-1), whatever an account's own region."
     )
 
 
@@ -457,6 +461,10 @@ class Defaults(_Model):
     )
     max_parallel_accounts: Annotated[StrictInt, Field(ge=1)] = Field(
         8, description="How many accounts are read or changed at the same time."
+    )
+    apex_ns: ApexNs = Field(
+        "repair", description="What plan/apply do when a zone's apex NS differs from its "
+        "delegation set: repair (set it back) or report (a note, no change)."
     )
     sync_timeout: Annotated[StrictInt, Field(gt=0)] = Field(
         300, description="Seconds to wait for a Route 53 change to become INSYNC."
@@ -504,6 +512,9 @@ class Account(_Model):
     region: Region | None = Field(None, description="Overrides defaults.access.region.")
 
 
+_CLOUDFRONT_ALIASES = frozenset({"cloudfront", "apigateway-edge"})
+
+
 class AliasSpec(_Model):
     """An alias to an AWS resource: Route 53 answers with the target's addresses."""
 
@@ -524,7 +535,8 @@ class AliasSpec(_Model):
         "(API Gateway regionalHostedZoneId, a load balancer's CanonicalHostedZoneId)."
     )
     evaluate_target_health: StrictBool = Field(
-        False, description="Route 53 checks the target's health before answering with it."
+        False, description="Route 53 checks the target's health before answering with it. "
+        "Not for cloudfront and apigateway-edge (a CloudFront distribution)."
     )
 
     @model_validator(mode="after")
@@ -532,6 +544,13 @@ class AliasSpec(_Model):
         problem = alias_target_problem(self.type, self.target)
         if problem:
             raise ValueError(problem)
+        if self.evaluate_target_health and self.type in _CLOUDFRONT_ALIASES:
+            # Route 53 API reference, AliasTarget.EvaluateTargetHealth: "You can't set
+            # EvaluateTargetHealth to true when the alias target is a CloudFront
+            # distribution" (an edge-optimized API is served by one): InvalidChangeBatch
+            raise ValueError("evaluate_target_health cannot be true for an alias of type "
+                             f"{self.type}: its target is a CloudFront distribution, and "
+                             "Route 53 refuses that; remove it")
         named = alias_target_region(self.type, self.target)
         if self.region and named and self.region != named:
             raise ValueError(f"region {self.region} differs from the region in the target "
@@ -622,7 +641,7 @@ class ParentFromSsm(_Model):
     )
     region: Region | None = Field(
         None, description="The parameter's region; null uses defaults.ssm.region, else the "
-        "account's region."
+        "partition's Route 53 home region."
     )
     role_arn: RoleArn | None = Field(
         None, description="A read-only role in that account to read the parameter with; "
@@ -644,11 +663,14 @@ class ZoneSpec(_Model):
     comment: Annotated[StrictStr, Field(max_length=256)] | None = Field(
         None, description="Hosted zone comment (at most 256 characters)."
     )
+    # Route 53: "You can add a maximum of 10 tags to a health check or a hosted zone"
+    # (ChangeTagsForResource; ResourceTagSet.Tags max 10 in the service model), and
+    # zonecut adds zonecut:managed to every zone it creates: 9 are left for the file.
     tags: Annotated[dict[TagKey, TagValue], Field(max_length=9)] = Field(
-        default_factory=dict, description="Hosted zone tags (at most 9: zonecut tags a new "
-        "zone in one call with these and zonecut:managed, and Route 53 takes 10 a call; "
-        "key <= 128 and "
-        "value <= 256 characters)."
+        default_factory=dict, description="Hosted zone tags (at most 9: Route 53 allows 10 "
+        "per hosted zone and zonecut sets zonecut:managed on the zones it creates; tags set "
+        "on the zone outside zonecut count too; key <= 128 and value <= 256 characters). "
+        "Set on new and existing zones; tags not declared are left as they are."
     )
     zone_id: ZoneId | None = Field(
         None, description="Pin the hosted zone when the account has several public zones "
@@ -661,6 +683,11 @@ class ZoneSpec(_Model):
     records_managed: Literal["declared", "full"] = Field(
         "declared", description="declared: records not in the file are left alone; full: "
         "they are deleted (never the apex SOA/NS, NS delegations or ACM validation records)."
+    )
+    apex_ns: ApexNs | None = Field(
+        None, description="What plan/apply do when the zone's apex NS differs from its "
+        "delegation set: repair (set it back) or report (a note, no change: a zone served "
+        "by several DNS providers on purpose); null uses defaults.apex_ns."
     )
     certificates: tuple[CertificateSpec, ...] = Field(
         (), description="ACM certificates requested in the zone's account with DNS validation."

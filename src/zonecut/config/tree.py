@@ -258,6 +258,7 @@ class DesiredZone:
     records: tuple[DesiredRecord, ...] = ()
     records_managed: str = "declared"
     certificates: tuple[DesiredCertificate, ...] = ()
+    apex_ns: str = "repair"  # repair | report
     ssm_parent: SsmParentRef | None = None
 
     @property
@@ -334,6 +335,7 @@ def build_tree(config: Config) -> DesiredTree:
             certificates=tuple(DesiredCertificate(c.domains, c.region)
                                for c in spec.certificates),
             ssm_parent=_ssm_parent(config, spec.parent_from_ssm),
+            apex_ns=spec.apex_ns or config.defaults.apex_ns,
         ))
     return DesiredTree(tuple(built))
 

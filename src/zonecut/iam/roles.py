@@ -150,6 +150,11 @@ def _region(config: Config, key: str, wanted: str | None = None) -> str:
     return wanted or access.region or HOME_REGIONS.get(access.partition, "us-east-1")
 
 
+def _ssm_region(config: Config, wanted: str | None) -> str:
+    """The SSM handoff's one region (zonecut.aws.ssm.handoff_region): not the account's."""
+    return wanted or HOME_REGIONS.get(config.defaults.access.partition, "us-east-1")
+
+
 def _trust(config: Config, key: str) -> Document:
     principals = config.defaults.access.principal_arn or ()
     access = config.effective_access(key)
@@ -248,9 +253,18 @@ def _main_grants(config: Config, tree: DesiredTree, key: str) -> _Grants:
         grants.change(ChangeGrant("RepairApexNs", "", tuple(_zone_resources(partition, owned)),
                                   tuple(iam_normalized(z.name) for z in owned), ("NS",),
                                   ("UPSERT",)))
-        # every zone zonecut creates is tagged zonecut:managed (with the declared tags)
+        # every zone zonecut creates is tagged zonecut:managed (with the declared tags);
+        # plan reads the tags of existing zones that declare some, apply sets them
         grants.add("TagZones", "", ["route53:ChangeTagsForResource"],
                    _zone_resources(partition, owned))
+        tagged = [z for z in owned if z.tags]
+        if tagged:
+            grants.add("ReadTags", "", ["route53:ListTagsForResource"],
+                       _zone_resources(partition, tagged))
+        commented = [z for z in owned if z.comment is not None]
+        if commented:  # a declared comment is set on an existing zone
+            grants.add("CommentZones", "", ["route53:UpdateHostedZoneComment"],
+                       _zone_resources(partition, commented))
     for parent in parents:
         grants.change(delegation_grant(parent.name, [c.name for c in tree.children(parent.name)],
                                        _zone_resources(partition, [parent])))
@@ -321,7 +335,7 @@ def _ssm_grants(grants: _Grants, config: Config, tree: DesiredTree, key: str,
     account_id = config.accounts[key].id
     ssm = config.defaults.ssm
     if ssm.publish and any(publishing_account(tree, z) == account_id for z in tree.zones):
-        region = _region(config, key, ssm.region)
+        region = _ssm_region(config, ssm.region)
         grants.add("PublishZones", "", ["ssm:GetParameter", "ssm:PutParameter"],
                    [parameter_arn(partition, region, account_id, ssm.prefix + "/*")])
     own_role = config.role_arn_for(key)
@@ -330,7 +344,7 @@ def _ssm_grants(grants: _Grants, config: Config, tree: DesiredTree, key: str,
                 and (z.ssm_parent.role_arn is None or z.ssm_parent.role_arn == own_role)]
     if readable:
         grants.add("ReadParentParameter", "", ["ssm:GetParameter"], sorted(
-            {parameter_arn(partition, _region(config, key, ref.region), account_id,
+            {parameter_arn(partition, _ssm_region(config, ref.region), account_id,
                            ref.parameter) for ref in readable}))
 
 
@@ -345,7 +359,7 @@ def _reader_roles(config: Config, tree: DesiredTree, key: str) -> dict[str, list
         if ref is None or ref.account_id != account_id or ref.role_arn in (None, own_role):
             continue
         assert ref.role_arn is not None
-        by_role[ref.role_arn].add(parameter_arn(partition, _region(config, key, ref.region),
+        by_role[ref.role_arn].add(parameter_arn(partition, _ssm_region(config, ref.region),
                                                 account_id, ref.parameter))
     return {arn: [statement("ReadParentParameter", ["ssm:GetParameter"], sorted(params))]
             for arn, params in sorted(by_role.items())}

@@ -32,13 +32,18 @@ class ZoneChange:
     comment: str | None = None
     tags: tuple[tuple[str, str], ...] = ()
     parent: str | None = None
+    # an existing zone: declared tags whose value differs or that are missing (key, new,
+    # old value or None), and the comment when the declared one differs (new, old)
+    tag_changes: tuple[tuple[str, str, str | None], ...] = ()
+    comment_change: tuple[str, str] | None = None
 
     @property
     def changes_anything(self) -> bool:
-        return self.action is ZoneAction.CREATE
+        return (self.action is ZoneAction.CREATE or bool(self.tag_changes)
+                or self.comment_change is not None)
 
     def data(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "name": self.name,
             "account_id": self.account_id,
             "account": self.account_key,
@@ -47,6 +52,13 @@ class ZoneChange:
             "name_servers": list(self.name_servers),
             "parent": self.parent,
         }
+        if self.tag_changes:
+            found["tag_changes"] = [{"key": k, "value": v, "old_value": old}
+                                    for k, v, old in self.tag_changes]
+        if self.comment_change is not None:
+            found["comment_change"] = {"comment": self.comment_change[0],
+                                       "old_comment": self.comment_change[1]}
+        return found
 
 
 @dataclass(frozen=True)
@@ -217,6 +229,8 @@ class Plan:
         return {
             "zones_to_create": len(self.zones_to_create),
             "zones_adopted": sum(1 for z in self.zones if z.action is ZoneAction.ADOPT),
+            "zones_to_update": sum(1 for z in self.zones
+                                   if z.action is ZoneAction.ADOPT and z.changes_anything),
             "ns_to_create": sum(1 for c in self.ns_changes if c.action is NsAction.CREATE),
             "ns_to_update": sum(1 for c in self.ns_changes if c.action is NsAction.UPDATE),
             "apex_ns_to_repair": len(self.apex_repairs),

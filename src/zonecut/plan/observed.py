@@ -22,6 +22,8 @@ class ObservedState:
     details: dict[str, HostedZone] = field(default_factory=dict)
     rrsets: dict[str, tuple[RRSet, ...]] = field(default_factory=dict)
     apex_ns: dict[str, RRSet | None] = field(default_factory=dict)
+    tags: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    """zone id -> its tags, read for the zones that declare tags."""
 
     def ns_at(self, zone_id: str, name: str) -> RRSet | None:
         for rr in self.rrsets.get(zone_id, ()):

@@ -38,6 +38,12 @@ class DesiredZoneLike(Protocol):
     def zone_id(self) -> str | None: ...
     @property
     def depth(self) -> int: ...
+    @property
+    def apex_ns(self) -> str: ...
+
+
+MAX_ZONE_TAGS = 10
+"""Route 53: 'You can add a maximum of 10 tags to a health check or a hosted zone'."""
 
 
 def tag_pairs(tags: object) -> tuple[tuple[str, str], ...]:
@@ -99,12 +105,28 @@ def make_plan(zones: Sequence[DesiredZoneLike], observed: ObservedState,
         if picked is not None:
             detail = observed.details.get(picked.zone_id, picked)
             resolved[desired.name] = detail
+            declared_tags = tag_pairs((tags or {}).get(desired.name, ()))
+            live = dict(observed.tags.get(detail.zone_id, ()))
+            tag_changes = tuple((k, v, live.get(k)) for k, v in declared_tags
+                                if live.get(k) != v) if detail.zone_id in observed.tags else ()
+            total = len(set(live) | {k for k, _ in declared_tags})
+            if total > MAX_ZONE_TAGS:
+                problems.append(
+                    f"{desired.name}: the zone would have {total} tags (its {len(live)} and "
+                    f"the declared ones); a hosted zone holds at most {MAX_ZONE_TAGS}: remove "
+                    "tags in the config or on the zone")
+                blocked.add(desired.name)
+                tag_changes = ()
+            comment = desired.comment
             zone_changes.append(ZoneChange(
                 name=desired.name, account_id=desired.account_id,
                 account_key=desired.account_key, action=ZoneAction.ADOPT,
                 zone_id=detail.zone_id, name_servers=detail.name_servers,
-                comment=desired.comment, parent=desired.parent,
-                tags=tag_pairs((tags or {}).get(desired.name, ())),
+                comment=desired.comment, parent=desired.parent, tags=declared_tags,
+                tag_changes=tag_changes,
+                comment_change=((comment, detail.comment)
+                                if comment is not None and comment != detail.comment
+                                else None),
             ))
         else:
             resolved[desired.name] = None
@@ -160,12 +182,19 @@ def make_plan(zones: Sequence[DesiredZoneLike], observed: ObservedState,
             ))
 
     apex_repairs: list[ApexRepair] = []
+    notes: list[str] = []
     for desired in zones:
         zone = resolved.get(desired.name)
         if zone is None or not zone.name_servers or zone.zone_id not in observed.apex_ns:
             continue
         apex = observed.apex_ns[zone.zone_id]
         if apex is None or apex.value_set != frozenset(zone.name_servers):
+            if desired.apex_ns == "report":
+                found = ", ".join(apex.values) if apex else "none"
+                notes.append(f"{desired.name}: the apex NS ({found}) differs from the "
+                             "delegation set (" + ", ".join(sorted(zone.name_servers))
+                             + "); left as it is (apex_ns: report)")
+                continue
             apex_repairs.append(ApexRepair(
                 name=desired.name, account_id=desired.account_id, zone_id=zone.zone_id,
                 ttl=apex.ttl if apex else 172800,
@@ -194,4 +223,5 @@ def make_plan(zones: Sequence[DesiredZoneLike], observed: ObservedState,
         unmanaged=tuple(unmanaged),
         problems=tuple(problems),
         apex_repairs=tuple(apex_repairs),
+        notes=tuple(notes),
     )

@@ -14,6 +14,8 @@ from typing import Any
 from zonecut.names import iam_normalized, is_at_or_below, normalize
 
 MAX_VALUE_CHARACTERS = 32_000
+CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"
+"""The hosted zone id of every CloudFront alias target (Route 53 API reference, AliasTarget)."""
 # Types whose values are domain names: compared without case and trailing dot.
 _NAME_VALUED = frozenset({"NS", "CNAME", "PTR"})
 
@@ -115,6 +117,16 @@ def problems(
                 f"{stored_name(zone)}"
             )
             continue
+        alias = record_set.get("AliasTarget")
+        if (action != "DELETE" and isinstance(alias, Mapping)
+                and alias.get("EvaluateTargetHealth") in (True, "true")
+                and (alias.get("HostedZoneId") == CLOUDFRONT_ZONE_ID
+                     or normalize(str(alias.get("DNSName", ""))).endswith(".cloudfront.net"))):
+            # AliasTarget, EvaluateTargetHealth: "You can't set EvaluateTargetHealth to
+            # true when the alias target is a CloudFront distribution."
+            found.append(f"Tried to create an alias {_label(key)} to a CloudFront "
+                         "distribution with EvaluateTargetHealth true, but EvaluateTargetHealth "
+                         "can't be true when the alias target is a CloudFront distribution")
         if action == "CREATE":
             if key in state:
                 found.append(

@@ -5,7 +5,9 @@ server (the sandbox), never on import. Each patch replaces one backend method:
 
 ``create_hosted_zone``
     a reused CallerReference in the account is ``HostedZoneAlreadyExists`` (409) naming
-    the existing zone; invalid names are ``InvalidDomainName``; a public zone gets 4
+    the zone made with it, also when that zone has since been deleted (the API
+    reference: "You must use a unique CallerReference string every time you submit a
+    CreateHostedZone request"); invalid names are ``InvalidDomainName``; a public zone gets 4
     name servers from the sandbox pool (see :mod:`zonecut.sandbox.nameservers`), and
     the delegation set, the apex NS (TTL 172800, trailing dots) and a real apex SOA
     (TTL 900) agree; moto's habit of listing every zone's own delegation set as a
@@ -23,7 +25,10 @@ server (the sandbox), never on import. Each patch replaces one backend method:
 ``change_tags_for_resource``
     more than 10 ``AddTags`` in one call is ``InvalidInput`` (botocore route53 model:
     TagList max 10, "You can add a maximum of 10 tags"; the words are those Route 53's
-    XML schema check gives for a list over its maximum); moto takes any number.
+    XML schema check gives for a list over its maximum); moto takes any number;
+    a hosted zone holds at most 10 tags (the API reference, ChangeTagsForResource: "You
+    can add a maximum of 10 tags to a health check or a hosted zone"; ``ResourceTagSet``
+    Tags max 10): a change that would leave more is ``InvalidInput`` and changes nothing.
 
 Reusable delegation sets are left as moto has them (its fixed names, not served by the
 sandbox DNS). :func:`install` is idempotent; :func:`uninstall` restores moto.
@@ -53,6 +58,8 @@ from zonecut.sandbox.zone_data import (
 
 APEX_NS_TTL = 172800
 APEX_SOA_TTL = 900
+MAX_ZONE_TAGS = 10
+MAX_ADD_TAGS = 10
 SOA_TAIL = "awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400"
 
 
@@ -62,6 +69,15 @@ class HostedZoneAlreadyExists(Route53ClientError):
             "HostedZoneAlreadyExists",
             "A hosted zone has already been created with the specified caller reference: "
             f"/hostedzone/{zone_id} ({zone_name}).",
+        )
+
+
+class TooManyTags(Route53ClientError):
+    def __init__(self, resource_id: str, count: int) -> None:
+        super().__init__(
+            "InvalidInput",
+            f"Cannot add tags to hostedzone {resource_id}: it would have {count} tags; a "
+            f"hosted zone can have at most {MAX_ZONE_TAGS} tags.",
         )
 
 
@@ -128,10 +144,13 @@ def _create_hosted_zone(
     if found:
         raise InvalidDomainName(f"{name} is not a valid domain name: " + "; ".join(found))
     with BACKEND_LOCK:
+        spent = _spent_references(self)
         if caller_reference:
             for existing in self.zones.values():
                 if existing.caller_reference == caller_reference:
                     raise HostedZoneAlreadyExists(existing.resource_id, existing.name)
+            if caller_reference in spent:
+                raise HostedZoneAlreadyExists(*spent[caller_reference])
         zone = _originals["create_hosted_zone"](
             self,
             name,
@@ -161,9 +180,39 @@ def _create_hosted_zone(
                     self.zones.pop(zone.resource_id, None)
                     raise DelegationSetNotAvailable(str(exc)) from exc
             set_name_servers(zone, servers)
+        spent[str(zone.caller_reference)] = (str(zone.resource_id), str(zone.name))
         touch(zone)
         bump_generation()
         return zone
+
+
+def _spent_references(backend: Any) -> dict[str, tuple[str, str]]:
+    """CallerReferences used in the account, deleted zones' too (kept on the backend, so
+    a sandbox reset forgets them with the account)."""
+    spent: dict[str, tuple[str, str]] = backend.__dict__.setdefault(
+        "zonecut_spent_references", {})
+    return spent
+
+
+def _change_tags_for_resource(self: Any, resource_type: str, resource_id: str,
+                              add_tags: list[dict[str, str]] | None,
+                              remove_tag_keys: list[str] | None) -> None:
+    if add_tags and len(add_tags) > MAX_ADD_TAGS:
+        raise InvalidInput(
+            "Invalid XML ; cvc-complex-type.2.4.f: 'Tag' can occur a maximum of "
+            f"'{MAX_ADD_TAGS}' times in the current sequence. This limit was exceeded. No "
+            "child element is expected at this point.")
+    with BACKEND_LOCK:
+        if resource_type == "hostedzone" and resource_id in self.zones:
+            after = dict(self.resource_tags.get(resource_id, {}))
+            for key in remove_tag_keys or []:
+                after.pop(key, None)
+            for tag in add_tags or []:
+                after[tag["Key"]] = tag["Value"]
+            if len(after) > MAX_ZONE_TAGS:
+                raise TooManyTags(resource_id, len(after))
+        _originals["change_tags_for_resource"](self, resource_type, resource_id, add_tags,
+                                               remove_tag_keys)
 
 
 def _delete_hosted_zone(self: Any, id_: str) -> Any:
@@ -197,22 +246,6 @@ def _change_resource_record_sets(self: Any, zoneid: str, change_list: list[dict[
             zone.rrsets = kept
         touch(zone)
         bump_generation()
-
-
-MAX_ADD_TAGS = 10
-
-
-def _change_tags_for_resource(self: Any, resource_type: str, resource_id: str,
-                              add_tags: list[dict[str, str]], remove_tag_keys: list[str]
-                              ) -> None:
-    if add_tags and len(add_tags) > MAX_ADD_TAGS:
-        raise InvalidInput(
-            "Invalid XML ; cvc-complex-type.2.4.f: 'Tag' can occur a maximum of "
-            f"'{MAX_ADD_TAGS}' times in the current sequence. This limit was exceeded. No "
-            "child element is expected at this point.")
-    with BACKEND_LOCK:
-        _originals["change_tags_for_resource"](self, resource_type, resource_id, add_tags,
-                                               remove_tag_keys)
 
 
 _PATCHES: dict[str, Callable[..., Any]] = {

@@ -23,7 +23,7 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 from zonecut.sandbox import calls as call_counting
-from zonecut.sandbox import fidelity
+from zonecut.sandbox import fidelity, ssm_fidelity, validation
 from zonecut.sandbox.accounts import check_account_id, create_roles
 from zonecut.sandbox.control import SandboxControl, write_root_hints
 from zonecut.sandbox.control_app import ControlMiddleware
@@ -143,6 +143,8 @@ class Sandbox:
         with BACKEND_LOCK:
             moto_api_backend.reset()
             fidelity.install(self.assigner)
+            ssm_fidelity.install()
+            validation.install()
             call_counting.install(self.counter)
             call_counting.set_interceptor(self.injector.intercept)
             bump_generation()
@@ -173,6 +175,8 @@ class Sandbox:
             if _active is self:
                 fidelity.uninstall()
                 call_counting.uninstall()
+                validation.uninstall()
+                ssm_fidelity.uninstall()
                 _active = None
 
     def __enter__(self) -> Sandbox:
