@@ -92,13 +92,14 @@ def report(findings: list[Finding], targets: list[DelegationTarget], output: Ver
         if observations is not None:
             stats = (f" ({observations.stats.queries} DNS queries in "
                      f"{observations.stats.seconds:.2f} s)")
-        if not findings:
+        if not findings and verdict.zones_verified == verdict.zones:
             out.print(f"[bold green]All {verdict.zones} delegation(s) verified[/]: no finding"
                       f"{stats}.", highlight=False)
         else:
             counts = ", ".join(f"{n} {sev.value}" for sev, n in verdict.counts if n)
-            out.print(f"{verdict.total} finding(s): {counts}{stats}. Details and fixes: "
-                      "docs/findings.md", highlight=False)
+            out.print(f"{verdict.zones_verified} of {verdict.zones} delegation(s) verified; "
+                      f"{verdict.total} finding(s): {counts or 'none'}{stats}. Details and "
+                      "fixes: docs/findings.md", highlight=False)
 
 
 @app.command()

@@ -6,7 +6,8 @@ For each target:
    referral for the zone itself; the zone that gives it plays the parent);
 2. ask every address of every parent server for the child's NS;
 3. ask every address of every server named by those referrals, by the parent's NS
-   rrset in the API and by the child's delegation set for the child's SOA and NS.
+   rrset in the API, by the child's apex NS rrset and by the child's delegation set
+   for the child's SOA and NS.
 
 Nothing is interpreted here beyond what the walk needs; the checks do the rest.
 """
@@ -76,6 +77,8 @@ async def _probe_target(walker: Walker, target: DelegationTarget) -> PathRecord:
     listed: set[str] = set(target.delegation_set)
     if target.parent_ns is not None:
         listed.update(target.parent_ns.values)
+    if target.child_apex_ns is not None:  # resolvers use the apex set too (RFC 2181)
+        listed.update(target.child_apex_ns.values)
     for records in parent_records:
         for record in records:
             listed.update(referred_servers(record, target.child))

@@ -18,6 +18,10 @@ REPORT_FORMAT = "zonecut.verify.report"
 REPORT_VERSION = 1
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
+NOT_VERIFIED = frozenset({"ZONE_MISSING", "ZONE_UNREAD", "UNVERIFIED", "WALK_FAILED",
+                          "PARENT_UNREACHABLE", "DEADLINE_EXCEEDED"})
+"""Codes that mean the zone's delegation was not (fully) checked from the DNS."""
+
 SARIF_LEVEL: dict[Severity, str] = {
     Severity.CRITICAL: "error",
     Severity.ERROR: "error",
@@ -49,6 +53,11 @@ class Summary:
     zones_with_findings: int
     counts: tuple[tuple[Severity, int], ...]
     exit_code: int
+    verified: int = -1  # zones actually verified (-1: as many as ``zones``)
+
+    @property
+    def zones_verified(self) -> int:
+        return self.zones if self.verified < 0 else self.verified
 
     @property
     def total(self) -> int:
@@ -59,16 +68,18 @@ class Summary:
 
     @property
     def text(self) -> str:
+        done = (f"{self.zones} zone(s) verified" if self.zones_verified == self.zones
+                else f"{self.zones_verified} of {self.zones} zone(s) verified")
         if not self.total:
-            return f"{self.zones} zone(s) verified: no finding"
+            return f"{done}: no finding"
         parts = ", ".join(f"{n} {s.value}" for s, n in self.counts if n)
-        return (f"{self.zones} zone(s) verified: {parts} in "
-                f"{self.zones_with_findings} zone(s)")
+        return f"{done}: {parts} in {self.zones_with_findings} zone(s)"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "zones": self.zones,
             "zones_with_findings": self.zones_with_findings,
+            "zones_verified": self.zones_verified,
             "counts": {s.value: n for s, n in self.counts},
             "total": self.total,
             "exit_code": self.exit_code,
@@ -80,12 +91,16 @@ def summary(findings: Sequence[Finding], targets: Sequence[DelegationTarget] = (
     """Counts of ``findings``; ``zones`` is the number of targets (or of zones found)."""
     counts = Counter(f.severity for f in findings)
     zones_with = {f.zone for f in findings}
-    zones = len({t.child for t in targets} | zones_with) if targets else len(zones_with)
+    names = {t.child for t in targets} | zones_with
+    zones = len(names) if targets else len(zones_with)
+    unverified = {f.zone for f in findings if f.code in NOT_VERIFIED}
+    unverified |= {t.child for t in targets if t.child_zone is None}
     return Summary(
         zones=zones,
         zones_with_findings=len(zones_with),
         counts=tuple((s, counts.get(s, 0)) for s in Severity),
         exit_code=exit_code(findings),
+        verified=len(names - unverified) if targets else -1,
     )
 
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from zonecut.verify.findings import Finding
+from zonecut.verify.rules.apex import extra_ns_in_apex
 from zonecut.verify.rules.consistency import ns_inconsistent, soa_serial_inconsistent
 from zonecut.verify.rules.delegation import (
+    cname_at_delegation,
     dangling_delegation,
     extra_ns_in_parent,
     not_delegated,
     ns_mismatch,
+    servers_failing,
+    takeover_in_progress,
 )
 from zonecut.verify.rules.hygiene import (
     apex_ns_edited,
@@ -24,6 +28,7 @@ from zonecut.verify.rules.hygiene import (
     occluded_records,
     record_limit_near,
 )
+from zonecut.verify.rules.lookup import duplicate_zone, zone_missing, zone_unread
 from zonecut.verify.rules.parent import parent_servers_disagree, parent_unreachable, walk_failed
 from zonecut.verify.rules.servers import (
     lame_server,
@@ -37,12 +42,19 @@ from zonecut.verify.views import DelegationView
 Rule = Callable[[DelegationView, VerifyPolicy], list[Finding]]
 
 RULES_IN_ORDER: Sequence[Rule] = (
+    zone_unread,
+    zone_missing,
+    duplicate_zone,
+    takeover_in_progress,
     dangling_delegation,
+    servers_failing,
+    cname_at_delegation,
     not_delegated,
     walk_failed,
     parent_unreachable,
     parent_servers_disagree,
     extra_ns_in_parent,
+    extra_ns_in_apex,
     ns_mismatch,
     ns_name_unresolvable,
     lame_server,
