@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,9 @@ def run(world: World, policy: VerifyPolicy = POLICY) -> list[Finding]:
 
 def brief(findings: list[Finding]) -> Expected:
     return [(f.code, f.zone, f.server) for f in findings]
+
+
+S0, S1, S2, S3 = SETS[TEAM]
 
 
 # ---- scenarios: one change each, and the exact findings it must give ---------------------
@@ -183,6 +187,24 @@ def duplicated_middle(w: World) -> None:
         w.parent_says(TEAM, server, outcome=Outcome.NXDOMAIN, aa=True)
 
 
+def link_local_glue(w: World) -> None:
+    for qtype in ("SOA", "NS"):
+        w.record(Role.CHILD, S0, TEAM, qtype, Outcome.NOT_QUERIED,
+                 error=f"{w.address(S0)}: link-local address: not queried")
+
+
+def deadline_passed(w: World) -> None:
+    w.paths[TEAM] = replace(w.paths[TEAM], incomplete="not finished within the zone "
+                            "deadline (1 s)")
+    for server in SETS[TEAM]:  # what partial answers there were prove nothing
+        w.child_says(TEAM, server, Outcome.TIMEOUT, attempts=2)
+
+
+def limit_hit(w: World) -> None:
+    w.paths[TEAM] = replace(w.paths[TEAM], limits=(
+        "the referral for dev.example.com lists 3000 NS names; only 16 were followed",))
+
+
 def cname_at_cut(w: World) -> None:
     w.update(TEAM, parent_ns=None, parent_other_at_or_below_cut=(
         RRSet(TEAM, "CNAME", 300, ("elsewhere.example.net",)),))
@@ -254,8 +276,6 @@ def gone_but_grandparent(w: World) -> None:
     w.update(TEAM, ancestor_delegations=((APEX, RRSet(TEAM, "NS", 300, SETS[TEAM])),))
 
 
-S0, S1, S2, S3 = SETS[TEAM]
-
 SCENARIOS: dict[str, tuple[Callable[[World], None], Expected]] = {
     "healthy": (lambda w: None, []),
     "not delegated": (not_delegated, [("NOT_DELEGATED", TEAM, None)]),
@@ -275,6 +295,10 @@ SCENARIOS: dict[str, tuple[Callable[[World], None], Expected]] = {
     "account unread": (unread, [("ZONE_UNREAD", TEAM, None)]),
     "middle zone duplicated": (duplicated_middle, [("DUPLICATE_ZONE", DEV, None),
                                                    ("NOT_DELEGATED", TEAM, None)]),
+    "a server's address is link-local": (link_local_glue,
+                                         [("NS_ADDRESS_NOT_ROUTABLE", TEAM, S0)]),
+    "the zone deadline passed": (deadline_passed, [("DEADLINE_EXCEEDED", TEAM, None)]),
+    "a referral on the path is too large": (limit_hit, [("PROBE_LIMIT", TEAM, None)]),
     "CNAME where the delegation should be": (cname_at_cut,
                                              [("CNAME_AT_DELEGATION", TEAM, None)]),
     "extra server in parent": (extra_server,

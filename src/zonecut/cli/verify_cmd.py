@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -64,13 +65,14 @@ def rich_table(table: Table) -> RichTable:
     return drawn
 
 
-def policy_for(cfg: Config | None, timeout: float, retries: int, concurrency: int
-               ) -> VerifyPolicy:
+def policy_for(cfg: Config | None, timeout: float, retries: int, concurrency: int,
+               deadline: float = 600.0, zone_deadline: float = 120.0) -> VerifyPolicy:
+    policy = VerifyPolicy(timeout=timeout, retries=retries, concurrency=concurrency,
+                          deadline=deadline, zone_deadline=min(zone_deadline, deadline))
     if cfg is None:
-        return VerifyPolicy(timeout=timeout, retries=retries, concurrency=concurrency)
+        return policy
     ttl = cfg.defaults.ns_ttl_policy
-    return VerifyPolicy(ns_ttl_min=ttl.min, ns_ttl_max=ttl.max, timeout=timeout,
-                        retries=retries, concurrency=concurrency)
+    return replace(policy, ns_ttl_min=ttl.min, ns_ttl_max=ttl.max)
 
 
 def report(findings: list[Finding], targets: list[DelegationTarget], output: VerifyOutput,
@@ -118,6 +120,11 @@ def verify(
     timeout: Annotated[float, typer.Option(help="Seconds per DNS query attempt.")] = 2.0,
     retries: Annotated[int, typer.Option(help="Retries after a timeout.")] = 1,
     concurrency: Annotated[int, typer.Option(help="DNS queries in flight.")] = 64,
+    deadline: Annotated[float, typer.Option(
+        min=0.1, help="Seconds for the whole run; zones not done by then get "
+        "DEADLINE_EXCEEDED.")] = 600.0,
+    zone_deadline: Annotated[float, typer.Option(
+        min=0.1, help="Seconds for one zone's checks.")] = 120.0,
     list_codes: Annotated[bool, typer.Option("--list-codes", help="List the finding codes "
                                              "and exit.")] = False,
     endpoint_url: EndpointOpt = None,
@@ -137,7 +144,8 @@ def verify(
             fail(f"{replay}: not zonecut observations: {exc}")
         cfg = read_config(config) if config.exists() else None
         targets = list(observations.targets)
-        findings = check(targets, observations, policy_for(cfg, timeout, retries, concurrency))
+        policy = policy_for(cfg, timeout, retries, concurrency, deadline, zone_deadline)
+        findings = check(targets, observations, policy)
         report(findings, targets, output, observations)
         raise typer.Exit(exit_code(findings))
     cfg = read_config(config)
@@ -151,11 +159,14 @@ def verify(
         if name not in declared:
             fail(f"{zone} is not declared in {config}")
         only.append(name)
-    target = resolve_target(endpoint_url, sandbox, state_dir)
-    roots, port_map = dns_roots(root_hints, sandbox, state_dir)
+    # Sandbox info naming a server off loopback is refused (SandboxInfoRefused).
+    target = guarded(lambda: resolve_target(endpoint_url, sandbox, state_dir))
+    roots, port_map = guarded(lambda: dns_roots(root_hints, sandbox, state_dir))
     runtime = guarded(lambda: Runtime(cfg, target, purpose="verify"))
     targets = guarded(lambda: runtime.verify_targets(only))
-    policy = policy_for(cfg, timeout, retries, concurrency)
+    policy = policy_for(cfg, timeout, retries, concurrency, deadline, zone_deadline)
+    if sandbox and root_hints is None:
+        policy = replace(policy, address_scope="loopback")  # nothing leaves the machine
     observations = probe_sync(targets, roots, policy=policy, port_map=port_map or None)
     if save is not None:
         write_file(save, observations.to_json())

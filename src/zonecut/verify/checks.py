@@ -37,7 +37,8 @@ from collections.abc import Sequence
 from zonecut.names import is_below
 from zonecut.verify.findings import Finding, finding
 from zonecut.verify.observations import Observations
-from zonecut.verify.rules import RULES_IN_ORDER
+from zonecut.verify.rules import API_RULES, RULES_IN_ORDER
+from zonecut.verify.rules.bounds import deadline_exceeded, probe_limit
 from zonecut.verify.rules.lookup import zone_unread
 from zonecut.verify.targets import DelegationTarget, VerifyPolicy
 from zonecut.verify.views import build_view
@@ -57,8 +58,13 @@ def check(
         view = build_view(target, observations)
         if view.unread:  # nothing is known of the zone: claim nothing but that
             own = zone_unread(view, policy)
+        elif deadline_exceeded(view, observations):  # partial answers prove nothing
+            own = [*deadline_exceeded(view, observations),
+                   *probe_limit(view, observations),
+                   *(f for rule in API_RULES for f in rule(view, policy))]
         else:
             own = [f for rule in RULES_IN_ORDER for f in rule(view, policy)]
+            own += probe_limit(view, observations)
         blocker = _broken_ancestor(target.child, broken)
         if blocker is not None and any(f.code in PATH_CODES for f in own):
             own = [f for f in own if f.code not in PATH_CODES]

@@ -86,6 +86,17 @@ CATALOGUE: tuple[Rule, ...] = (
     Rule("CNAME_AT_DELEGATION", Severity.ERROR,
          "The parent holds a CNAME where the zone's delegation should be.",
          "RFC 1034 section 3.6.2; RFC 2181 section 10.1", _RFC + "rfc2181#section-10.1"),
+    Rule("NS_ADDRESS_NOT_ROUTABLE", Severity.ERROR,
+         "A listed server's address (glue or A record) is one zonecut never queries: "
+         "special-purpose, or not globally routable in a public delegation.",
+         "RFC 6890; RFC 1034 section 4.2.2", _RFC + "rfc6890"),
+    Rule("DEADLINE_EXCEEDED", Severity.ERROR,
+         "The zone's checks did not finish within the deadline: it was not verified.",
+         "RFC 1035 section 7.2", _RFC + "rfc1035#section-7.2"),
+    Rule("PROBE_LIMIT", Severity.ERROR,
+         "A referral on the zone's path names more servers, or more servers without "
+         "glue, than zonecut follows.",
+         "RFC 1035 section 7.2; RFC 9199", _RFC + "rfc9199"),
     Rule("NOT_DELEGATED", Severity.ERROR,
          "The zone exists but its parent has no NS records for it.",
          "RFC 1034 section 4.2.2; Zonemaster BASIC01", _ZONEMASTER + "Basic-TP/basic01.md"),

@@ -91,6 +91,11 @@ class VerifyPolicy:
     retries: int = 1
     concurrency: int = 64
     record_limit_ratio: float = 0.9
+    deadline: float = 600.0  # seconds for the whole run
+    zone_deadline: float = 120.0  # seconds for one target
+    max_ns_per_referral: int = 16  # NS names followed per referral (Route 53 uses 4)
+    max_glueless: int = 8  # glueless server names looked up per referral
+    address_scope: str = "auto"  # "auto", "global", "private" or "loopback"
 
 
 # JSON forms, so saved observations carry the targets they were probed for.

@@ -29,6 +29,7 @@ class ServerState(StrEnum):
     UNRESOLVABLE = "unresolvable"  # the host name has no address (authoritative denial)
     LOOKUP_FAILED = "lookup_failed"  # the host name's address could not be looked up
     UNPROBED = "unprobed"  # nothing recorded (e.g. a replay of a partial run)
+    NOT_QUERIED = "not_queried"  # every address is one zonecut never sends to
 
     @property
     def serves(self) -> bool:
@@ -45,6 +46,7 @@ class ServerView:
     serials: tuple[int, ...] = ()
     ns_sets: tuple[tuple[str, ...], ...] = ()
     max_attempts: int = 1
+    bad_addresses: tuple[str, ...] = ()  # addresses not queried, with why
 
 
 @dataclass(frozen=True)
@@ -295,6 +297,7 @@ def _server_view(name: str, zone: str, observations: Observations) -> ServerView
         return ServerView(name, state, (host.error or "no address",))
     lame: list[str] = []
     silent: list[str] = []
+    bad: list[str] = []
     serials: list[int] = []
     ns_sets: list[tuple[str, ...]] = []
     attempts = 1
@@ -306,7 +309,10 @@ def _server_view(name: str, zone: str, observations: Observations) -> ServerView
             if record is None:
                 continue
             seen += 1
-            if record.authoritative_answer:
+            if record.outcome is Outcome.NOT_QUERIED:
+                if record.error not in bad:
+                    bad.append(record.error)
+            elif record.authoritative_answer:
                 attempts = max(attempts, record.attempts)
                 if qtype == "SOA" and record.soa_serial is not None:
                     serials.append(record.soa_serial)
@@ -322,12 +328,14 @@ def _server_view(name: str, zone: str, observations: Observations) -> ServerView
         state = ServerState.LAME
     elif silent:
         state = ServerState.UNREACHABLE
+    elif bad and not serials and not ns_sets:
+        state = ServerState.NOT_QUERIED
     elif attempts > 1:
         state = ServerState.SLOW
     else:
         state = ServerState.SERVING
-    return ServerView(name, state, tuple(lame + silent), tuple(serials), tuple(ns_sets),
-                      attempts)
+    return ServerView(name, state, tuple(lame + silent + bad), tuple(serials),
+                      tuple(ns_sets), attempts, tuple(bad))
 
 
 def describe(record: QueryRecord) -> str:
@@ -344,6 +352,8 @@ def describe(record: QueryRecord) -> str:
     if outcome in (Outcome.TIMEOUT, Outcome.NETWORK_ERROR):
         return f"{outcome.value} after {record.attempts} attempt(s)" + (
             f" ({record.error})" if record.error else "")
+    if outcome is Outcome.NOT_QUERIED:
+        return record.error or "not queried"
     if outcome is Outcome.BAD_RESPONSE:
         return f"unreadable response ({record.error})"
     return outcome.value.upper() if outcome in (Outcome.REFUSED, Outcome.SERVFAIL) \

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from zonecut.verify.findings import Finding
 from zonecut.verify.rules.apex import extra_ns_in_apex
+from zonecut.verify.rules.bounds import ns_address_not_routable
 from zonecut.verify.rules.consistency import ns_inconsistent, soa_serial_inconsistent
 from zonecut.verify.rules.delegation import (
     cname_at_delegation,
@@ -57,6 +58,7 @@ RULES_IN_ORDER: Sequence[Rule] = (
     extra_ns_in_apex,
     ns_mismatch,
     ns_name_unresolvable,
+    ns_address_not_routable,
     lame_server,
     server_unreachable,
     server_slow,
@@ -65,6 +67,17 @@ RULES_IN_ORDER: Sequence[Rule] = (
     apex_ns_edited,
     grandparent_delegation,
     occluded_records,
+    ns_ttl_policy,
+    record_limit_near,
+)
+
+# The rules that read the Route 53 data only (still run when the DNS probe of a zone
+# was cut short by a deadline).
+API_RULES: Sequence[Rule] = (
+    zone_missing,
+    duplicate_zone,
+    apex_ns_edited,
+    grandparent_delegation,
     ns_ttl_policy,
     record_limit_near,
 )
