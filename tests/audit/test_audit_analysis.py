@@ -196,3 +196,23 @@ def test_findings_do_not_depend_on_the_order_read(rng: random.Random) -> None:
     shuffled = list(zones)
     rng.shuffle(shuffled)
     assert analyse(inventory(*shuffled)) == expected
+
+
+def test_apex_ns_naming_a_stray_server_is_critical() -> None:
+    """Issue 11 item 4: audit said nothing of an edited apex NS set."""
+    from dataclasses import replace
+
+    from zonecut.state import RRSet
+
+    apex, dev, team = healthy()
+    own = tuple(sorted(dev.zone.name_servers))
+    edited = RRSet("dev.example.com", "NS", 172800, tuple(sorted((*own, "ns-9.example.net"))))
+    dev = replace(dev, ns_rrsets=tuple(sorted(
+        (edited, *(rr for rr in dev.ns_rrsets if rr.name != "dev.example.com")))))
+    found = analyse(inventory(apex, dev, team))
+    assert codes(found) == [("AUDIT_ROOT_ZONE", "example.com"),
+                            ("AUDIT_APEX_NS_STRAY", "dev.example.com")]
+    stray = found[1]
+    assert stray.severity.value == "critical"
+    assert (stray.account_id, stray.zone_id) == (B, "ZDEV")
+    assert dict(stray.details)["extra"] == "ns-9.example.net"

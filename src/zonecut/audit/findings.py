@@ -31,6 +31,11 @@ AUDIT_CATALOGUE: tuple[Rule, ...] = (
          "(partial dangling delegation).",
          "Zonemaster DELEGATION07 (EXTRA_NAME_PARENT)",
          _ZONEMASTER + "Delegation-TP/delegation07.md"),
+    Rule("AUDIT_APEX_NS_STRAY", Severity.CRITICAL,
+         "A zone's apex NS set names servers outside every delegation set of a zone of "
+         "that name (the same exposure as a partial dangling delegation).",
+         "RFC 2181 section 5.4.1; Zonemaster DELEGATION07",
+         _ZONEMASTER + "Delegation-TP/delegation07.md"),
     Rule("AUDIT_INCOMPLETE_DELEGATION", Severity.ERROR,
          "A delegation lists only some of the target zone's name servers.",
          "Zonemaster DELEGATION07 (EXTRA_NAME_CHILD)",
