@@ -46,7 +46,13 @@ def test_org_audit_json_exit_code_save_and_replay(world: World, tmp_path: Path) 
     sarif = runner.invoke(app, ["audit", "-o", "sarif", "--replay", str(saved)])
     assert sarif.exit_code == 1
     results = json.loads(sarif.stdout)["runs"][0]["results"]
-    assert [r["ruleId"] for r in results] == [f["code"] for f in data["findings"]]
+    # Info-level findings (AUDIT_ROOT_ZONE) are left out of SARIF unless --sarif-info.
+    assert [r["ruleId"] for r in results] == [f["code"] for f in data["findings"]
+                                              if f["severity"] != "info"]
+    with_info = runner.invoke(app, ["audit", "-o", "sarif", "--sarif-info", "--replay",
+                                    str(saved)])
+    assert [r["ruleId"] for r in json.loads(with_info.stdout)["runs"][0]["results"]] == [
+        f["code"] for f in data["findings"]]
 
 
 def test_healthy_table_write_config_then_audit_its_accounts(world: World,

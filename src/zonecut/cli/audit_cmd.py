@@ -50,6 +50,7 @@ from zonecut.cli.app import (
     write_file,
 )
 from zonecut.cli.verify_cmd import rich_table
+from zonecut.config.lines import zone_lines
 from zonecut.runtime import Target, account_accesses
 from zonecut.verify import (
     ServerAddress,
@@ -121,11 +122,14 @@ def check_dns(tree: OrgTree, roots: list[ServerAddress], port_map: dict[str, int
 
 
 def report(inventory: Inventory, tree: OrgTree, findings: list[AuditFinding],
-           output: AuditOutput) -> None:
+           output: AuditOutput, *, artifact: str = "zonecut.yaml", config_text: str = "",
+           sarif_info: bool = False) -> None:
     if output is AuditOutput.json:
         out.print_json(json.dumps(to_json(inventory, tree, findings)))
     elif output is AuditOutput.sarif:
-        out.print_json(json.dumps(to_sarif(findings)))
+        out.print_json(json.dumps(to_sarif(findings, artifact=artifact,
+                                           lines=zone_lines(config_text),
+                                           include_info=sarif_info)))
     else:
         out.print(rich_table(zones_table(inventory, tree, findings)))
         if findings:
@@ -172,6 +176,9 @@ def audit(
     max_parallel: Annotated[int, typer.Option(help="Accounts read at the same time.")] = 8,
     list_codes: Annotated[bool, typer.Option("--list-codes", help="List the audit finding "
                                              "codes and exit.")] = False,
+    sarif_info: Annotated[bool, typer.Option(
+        "--sarif-info", help="Keep info-level results in SARIF (left out by default).")
+    ] = False,
     endpoint_url: EndpointOpt = None,
     sandbox: SandboxOpt = False,
     state_dir: StateDirOpt = DEFAULT_STATE,
@@ -208,9 +215,18 @@ def audit(
         policy = VerifyPolicy(timeout=timeout, retries=retries)
         checks = check_dns(tree, roots, port_map, policy)
     findings = analyse(inventory, checks, tree)
-    report(inventory, tree, findings, output)
+    # SARIF results point at the config declaring each zone: -c, else the one written.
+    text = guarded(lambda: write_config(inventory, tree)) if write_config_to else ""
+    artifact = str(config or write_config_to or "zonecut.yaml")
+    config_text = text
+    if config is not None:
+        try:
+            config_text = config.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            config_text = ""
+    report(inventory, tree, findings, output, artifact=artifact, config_text=config_text,
+           sarif_info=sarif_info)
     if write_config_to is not None:
-        text = guarded(lambda: write_config(inventory, tree))
         write_file(write_config_to, text)
         err.print(f"config written to {write_config_to}; review it with `zonecut plan -c "
                   f"{write_config_to}`", highlight=False)

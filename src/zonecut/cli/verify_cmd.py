@@ -28,6 +28,7 @@ from zonecut.cli.app import (
     resolve_target,
     write_file,
 )
+from zonecut.config.lines import zone_lines
 from zonecut.config.models import Config
 from zonecut.names import InvalidName, canonical
 from zonecut.runtime import Runtime
@@ -76,7 +77,8 @@ def policy_for(cfg: Config | None, timeout: float, retries: int, concurrency: in
 
 
 def report(findings: list[Finding], targets: list[DelegationTarget], output: VerifyOutput,
-           observations: Observations | None) -> None:
+           observations: Observations | None, *, config: Path | None = None,
+           sarif_info: bool = False) -> None:
     if output is VerifyOutput.json:
         data = to_json(findings, targets)
         if observations is not None:
@@ -84,7 +86,15 @@ def report(findings: list[Finding], targets: list[DelegationTarget], output: Ver
                              "seconds": round(observations.stats.seconds, 3)}
         out.print_json(json.dumps(data))
     elif output is VerifyOutput.sarif:
-        out.print_json(json.dumps(to_sarif(findings)))
+        text = ""
+        if config is not None:
+            try:
+                text = config.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+        out.print_json(json.dumps(to_sarif(
+            findings, artifact=str(config or "zonecut.yaml"), lines=zone_lines(text),
+            include_info=sarif_info)))
     else:
         out.print(rich_table(zones_table(findings, targets)))
         if findings:
@@ -127,6 +137,9 @@ def verify(
         min=0.1, help="Seconds for one zone's checks.")] = 120.0,
     list_codes: Annotated[bool, typer.Option("--list-codes", help="List the finding codes "
                                              "and exit.")] = False,
+    sarif_info: Annotated[bool, typer.Option(
+        "--sarif-info", help="Keep info-level results in SARIF (left out by default).")
+    ] = False,
     endpoint_url: EndpointOpt = None,
     sandbox: SandboxOpt = False,
     state_dir: StateDirOpt = DEFAULT_STATE,
@@ -146,7 +159,8 @@ def verify(
         targets = list(observations.targets)
         policy = policy_for(cfg, timeout, retries, concurrency, deadline, zone_deadline)
         findings = check(targets, observations, policy)
-        report(findings, targets, output, observations)
+        report(findings, targets, output, observations,
+               config=config if cfg is not None else None, sarif_info=sarif_info)
         raise typer.Exit(exit_code(findings))
     cfg = read_config(config)
     only: list[str] = []
@@ -172,5 +186,5 @@ def verify(
         write_file(save, observations.to_json())
         err.print(f"observations saved to {save}", highlight=False)
     findings = check(targets, observations, policy)
-    report(findings, targets, output, observations)
+    report(findings, targets, output, observations, config=config, sarif_info=sarif_info)
     raise typer.Exit(exit_code(findings))

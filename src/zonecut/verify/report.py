@@ -6,9 +6,11 @@ Nothing here prints; the CLI picks a form and renders it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
+from urllib.parse import quote
 
 from zonecut import __version__
 from zonecut.verify.findings import CATALOGUE, Finding, Rule, Severity, zone_order
@@ -150,18 +152,46 @@ def sarif_rules(catalogue: Sequence[Rule], docs_page: str) -> list[dict[str, Any
     ]
 
 
-def to_sarif(findings: Sequence[Finding]) -> dict[str, Any]:
-    """A SARIF 2.1.0 log: the catalogue as rules, each finding as a result located at
-    its zone (a logical location)."""
+def artifact_uri(path: str) -> str:
+    """A relative URI reference for a file path (what code scanning matches to a file
+    of the repository): forward slashes, reserved characters escaped."""
+    return quote(PurePath(path).as_posix(), safe="/._-~")
+
+
+def physical_location(zone: str, artifact: str, lines: Mapping[str, int] | None
+                      ) -> dict[str, Any]:
+    """The config line that declares ``zone`` (or its closest declared ancestor; line 1
+    when none is known): what GitHub code scanning needs on every result."""
+    line = 1
+    known = lines or {}
+    name = zone
+    while name:
+        if name in known:
+            line = known[name]
+            break
+        name = name.partition(".")[2]
+    return {"artifactLocation": {"uri": artifact_uri(artifact)},
+            "region": {"startLine": max(1, int(line))}}
+
+
+def to_sarif(findings: Sequence[Finding], *, artifact: str = "zonecut.yaml",
+             lines: Mapping[str, int] | None = None,
+             include_info: bool = False) -> dict[str, Any]:
+    """A SARIF 2.1.0 log: the catalogue as rules, each finding a result located at the
+    config line that declares its zone (``lines``: zone -> line of ``artifact``) and,
+    logically, at the zone. Info-level findings only with ``include_info``."""
     index = {rule.code: i for i, rule in enumerate(CATALOGUE)}
     rules = sarif_rules(CATALOGUE, "docs/findings.md")
     results = []
     for item in _sorted(findings):
+        if item.severity is Severity.INFO and not include_info:
+            continue
         result: dict[str, Any] = {
             "ruleId": item.code,
             "level": SARIF_LEVEL[item.severity],
             "message": {"text": item.message},
             "locations": [{
+                "physicalLocation": physical_location(item.zone, artifact, lines),
                 "logicalLocations": [
                     {"name": item.zone, "fullyQualifiedName": item.zone, "kind": "resource"},
                 ],
@@ -250,6 +280,7 @@ __all__ = [
     "catalogue_table",
     "exit_code",
     "findings_table",
+    "physical_location",
     "summary",
     "to_json",
     "to_sarif",
