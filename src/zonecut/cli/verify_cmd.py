@@ -6,10 +6,11 @@ import json
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from zonecut.cli.app import (
     DEFAULT_CONFIG,
@@ -21,7 +22,6 @@ from zonecut.cli.app import (
     app,
     dns_roots,
     err,
-    fail,
     guarded,
     out,
     read_config,
@@ -57,13 +57,35 @@ class VerifyOutput(StrEnum):
     sarif = "sarif"
 
 
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7f, 0xa0))}
+
+
+def clean(text: str) -> str:
+    """``text`` safe for a terminal: control characters (ESC and the rest of C0/C1,
+    which carry terminal escape sequences) shown as ``\\xNN``. Everything verify prints
+    from a DNS answer or a replayed file goes through here, and is printed as text,
+    never as rich markup."""
+    return text.translate(_CONTROL)
+
+
 def rich_table(table: Table) -> RichTable:
-    drawn = RichTable(title=table.title, title_justify="left")
+    drawn = RichTable(title=clean(table.title), title_justify="left")
     for header in table.headers:
-        drawn.add_column(header)
+        drawn.add_column(clean(header))
     for row in table.rows:
-        drawn.add_row(*row)
+        drawn.add_row(*(Text(clean(cell)) for cell in row))
     return drawn
+
+
+def fail_text(message: str) -> NoReturn:
+    """``error: message`` on one line, the message as text (escapes shown); exit 1."""
+    err.print(Text.assemble(("error: ", "bold red"), clean(" ".join(message.splitlines()))))
+    raise typer.Exit(1)
+
+
+def fail_replay(replay: Path, why: str) -> NoReturn:
+    """One line naming the file and what is wrong in it."""
+    fail_text(f"{replay}: not zonecut observations: {why}")
 
 
 def policy_for(cfg: Config | None, timeout: float, retries: int, concurrency: int,
@@ -150,11 +172,13 @@ def verify(
         return
     if replay is not None:
         try:
-            observations = Observations.from_json(replay.read_text())
+            observations = Observations.from_json(replay.read_text(encoding="utf-8"))
         except OSError as exc:
-            fail(f"cannot read {replay}: {exc.strerror or exc}")
-        except (ObservationsFormatError, ValueError) as exc:
-            fail(f"{replay}: not zonecut observations: {exc}")
+            fail_replay(replay, f"cannot read it: {exc.strerror or exc}")
+        except UnicodeDecodeError as exc:
+            fail_replay(replay, f"not UTF-8 text (byte {exc.start})")
+        except (ObservationsFormatError, ValueError, RecursionError) as exc:
+            fail_replay(replay, str(exc) or type(exc).__name__)
         cfg = read_config(config) if config.exists() else None
         targets = list(observations.targets)
         policy = policy_for(cfg, timeout, retries, concurrency, deadline, zone_deadline)
@@ -169,9 +193,9 @@ def verify(
         try:
             name = canonical(zone)
         except InvalidName as exc:
-            fail(str(exc))
+            fail_text(str(exc))
         if name not in declared:
-            fail(f"{zone} is not declared in {config}")
+            fail_text(f"{zone} is not declared in {config}")
         only.append(name)
     # Sandbox info naming a server off loopback is refused (SandboxInfoRefused).
     target = guarded(lambda: resolve_target(endpoint_url, sandbox, state_dir))
@@ -184,7 +208,7 @@ def verify(
     observations = probe_sync(targets, roots, policy=policy, port_map=port_map or None)
     if save is not None:
         write_file(save, observations.to_json())
-        err.print(f"observations saved to {save}", highlight=False)
+        err.print(clean(f"observations saved to {save}"), markup=False, highlight=False)
     findings = check(targets, observations, policy)
     report(findings, targets, output, observations, config=config, sarif_info=sarif_info)
     raise typer.Exit(exit_code(findings))

@@ -301,6 +301,8 @@ class Observations:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Observations:
+        """Read a saved file's data; every field is validated first (pydantic), so a
+        malformed file is one :class:`ObservationsFormatError` naming the field."""
         if data.get("format") != FORMAT:
             raise ObservationsFormatError("not a zonecut observations file")
         version = data.get("version")
@@ -309,6 +311,11 @@ class Observations:
                 f"observations version {version!r} is not supported (this build reads "
                 f"version {VERSION})"
             )
+        from zonecut.verify.replay_schema import validation_problem
+
+        problem = validation_problem(data)
+        if problem is not None:
+            raise ObservationsFormatError(problem)
         return cls(
             queries=tuple(QueryRecord.from_dict(q) for q in data.get("queries", ())),
             hosts=tuple(HostAddresses.from_dict(h) for h in data.get("hosts", ())),

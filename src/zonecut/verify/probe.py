@@ -69,7 +69,7 @@ async def probe(
                 paths.append(task.result())
             else:
                 paths.append(PathRecord(
-                    target.child, target.parent, (), (),
+                    target.child, target.parent, (), (), limits=_limits(walker, target),
                     incomplete=f"the run's deadline ({policy.deadline:g} s) passed first"))
     records = walker.records()
     return Observations(
