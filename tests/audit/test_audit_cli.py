@@ -132,3 +132,18 @@ def test_dns_option_confirms_the_dangling_delegation(world: World, tmp_path: Pat
                 if f["code"] == "AUDIT_DANGLING_DELEGATION"]
     assert len(dangling) == 1
     assert "confirmed over DNS" in dangling[0]["message"]
+
+
+def test_no_account_found_gives_a_hint(fresh_sandbox: Sandbox,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11: an audit that finds no account (no organisation here) says how to name
+    them, in one line."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", fresh_sandbox.endpoint_url)
+    result = runner.invoke(app, ["audit", *FAST])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "no ACTIVE account" in result.output
+    assert "--accounts id,name=id" in result.output and "-c zonecut.yaml" in result.output

@@ -95,7 +95,10 @@ def choose_accounts(scan: Scan, *, accounts: str | None, accounts_file: Path | N
     else:
         chosen = guarded(lambda: scan.organization_accounts(exclude))
         if not chosen:
-            fail("the organisation lists no ACTIVE account to audit")
+            fail("the organisation lists no ACTIVE account to audit; name the accounts "
+                 "with --accounts id,name=id, --accounts-file FILE or -c zonecut.yaml"
+                 + (" (the sandbox's accounts are those of your config: -c)"
+                    if scan.target.sandbox else ""))
     return chosen, audit_accesses(chosen, role_name=role_name or DEFAULT_ROLE_NAME,
                                   profile=profile)
 
