@@ -216,3 +216,28 @@ def test_apex_ns_naming_a_stray_server_is_critical() -> None:
     assert stray.severity.value == "critical"
     assert (stray.account_id, stray.zone_id) == (B, "ZDEV")
     assert dict(stray.details)["extra"] == "ns-9.example.net"
+
+
+def test_partial_audit_makes_delegations_unverified_not_dangling() -> None:
+    """Issue 11 item 11: auditing some accounts flagged every delegation into an
+    unaudited account as critical dangling."""
+    from dataclasses import replace
+
+    from zonecut.audit import DnsCheck, DnsVerdict
+
+    apex = zone("example.com", A, "ZAPEX", delegations={"gone.example.com": servers("OLD")})
+    whole = inventory(apex)
+    partial = replace(whole, whole_organisation=False)
+    assert codes(analyse(whole))[1:] == [("AUDIT_DANGLING_DELEGATION", "gone.example.com")]
+    found = analyse(partial)
+    assert codes(found)[1:] == [("AUDIT_UNVERIFIED_DELEGATION", "gone.example.com")]
+    assert found[1].severity.value == "warning"
+    # An unreadable account makes the audit partial too.
+    failed = replace(whole, failures=(AccountFailure(B, "dev", "AccessDenied"),))
+    assert ("AUDIT_UNVERIFIED_DELEGATION", "gone.example.com") in codes(analyse(failed))
+    # The DNS can still confirm it: nobody serves it -> dangling.
+    key = build_tree(partial).delegations[0].key
+    confirmed = analyse(partial, {key: DnsCheck(DnsVerdict.NOT_SERVED)})
+    assert ("AUDIT_DANGLING_DELEGATION", "gone.example.com") in codes(confirmed)
+    # Saved inventories keep the flag.
+    assert not Inventory.from_json(partial.to_json()).whole_organisation

@@ -83,8 +83,13 @@ def test_explicit_accounts_and_account_file(world: World, tmp_path: Path) -> Non
     data = json.loads(result.stdout)
     assert [a["key"] for a in data["accounts"]] == ["net"]
     assert [z["zone"] for z in data["zones"]] == ["example.com"]
-    # example.com delegates dev and prod, which no audited account holds: dangling.
-    assert result.exit_code == 1
+    # example.com delegates dev and prod, which no audited account holds; other accounts
+    # were not audited, so they are unverified, not dangling (issue 11; was: critical).
+    assert result.exit_code == 0, result.output
+    assert sorted((f["code"], f["zone"]) for f in data["findings"]
+                  if f["severity"] != "info") == [
+        ("AUDIT_UNVERIFIED_DELEGATION", "dev.example.com"),
+        ("AUDIT_UNVERIFIED_DELEGATION", "prod.example.com")]
 
     listed = tmp_path / "accounts.txt"
     listed.write_text(f"# two accounts\nnetwork={network}\n{dev}\n")
@@ -92,9 +97,10 @@ def test_explicit_accounts_and_account_file(world: World, tmp_path: Path) -> Non
                                  *FAST])
     data = json.loads(result.stdout)
     assert [a["key"] for a in data["accounts"]] == ["network", f"account-{dev}"]
-    dangling = [f["zone"] for f in data["findings"]
-                if f["code"] == "AUDIT_DANGLING_DELEGATION"]
-    assert dangling == ["prod.example.com"]
+    unverified = [f["zone"] for f in data["findings"]
+                  if f["code"] == "AUDIT_UNVERIFIED_DELEGATION"]
+    assert unverified == ["prod.example.com"]
+    assert not [f for f in data["findings"] if f["code"] == "AUDIT_DANGLING_DELEGATION"]
 
 
 def test_user_errors_are_one_message(world: World, tmp_path: Path) -> None:

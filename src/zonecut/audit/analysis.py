@@ -3,7 +3,9 @@
 One root cause, one finding:
 
 - each NS rrset is judged on its values: DANGLING (no zone of that name, or no
-  server in common with any), PARTIAL (servers outside the target's delegation set),
+  server in common with any; when not every account was read, a name held by no
+  audited account is UNVERIFIED instead, unless the DNS confirms nobody serves it),
+  PARTIAL (servers outside the target's delegation set),
   INCOMPLETE (only some of its servers); with ``--dns``, a DANGLING delegation whose
   servers serve the zone (no audited account holds it) is EXTERNAL instead;
 - and on its place: SKIPPED_LEVEL when the zone holding it is not the closest
@@ -82,6 +84,17 @@ def _delegation_findings(inventory: Inventory, tree: OrgTree, delegation: Delega
                 "AUDIT_EXTERNAL_DELEGATION", child,
                 f"{where} delegates {child}, which no audited account holds, to servers "
                 f"that serve it ({_names(check.serving)}); confirm who owns that zone",
+                details=details, **place))
+        elif not inventory.complete and not delegation.name_exists and (
+                check is None or check.verdict is DnsVerdict.UNKNOWN):
+            unread = len(inventory.failures)
+            why = (f"{unread} account(s) could not be read" if unread
+                   else "only the chosen accounts were audited")
+            found.append(audit_finding(
+                "AUDIT_UNVERIFIED_DELEGATION", child,
+                f"{where} delegates {child}, which no audited account holds; {why}, so it "
+                "may live in another account: audit that account (or the whole "
+                "organisation) to tell whether it dangles",
                 details=details, **place))
         else:
             if delegation.name_exists:

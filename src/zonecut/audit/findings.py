@@ -47,6 +47,10 @@ AUDIT_CATALOGUE: tuple[Rule, ...] = (
          "An account could not be read (the role was refused or an API call failed); "
          "findings that depend on it may be missing or wrong.",
          "AWS STS AssumeRole", _STS),
+    Rule("AUDIT_UNVERIFIED_DELEGATION", Severity.WARNING,
+         "A delegation to a zone that no audited account holds, while some accounts were "
+         "not audited: it may live there.",
+         "RFC 1034 section 4.2.2", _RFC + "rfc1034#section-4.2.2"),
     Rule("AUDIT_ORPHAN_ZONE", Severity.WARNING,
          "A zone lies below another zone of the organisation, but no zone delegates it.",
          "RFC 1034 section 4.2.2; Zonemaster BASIC01", _ZONEMASTER + "Basic-TP/basic01.md"),

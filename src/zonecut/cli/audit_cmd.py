@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -208,6 +209,10 @@ def audit(
             role_name=role_name, profile=profile, exclude=_split(exclude))
         inventory = read_with_progress(scan, chosen, accesses,
                                        quiet=output is not AuditOutput.table)
+        # Chosen accounts (-c, --accounts, --accounts-file) are not the whole organisation:
+        # a delegation to a zone none of them holds is unverified, not dangling.
+        chosen_by_hand = accounts is not None or accounts_file is not None or config is not None
+        inventory = replace(inventory, whole_organisation=not chosen_by_hand)
         if save is not None:
             write_file(save, inventory.to_json())
             err.print(f"inventory saved to {save}", highlight=False)
