@@ -60,6 +60,12 @@ from zonecut.verify import (
 )
 
 
+class Partition(StrEnum):
+    aws = "aws"
+    aws_cn = "aws-cn"
+    aws_us_gov = "aws-us-gov"
+
+
 class AuditOutput(StrEnum):
     table = "table"
     json = "json"
@@ -101,7 +107,7 @@ def choose_accounts(scan: Scan, *, accounts: str | None, accounts_file: Path | N
                  + (" (the sandbox's accounts are those of your config: -c)"
                     if scan.target.sandbox else ""))
     return chosen, audit_accesses(chosen, role_name=role_name or DEFAULT_ROLE_NAME,
-                                  profile=profile)
+                                  profile=profile, partition=scan.partition)
 
 
 def read_with_progress(scan: Scan, chosen: list[AuditAccount],
@@ -183,6 +189,9 @@ def audit(
     sarif_info: Annotated[bool, typer.Option(
         "--sarif-info", help="Keep info-level results in SARIF (left out by default).")
     ] = False,
+    partition: Annotated[Partition, typer.Option(
+        "--partition", help="AWS partition of the accounts (role ARNs, home region); with "
+        "-c, the config's.")] = Partition.aws,
     endpoint_url: EndpointOpt = None,
     sandbox: SandboxOpt = False,
     state_dir: StateDirOpt = DEFAULT_STATE,
@@ -203,7 +212,11 @@ def audit(
             fail(f"{replay}: not a zonecut audit inventory: {exc}")
     else:
         target: Target = resolve_target(endpoint_url, sandbox, state_dir)
-        scan = Scan(target, profile=profile, rate_limit=rate_limit, max_workers=max_parallel)
+        part = partition.value
+        if config is not None and partition is Partition.aws:
+            part = read_config(config).defaults.access.partition
+        scan = Scan(target, profile=profile, rate_limit=rate_limit, max_workers=max_parallel,
+                    partition=part)
         chosen, accesses = choose_accounts(
             scan, accounts=accounts, accounts_file=accounts_file, config=config,
             role_name=role_name, profile=profile, exclude=_split(exclude))
@@ -224,7 +237,9 @@ def audit(
         checks = check_dns(tree, roots, port_map, policy)
     findings = analyse(inventory, checks, tree)
     # SARIF results point at the config declaring each zone: -c, else the one written.
-    text = guarded(lambda: write_config(inventory, tree)) if write_config_to else ""
+    base = read_config(config) if config is not None else None
+    text = guarded(lambda: write_config(
+        inventory, tree, base=base, partition=partition.value)) if write_config_to else ""
     artifact = str(config or write_config_to or "zonecut.yaml")
     config_text = text
     if config is not None:
