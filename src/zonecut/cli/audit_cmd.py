@@ -213,7 +213,8 @@ def audit(
     else:
         target: Target = resolve_target(endpoint_url, sandbox, state_dir)
         part = partition.value
-        if config is not None and partition is Partition.aws:
+        if config is not None and partition is Partition.aws \
+                and accounts is None and accounts_file is None:  # else: refused below
             part = read_config(config).defaults.access.partition
         scan = Scan(target, profile=profile, rate_limit=rate_limit, max_workers=max_parallel,
                     partition=part)
