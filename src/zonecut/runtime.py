@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from zonecut.apply.certificates import DnsView
 from zonecut.apply.executor import ApplyEvent, ApplyResult, Executor
 from zonecut.apply.observe import find_owners, observe, read_all_contents
+from zonecut.apply.observe_each import observe_each_account
 from zonecut.apply.records import ChildPlan, ChildResources, ChildResult
 from zonecut.apply.teardown import Teardown
 from zonecut.aws.access import AccountAccess, role_arn_for
@@ -160,9 +161,12 @@ class Runtime:
         return found
 
     def verify_targets(self, only: Sequence[str] = ()) -> list[DelegationTarget]:
-        """What the API says of every declared delegation (or of those in ``only``)."""
-        state = self.observe()
-        return build_targets(self.tree.zones, state, state.apex_ns, only)
+        """What the API says of every declared delegation (or of those in ``only``).
+        An account that cannot be read leaves its zones unread (verify reports each);
+        the other accounts are still read."""
+        state, unread = observe_each_account(self.tree.zones, self.fleet,
+                                             max_workers=self.max_workers)
+        return build_targets(self.tree.zones, state, state.apex_ns, only, unread)
 
     def teardown(self, on_event: Callable[[ApplyEvent], None] | None = None) -> Teardown:
         return Teardown(self.fleet, sync_timeout=float(self.config.defaults.sync_timeout),

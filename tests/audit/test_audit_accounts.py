@@ -49,3 +49,20 @@ def test_account_list_problems_name_file_and_line() -> None:
     assert "accounts.txt:3" in message
     with pytest.raises(AccountListError, match="names no account"):
         parse_account_list(" , ", "--accounts")
+
+
+def test_account_state_comes_from_state_and_unknown_is_not_active() -> None:
+    """Organizations retires ``Status`` for ``State`` (botocore model, AccountState:
+    PENDING_ACTIVATION, ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED)."""
+    from zonecut.aws.organizations import account_from_api
+
+    def active(**fields: str) -> bool:
+        return account_from_api({"Id": "111111111111", "Name": "a", **fields}).active
+
+    assert active(State="ACTIVE")
+    assert active(State="ACTIVE", Status="SUSPENDED")  # State wins
+    for state in ("PENDING_ACTIVATION", "SUSPENDED", "PENDING_CLOSURE", "CLOSED", "NEW"):
+        assert not active(State=state), state
+    assert active(Status="ACTIVE")  # an API that only gives the retired field
+    assert not active(Status="PENDING_CLOSURE")
+    assert not active()  # neither field: unknown, not active

@@ -196,3 +196,48 @@ def test_findings_do_not_depend_on_the_order_read(rng: random.Random) -> None:
     shuffled = list(zones)
     rng.shuffle(shuffled)
     assert analyse(inventory(*shuffled)) == expected
+
+
+def test_apex_ns_naming_a_stray_server_is_critical() -> None:
+    """Issue 11 item 4: audit said nothing of an edited apex NS set."""
+    from dataclasses import replace
+
+    from zonecut.state import RRSet
+
+    apex, dev, team = healthy()
+    own = tuple(sorted(dev.zone.name_servers))
+    edited = RRSet("dev.example.com", "NS", 172800, tuple(sorted((*own, "ns-9.example.net"))))
+    dev = replace(dev, ns_rrsets=tuple(sorted(
+        (edited, *(rr for rr in dev.ns_rrsets if rr.name != "dev.example.com")))))
+    found = analyse(inventory(apex, dev, team))
+    assert codes(found) == [("AUDIT_ROOT_ZONE", "example.com"),
+                            ("AUDIT_APEX_NS_STRAY", "dev.example.com")]
+    stray = found[1]
+    assert stray.severity.value == "critical"
+    assert (stray.account_id, stray.zone_id) == (B, "ZDEV")
+    assert dict(stray.details)["extra"] == "ns-9.example.net"
+
+
+def test_partial_audit_makes_delegations_unverified_not_dangling() -> None:
+    """Issue 11 item 11: auditing some accounts flagged every delegation into an
+    unaudited account as critical dangling."""
+    from dataclasses import replace
+
+    from zonecut.audit import DnsCheck, DnsVerdict
+
+    apex = zone("example.com", A, "ZAPEX", delegations={"gone.example.com": servers("OLD")})
+    whole = inventory(apex)
+    partial = replace(whole, whole_organisation=False)
+    assert codes(analyse(whole))[1:] == [("AUDIT_DANGLING_DELEGATION", "gone.example.com")]
+    found = analyse(partial)
+    assert codes(found)[1:] == [("AUDIT_UNVERIFIED_DELEGATION", "gone.example.com")]
+    assert found[1].severity.value == "warning"
+    # An unreadable account makes the audit partial too.
+    failed = replace(whole, failures=(AccountFailure(B, "dev", "AccessDenied"),))
+    assert ("AUDIT_UNVERIFIED_DELEGATION", "gone.example.com") in codes(analyse(failed))
+    # The DNS can still confirm it: nobody serves it -> dangling.
+    key = build_tree(partial).delegations[0].key
+    confirmed = analyse(partial, {key: DnsCheck(DnsVerdict.NOT_SERVED)})
+    assert ("AUDIT_DANGLING_DELEGATION", "gone.example.com") in codes(confirmed)
+    # Saved inventories keep the flag.
+    assert not Inventory.from_json(partial.to_json()).whole_organisation

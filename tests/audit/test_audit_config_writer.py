@@ -124,3 +124,53 @@ def test_round_trip_broken_org_adopts_every_zone_and_plans_only_the_repairs(
         ("shop.example.com", NsAction.UPDATE), ("lost.dev.example.com", NsAction.CREATE)}
     assert {u.child for u in plan.unmanaged} == {"old.example.com", "team.dev.example.com"}
     assert not plan.apex_repairs
+
+
+def test_written_config_keeps_access_settings_and_tags_of_the_audited_config() -> None:
+    """Issue 11 item 11: --write-config dropped defaults.access and tags, so the file
+    would assume the wrong role against real AWS."""
+    from audit_data import healthy
+
+    base = load_config_text(f"""
+version: 1
+defaults:
+  access: {{role_name: "deploy/Zonecut-{{account}}", external_id: "ext-123",
+           session_name: audit, partition: aws-us-gov, region: us-gov-west-1}}
+accounts:
+  network: {{id: "{A}", role_name: NetworkAdmin}}
+  dev: {{id: "{B}", profile: dev-sso, assume_role: false}}
+  prod: {{id: "{C}"}}
+zones:
+  - {{name: example.com, account: network, root: true, tags: {{team: net, cost: "42"}}}}
+  - {{name: dev.example.com, account: dev}}
+  - {{name: team.dev.example.com, account: prod, tags: {{owner: team-a}}}}
+""", "base.yaml")
+    inv = inventory(*healthy())
+    written = load_config_text(write_config(inv, build_tree(inv), base=base), "w.yaml")
+    assert written.defaults.access == base.defaults.access
+    by_id = {a.id: a for a in written.accounts.values()}
+    assert by_id[A].role_name == "NetworkAdmin"
+    assert by_id[B].profile == "dev-sso" and by_id[B].assume_role is False
+    tags = {z.name: dict(z.tags) for z in written.zones}
+    assert tags["example.com"] == {"team": "net", "cost": "42"}
+    assert tags["team.dev.example.com"] == {"owner": "team-a"}
+    assert tags["dev.example.com"] == {}
+
+
+def test_written_config_records_the_partition() -> None:
+    from audit_data import healthy
+
+    inv = inventory(*healthy())
+    text = write_config(inv, build_tree(inv), partition="aws-cn")
+    assert load_config_text(text, "w.yaml").defaults.access.partition == "aws-cn"
+    plain = write_config(inv, build_tree(inv), partition="aws")
+    assert "access:" not in plain
+
+
+def test_audit_accesses_use_the_partition() -> None:
+    from zonecut.audit.inventory import AuditAccount
+
+    accesses = audit_accesses([AuditAccount(A, "network")], role_name="ZonecutAudit",
+                              partition="aws-cn")
+    assert accesses[A].role_arn == f"arn:aws-cn:iam::{A}:role/ZonecutAudit"
+    assert accesses[A].partition == "aws-cn"

@@ -60,7 +60,7 @@ def test_json_shape() -> None:
 
 def test_sarif_shape() -> None:
     findings = analyse(broken())
-    log = json.loads(json.dumps(to_sarif(findings)))
+    log = json.loads(json.dumps(to_sarif(findings, include_info=True)))
     assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
     run = log["runs"][0]
     rules = run["tool"]["driver"]["rules"]

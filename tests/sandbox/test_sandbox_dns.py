@@ -226,3 +226,53 @@ def test_ds_at_a_cut_is_answered_by_the_parent(fresh_sandbox: Sandbox) -> None:
     assert response.flags & dns.flags.AA
     assert not response.answer
     assert response.authority[0].rdtype == dns.rdatatype.SOA
+
+
+def test_edns_version_above_zero_gets_badvers(fresh_sandbox: Sandbox) -> None:
+    """RFC 6891 6.1.3: a server that implements EDNS version 0 answers a query of
+    version 1 with BADVERS and an OPT of version 0 (as Route 53's servers do)."""
+    parent_ns, _, _, _ = _delegated(fresh_sandbox)
+    address = fresh_sandbox.info.server(parent_ns[0])
+    for version, expected in ((1, dns.rcode.BADVERS), (0, dns.rcode.NOERROR)):
+        message = dns.message.make_query("example.com", "SOA", use_edns=version, flags=0)
+        response = dns.query.udp(message, address.address, port=address.port, timeout=2)
+        assert response.rcode() == expected
+        assert response.edns == 0
+        if expected == dns.rcode.BADVERS:
+            assert not response.answer
+
+
+def test_axfr_is_refused_and_the_connection_closed(fresh_sandbox: Sandbox) -> None:
+    """Route 53 does not support zone transfers: REFUSED, then the server closes."""
+    import socket
+
+    parent_ns, _, _, _ = _delegated(fresh_sandbox)
+    address = fresh_sandbox.info.server(parent_ns[0])
+    for rtype in ("AXFR", "IXFR"):
+        wire = dns.message.make_query("example.com", rtype, flags=0).to_wire()
+        with socket.create_connection((address.address, address.port), timeout=2) as conn:
+            conn.sendall(len(wire).to_bytes(2, "big") + wire)
+            size = int.from_bytes(_read(conn, 2), "big")
+            response = dns.message.from_wire(_read(conn, size))
+            assert response.rcode() == dns.rcode.REFUSED
+            assert not response.answer
+            # The server closed the stream: end of file (or a reset), never more data.
+            try:
+                rest = conn.recv(2)
+            except ConnectionResetError:
+                rest = b""
+            assert rest == b""
+    over_udp = query(fresh_sandbox.info, parent_ns[0], "example.com", "AXFR")
+    assert over_udp.rcode() == dns.rcode.REFUSED
+
+
+def _read(conn: object, size: int) -> bytes:
+    import socket
+
+    assert isinstance(conn, socket.socket)
+    data = b""
+    while len(data) < size:
+        chunk = conn.recv(size - len(data))
+        assert chunk, "connection closed early"
+        data += chunk
+    return data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,8 @@ from verify_world import NEW_SET, SETS, TLD_SERVERS, World
 from zonecut.state import HostedZone, RRSet
 from zonecut.verify.checks import check
 from zonecut.verify.findings import CATALOGUE, Finding, Severity, zone_order
-from zonecut.verify.observations import HostAddresses, Observations, Outcome
-from zonecut.verify.targets import VerifyPolicy
+from zonecut.verify.observations import HostAddresses, Observations, Outcome, Role
+from zonecut.verify.targets import VerifyPolicy, ZoneLookup
 
 TEAM = "team-a.dev.example.com"
 DEV = "dev.example.com"
@@ -29,6 +30,9 @@ def run(world: World, policy: VerifyPolicy = POLICY) -> list[Finding]:
 
 def brief(findings: list[Finding]) -> Expected:
     return [(f.code, f.zone, f.server) for f in findings]
+
+
+S0, S1, S2, S3 = SETS[TEAM]
 
 
 # ---- scenarios: one change each, and the exact findings it must give ---------------------
@@ -136,10 +140,77 @@ def ns_differs(w: World) -> None:
 
 
 def apex_edited(w: World) -> None:
+    edited = SETS[TEAM][:3]  # a server removed: nothing stray, less redundancy
+    w.update(TEAM, child_apex_ns=RRSet(TEAM, "NS", 172800, edited))
+    for server in SETS[TEAM]:
+        w.child_says(TEAM, server, ns=edited)
+
+
+def apex_stray(w: World) -> None:
     edited = tuple(sorted((*SETS[TEAM], "ns1.example.net")))
     w.update(TEAM, child_apex_ns=RRSet(TEAM, "NS", 172800, edited))
     for server in SETS[TEAM]:
         w.child_says(TEAM, server, ns=edited)
+    w.child_says(TEAM, "ns1.example.net", Outcome.REFUSED, aa=False)
+
+
+def apex_hijacked(w: World) -> None:
+    apex_stray(w)
+    w.child_says(TEAM, "ns1.example.net", ns=NEW_SET)  # someone else's zone is there
+
+
+def extra_server_hijacked(w: World) -> None:
+    extra_server(w)
+    w.child_says(TEAM, "ns-9.awsdns-09.com", ns=NEW_SET)
+
+
+def gone_parent_server_hijacked(w: World) -> None:
+    child_deleted(w)
+    w.child_says(TEAM, SETS[TEAM][0], ns=NEW_SET)
+
+
+def unread(w: World) -> None:
+    w.update(TEAM, child_zone=None, child_apex_ns=None, lookup=ZoneLookup.UNREAD,
+             lookup_error="AccessDenied: not authorized to perform route53:ListHostedZones")
+
+
+def duplicated_middle(w: World) -> None:
+    live = w.targets[DEV].child_zone
+    assert live is not None
+    other = HostedZone("ZCOPY", DEV, live.account_id, NEW_SET)
+    w.update(DEV, lookup=ZoneLookup.DUPLICATE, copies=(live, other),
+             lookup_error=f"{DEV}: account has 2 public hosted zones of that name")
+    # team-a's delegation was written in the copy that nobody delegates to.
+    w.update(TEAM, parent_ns=None, parent_lookup=ZoneLookup.DUPLICATE,
+             parent_copy_ns=(("ZCOPY", RRSet(TEAM, "NS", 3600, SETS[TEAM])),))
+    for server in SETS[DEV]:
+        w.parent_says(TEAM, server, outcome=Outcome.NXDOMAIN, aa=True)
+
+
+def link_local_glue(w: World) -> None:
+    for qtype in ("SOA", "NS"):
+        w.record(Role.CHILD, S0, TEAM, qtype, Outcome.NOT_QUERIED,
+                 error=f"{w.address(S0)}: link-local address: not queried")
+
+
+def deadline_passed(w: World) -> None:
+    w.paths[TEAM] = replace(w.paths[TEAM], incomplete="not finished within the zone "
+                            "deadline (1 s)")
+    for server in SETS[TEAM]:  # what partial answers there were prove nothing
+        w.child_says(TEAM, server, Outcome.TIMEOUT, attempts=2)
+
+
+def limit_hit(w: World) -> None:
+    w.paths[TEAM] = replace(w.paths[TEAM], limits=(
+        "the referral for dev.example.com lists 3000 NS names; only 16 were followed",))
+
+
+def cname_at_cut(w: World) -> None:
+    w.update(TEAM, parent_ns=None, parent_other_at_or_below_cut=(
+        RRSet(TEAM, "CNAME", 300, ("elsewhere.example.net",)),))
+    for server in SETS[DEV]:
+        w.record(Role.PARENT, server, TEAM, "NS", Outcome.ANSWER, aa=True,
+                 answer_cname="elsewhere.example.net")
 
 
 def grandparent(w: World) -> None:
@@ -205,8 +276,6 @@ def gone_but_grandparent(w: World) -> None:
     w.update(TEAM, ancestor_delegations=((APEX, RRSet(TEAM, "NS", 300, SETS[TEAM])),))
 
 
-S0, S1, S2, S3 = SETS[TEAM]
-
 SCENARIOS: dict[str, tuple[Callable[[World], None], Expected]] = {
     "healthy": (lambda w: None, []),
     "not delegated": (not_delegated, [("NOT_DELEGATED", TEAM, None)]),
@@ -214,7 +283,24 @@ SCENARIOS: dict[str, tuple[Callable[[World], None], Expected]] = {
     "child recreated": (child_recreated, [("DANGLING_DELEGATION", TEAM, None)]),
     "child recreated, one server shared": (child_recreated_sharing_one,
                                            [("EXTRA_NS_IN_PARENT", TEAM, None)]),
-    "every server refuses": (all_servers_refuse, [("DANGLING_DELEGATION", TEAM, None)]),
+    "every server refuses": (all_servers_refuse, [("SERVERS_FAILING", TEAM, None)]),
+    "extra server answers for someone else": (
+        extra_server_hijacked, [("TAKEOVER_IN_PROGRESS", TEAM, "ns-9.awsdns-09.com")]),
+    "zone gone, a listed server answers for someone else": (
+        gone_parent_server_hijacked, [("TAKEOVER_IN_PROGRESS", TEAM, SETS[TEAM][0])]),
+    "apex NS names a stray server": (apex_stray,
+                                     [("EXTRA_NS_IN_APEX", TEAM, "ns1.example.net")]),
+    "apex NS server answers for someone else": (
+        apex_hijacked, [("TAKEOVER_IN_PROGRESS", TEAM, "ns1.example.net")]),
+    "account unread": (unread, [("ZONE_UNREAD", TEAM, None)]),
+    "middle zone duplicated": (duplicated_middle, [("DUPLICATE_ZONE", DEV, None),
+                                                   ("NOT_DELEGATED", TEAM, None)]),
+    "a server's address is link-local": (link_local_glue,
+                                         [("NS_ADDRESS_NOT_ROUTABLE", TEAM, S0)]),
+    "the zone deadline passed": (deadline_passed, [("DEADLINE_EXCEEDED", TEAM, None)]),
+    "a referral on the path is too large": (limit_hit, [("PROBE_LIMIT", TEAM, None)]),
+    "CNAME where the delegation should be": (cname_at_cut,
+                                             [("CNAME_AT_DELEGATION", TEAM, None)]),
     "extra server in parent": (extra_server,
                                [("EXTRA_NS_IN_PARENT", TEAM, "ns-9.awsdns-09.com")]),
     "parent lacks a server": (parent_lacks_one, [("NS_MISMATCH", TEAM, None)]),
@@ -245,7 +331,7 @@ SCENARIOS: dict[str, tuple[Callable[[World], None], Expected]] = {
     "root zone not registered": (root_not_registered, [("NOT_DELEGATED", APEX, None),
                                                        ("UNVERIFIED", DEV, None),
                                                        ("UNVERIFIED", TEAM, None)]),
-    "zone gone and undelegated": (gone_and_undelegated, []),
+    "zone gone and undelegated": (gone_and_undelegated, [("ZONE_MISSING", TEAM, None)]),
     "zone gone, grandparent still delegates": (gone_but_grandparent,
                                                [("DANGLING_DELEGATION", TEAM, None)]),
 }
@@ -257,6 +343,32 @@ def test_scenario_gives_exactly_its_findings(name: str) -> None:
     world = World.healthy()
     change(world)
     assert brief(run(world)) == expected
+
+
+def test_duplicate_zone_and_its_children_say_the_cause() -> None:
+    world = World.healthy()
+    duplicated_middle(world)
+    dup, team = run(world)
+    assert "2 public hosted zones" in dup.message
+    assert dict(dup.details)["live_copy"] == world.targets[DEV].child_zone.zone_id  # type: ignore[union-attr]
+    assert "ZCOPY" in team.message and "DUPLICATE_ZONE" in team.message
+    assert dict(team.details)["cause"] == f"DUPLICATE_ZONE {DEV}"
+
+
+def test_servers_failing_never_says_delete_the_ns() -> None:
+    world = World.healthy()
+    all_servers_refuse(world)
+    (found,) = run(world)
+    assert found.severity is Severity.ERROR
+    assert "no live copy" not in found.message and "delete" not in found.message
+
+
+def test_cname_finding_details_are_true() -> None:
+    world = World.healthy()
+    cname_at_cut(world)
+    (found,) = run(world)
+    answers = dict(found.details)["parent_answers"]
+    assert answers.count("CNAME elsewhere.example.net") == len(SETS[DEV])
 
 
 def test_every_catalogue_code_has_a_scenario() -> None:

@@ -262,6 +262,7 @@ class CertificateManager:
         zones = sorted({p.zone for p, _ in pending})
         state = observe(self.tree.zones, self.fleet, max_workers=self.max_workers)
         targets = build_targets(self.tree.zones, state, state.apex_ns, zones)
+        # verify's bounds: deadlines, caps on referrals, addresses never queried.
         policy = VerifyPolicy(timeout=dns.timeout, retries=dns.retries)
         observations = probe_sync(targets, dns.roots, policy=policy, port_map=dns.port_map)
         problems: list[str] = []
@@ -281,7 +282,8 @@ class CertificateManager:
                 # An A query: the zone's server answers with the CNAME (the resolver's view),
                 # which the walk reports as the answer's CNAME target.
                 answer = resolve_sync(record.name, "A", dns.roots, port_map=dns.port_map,
-                                      timeout=dns.timeout, retries=dns.retries)
+                                      timeout=dns.timeout, retries=dns.retries,
+                                      policy=policy)
                 if answer.cname is None or normalize(answer.cname) != record.value:
                     why = answer.error or answer.outcome
                     if answer.cname:

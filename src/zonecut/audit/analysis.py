@@ -3,7 +3,9 @@
 One root cause, one finding:
 
 - each NS rrset is judged on its values: DANGLING (no zone of that name, or no
-  server in common with any), PARTIAL (servers outside the target's delegation set),
+  server in common with any; when not every account was read, a name held by no
+  audited account is UNVERIFIED instead, unless the DNS confirms nobody serves it),
+  PARTIAL (servers outside the target's delegation set),
   INCOMPLETE (only some of its servers); with ``--dns``, a DANGLING delegation whose
   servers serve the zone (no audited account holds it) is EXTERNAL instead;
 - and on its place: SKIPPED_LEVEL when the zone holding it is not the closest
@@ -18,12 +20,12 @@ A healthy organisation gives one ROOT_ZONE finding per tree and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from zonecut.audit.dns_check import DnsCheck, DnsVerdict
 from zonecut.audit.findings import AuditFinding, audit_finding
 from zonecut.audit.inventory import Inventory
-from zonecut.audit.tree import Delegation, DelegationState, OrgTree, build_tree
+from zonecut.audit.tree import Delegation, DelegationState, OrgTree, TreeZone, build_tree
 
 
 def _names(items: tuple[str, ...] | list[str]) -> str:
@@ -83,6 +85,17 @@ def _delegation_findings(inventory: Inventory, tree: OrgTree, delegation: Delega
                 f"{where} delegates {child}, which no audited account holds, to servers "
                 f"that serve it ({_names(check.serving)}); confirm who owns that zone",
                 details=details, **place))
+        elif not inventory.complete and not delegation.name_exists and (
+                check is None or check.verdict is DnsVerdict.UNKNOWN):
+            unread = len(inventory.failures)
+            why = (f"{unread} account(s) could not be read" if unread
+                   else "only the chosen accounts were audited")
+            found.append(audit_finding(
+                "AUDIT_UNVERIFIED_DELEGATION", child,
+                f"{where} delegates {child}, which no audited account holds; {why}, so it "
+                "may live in another account: audit that account (or the whole "
+                "organisation) to tell whether it dangles",
+                details=details, **place))
         else:
             if delegation.name_exists:
                 held = ", ".join(f"{z.record.zone_id} in {z.record.account_id}"
@@ -128,6 +141,32 @@ def _delegation_findings(inventory: Inventory, tree: OrgTree, delegation: Delega
     return found
 
 
+def _apex_strays(inventory: Inventory, name: str, copies: Sequence[TreeZone]
+                 ) -> list[AuditFinding]:
+    """AUDIT_APEX_NS_STRAY: a copy's apex NS names a server that no copy of the name was
+    assigned. Resolvers rank the child's NS above the referral (RFC 2181 5.4.1), so
+    whoever gets that server for a zone of this name answers part of the lookups."""
+    assigned = frozenset().union(*(z.record.delegation_set for z in copies))
+    found: list[AuditFinding] = []
+    for copy in copies:
+        record = copy.record
+        apex = record.apex_ns
+        if apex is None:
+            continue
+        strays = sorted(apex.value_set - assigned)
+        if not strays:
+            continue
+        found.append(audit_finding(
+            "AUDIT_APEX_NS_STRAY", name,
+            f"the apex NS set of {name} ({record.zone_id}, account {record.account_id} "
+            f"{inventory.key_of(record.account_id)}) names {len(strays)} server(s) outside "
+            f"its delegation set: {_names(strays)}",
+            account_id=record.account_id, zone_id=record.zone_id,
+            details={"extra": strays, "apex_ns": sorted(apex.value_set),
+                     "delegation_set": sorted(record.delegation_set)}))
+    return found
+
+
 def _name_findings(inventory: Inventory, tree: OrgTree, name: str) -> list[AuditFinding]:
     found: list[AuditFinding] = []
     copies = tree.copies(name)
@@ -147,6 +186,7 @@ def _name_findings(inventory: Inventory, tree: OrgTree, name: str) -> list[Audit
             details={"zone_ids": [z.record.zone_id for z in copies],
                      "accounts": accounts, "delegated": delegated},
             account_id=accounts[0] if len(accounts) == 1 else None))
+    found.extend(_apex_strays(inventory, name, copies))
     enclosing = copies[0].enclosing
     if enclosing is None:
         found.append(audit_finding(

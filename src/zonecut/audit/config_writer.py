@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import yaml
 
@@ -23,8 +23,9 @@ from zonecut.audit.inventory import Inventory, ZoneRecord
 from zonecut.audit.tree import DelegationState, OrgTree, pick_target, zone_sort_key
 from zonecut.config.errors import ConfigError
 from zonecut.config.loader import load_config_text
-from zonecut.config.models import MAX_TTL
+from zonecut.config.models import MAX_TTL, Config
 from zonecut.errors import ZonecutError
+from zonecut.names import normalize
 from zonecut.names import problems as name_problems
 
 DEFAULT_NS_TTL = 3600
@@ -94,8 +95,19 @@ def choose_zones(tree: OrgTree) -> tuple[list[DeclaredZone], list[str]]:
     return declared, left_out
 
 
-def write_config(inventory: Inventory, tree: OrgTree) -> str:
-    """The YAML text of a config declaring the tree; raises if it would not load."""
+def _flow(values: Mapping[str, Any]) -> str:
+    """A mapping as a YAML flow mapping (JSON scalars: loads back exactly)."""
+    return "{" + ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in values.items()) + "}"
+
+
+def write_config(inventory: Inventory, tree: OrgTree, base: Config | None = None,
+                 partition: str | None = None) -> str:
+    """The YAML text of a config declaring the tree; raises if it would not load.
+
+    ``base`` is the config the audit read its accounts from (``-c``): its access
+    settings (``defaults.access`` and each account's overrides) and each zone's tags
+    are kept, so the written file reaches the accounts as the old one did.
+    ``partition`` (``--partition``) is written into ``defaults.access``."""
     zones, left_out = choose_zones(tree)
     if not zones:
         raise ZonecutError("the audit found no public hosted zone: no config to write")
@@ -116,16 +128,28 @@ def write_config(inventory: Inventory, tree: OrgTree) -> str:
     for item in left_out:
         lines.append(f"# left out (not a valid zone name for zonecut): {item}")
     lines += ["version: 1", "defaults:", f"  ns_ttl: {default_ttl}"]
+    access: dict[str, Any] = (base.defaults.access.model_dump(mode="json", exclude_defaults=True)
+                              if base is not None else {})
+    if partition is not None and partition != "aws":
+        access["partition"] = partition
+    if access:
+        lines.append(f"  access: {_flow(access)}")
     if (lowest, highest) != (POLICY_MIN, POLICY_MAX):
         lines.append(f"  ns_ttl_policy: {{min: {lowest}, max: {highest}}}  "
                      "# widened to accept the TTLs found")
     lines.append("accounts:")
+    base_accounts = {a.id: a for a in base.accounts.values()} if base is not None else {}
     for account in accounts:
         note = f"  # {json.dumps(account.name)}" if account.name and \
             account.name != account.key else ""
-        lines.append(f"  {_scalar(account.key)}: {{id: {json.dumps(account.account_id)}}}"
-                     f"{note}")
+        fields: dict[str, Any] = {"id": account.account_id}
+        found = base_accounts.get(account.account_id)
+        if found is not None:
+            fields.update(found.model_dump(mode="json", exclude_defaults=True))
+            fields["id"] = account.account_id
+        lines.append(f"  {_scalar(account.key)}: {_flow(fields)}{note}")
     lines.append("zones:")
+    base_zones = {normalize(z.name): z for z in base.zones} if base is not None else {}
     for zone in zones:
         record = zone.record
         items = [f"name: {_scalar(record.name)}",
@@ -138,6 +162,9 @@ def write_config(inventory: Inventory, tree: OrgTree) -> str:
             items.append(f"ns_ttl: {zone.ns_ttl}")
         if record.zone.comment:
             items.append(f"comment: {json.dumps(record.zone.comment[:256])}")
+        declared = base_zones.get(record.name)
+        if declared is not None and declared.tags:
+            items.append(f"tags: {_flow(dict(declared.tags))}")
         lines.append("  - {" + ", ".join(items) + "}")
     text = "\n".join(lines) + "\n"
     try:

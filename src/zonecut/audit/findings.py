@@ -31,6 +31,11 @@ AUDIT_CATALOGUE: tuple[Rule, ...] = (
          "(partial dangling delegation).",
          "Zonemaster DELEGATION07 (EXTRA_NAME_PARENT)",
          _ZONEMASTER + "Delegation-TP/delegation07.md"),
+    Rule("AUDIT_APEX_NS_STRAY", Severity.CRITICAL,
+         "A zone's apex NS set names servers outside every delegation set of a zone of "
+         "that name (the same exposure as a partial dangling delegation).",
+         "RFC 2181 section 5.4.1; Zonemaster DELEGATION07",
+         _ZONEMASTER + "Delegation-TP/delegation07.md"),
     Rule("AUDIT_INCOMPLETE_DELEGATION", Severity.ERROR,
          "A delegation lists only some of the target zone's name servers.",
          "Zonemaster DELEGATION07 (EXTRA_NAME_CHILD)",
@@ -42,6 +47,10 @@ AUDIT_CATALOGUE: tuple[Rule, ...] = (
          "An account could not be read (the role was refused or an API call failed); "
          "findings that depend on it may be missing or wrong.",
          "AWS STS AssumeRole", _STS),
+    Rule("AUDIT_UNVERIFIED_DELEGATION", Severity.WARNING,
+         "A delegation to a zone that no audited account holds, while some accounts were "
+         "not audited: it may live there.",
+         "RFC 1034 section 4.2.2", _RFC + "rfc1034#section-4.2.2"),
     Rule("AUDIT_ORPHAN_ZONE", Severity.WARNING,
          "A zone lies below another zone of the organisation, but no zone delegates it.",
          "RFC 1034 section 4.2.2; Zonemaster BASIC01", _ZONEMASTER + "Basic-TP/basic01.md"),

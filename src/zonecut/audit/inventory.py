@@ -81,6 +81,13 @@ class Inventory:
     zones: tuple[ZoneRecord, ...]
     failures: tuple[AccountFailure, ...] = ()
     private_zones: int = 0
+    whole_organisation: bool = True  # False: only some accounts were chosen (-c, --accounts)
+
+    @property
+    def complete(self) -> bool:
+        """Every account that could hold a zone was read: a zone found in none of them
+        exists nowhere in the organisation."""
+        return self.whole_organisation and not self.failures
 
     @cached_property
     def _by_id(self) -> dict[str, AuditAccount]:
@@ -103,6 +110,7 @@ class Inventory:
             "failures": [{"account_id": f.account_id, "key": f.key, "message": f.message}
                          for f in self.failures],
             "private_zones": self.private_zones,
+            "whole_organisation": self.whole_organisation,
             "zones": [_zone_to_dict(z) for z in self.zones],
         }
 
@@ -125,6 +133,7 @@ class Inventory:
                                               str(f["message"]))
                                for f in data.get("failures", [])),
                 private_zones=int(data.get("private_zones", 0)),
+                whole_organisation=bool(data.get("whole_organisation", True)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InventoryFormatError(f"a required field is missing or wrong: {exc}") from exc

@@ -6,7 +6,7 @@ Nothing here prints; the CLI picks a form and renders it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from zonecut import __version__
@@ -14,7 +14,7 @@ from zonecut.audit.findings import AUDIT_CATALOGUE, AuditFinding
 from zonecut.audit.inventory import Inventory
 from zonecut.audit.tree import OrgTree, TreeZone
 from zonecut.verify.findings import Severity
-from zonecut.verify.report import SARIF_LEVEL, Table, sarif_rules
+from zonecut.verify.report import SARIF_LEVEL, Table, physical_location, sarif_rules
 
 REPORT_FORMAT = "zonecut.audit.report"
 REPORT_VERSION = 1
@@ -113,13 +113,19 @@ def to_json(inventory: Inventory, tree: OrgTree, findings: Sequence[AuditFinding
     }
 
 
-def to_sarif(findings: Sequence[AuditFinding]) -> dict[str, Any]:
+def to_sarif(findings: Sequence[AuditFinding], *, artifact: str = "zonecut.yaml",
+             lines: Mapping[str, int] | None = None,
+             include_info: bool = False) -> dict[str, Any]:
     """A SARIF 2.1.0 log: the audit catalogue as rules, each finding a result located
-    at its zone (and the account holding it) as logical locations."""
+    at a line of ``artifact`` (the config line declaring the zone, when ``lines`` knows
+    it; else line 1) and, logically, at its zone and the account holding it.
+    Info-level findings (one per root zone) only with ``include_info``."""
     index = {rule.code: i for i, rule in enumerate(AUDIT_CATALOGUE)}
     rules = sarif_rules(AUDIT_CATALOGUE, "docs/audit.md")
     results = []
     for item in _sorted(findings):
+        if item.severity is Severity.INFO and not include_info:
+            continue
         locations: list[dict[str, str]] = []
         if item.zone:
             locations.append({"name": item.zone, "fullyQualifiedName": item.zone,
@@ -133,7 +139,10 @@ def to_sarif(findings: Sequence[AuditFinding]) -> dict[str, Any]:
             "ruleIndex": index[item.code],
             "level": SARIF_LEVEL[item.severity],
             "message": {"text": item.message},
-            "locations": [{"logicalLocations": locations}],
+            "locations": [{
+                "physicalLocation": physical_location(item.zone, artifact, lines),
+                **({"logicalLocations": locations} if locations else {}),
+            }],
             "partialFingerprints": {
                 "zonecutAudit/v1":
                     f"{item.code}:{item.zone}:{item.account_id or ''}:{item.zone_id or ''}",

@@ -25,6 +25,7 @@ class Scan:
     rate_limit: float = 5.0
     max_workers: int = 8
     counter: CallCounter = field(default_factory=CallCounter)
+    partition: str = "aws"  # aws, aws-cn, aws-us-gov: role ARNs and the home region
 
     def organization_accounts(self, exclude: Iterable[str] = (), *,
                               page_size: int = 20) -> list[AuditAccount]:
@@ -32,7 +33,7 @@ class Scan:
         org = Organizations.connect(
             endpoint_url=self.target.endpoint_url,
             base_credentials=SANDBOX_CREDENTIALS if self.target.sandbox else None,
-            profile=self.profile, counter=self.counter)
+            profile=self.profile, partition=self.partition, counter=self.counter)
         return from_organization(org.list_accounts(page_size=page_size), exclude)
 
     def fleet(self, accesses: Mapping[str, AccountAccess]) -> Fleet:

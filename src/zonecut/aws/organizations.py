@@ -35,15 +35,21 @@ class OrganizationAccount:
 
     @property
     def active(self) -> bool:
+        """Only ``ACTIVE``: PENDING_ACTIVATION, SUSPENDED, PENDING_CLOSURE, CLOSED and
+        any value this build does not know (or none at all) are not audited."""
         return self.status == "ACTIVE"
 
 
 def account_from_api(item: dict[str, Any]) -> OrganizationAccount:
+    """``State`` (PENDING_ACTIVATION, ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED) when
+    the API gives it; else the retired ``Status`` (the botocore model: Status "will be
+    retired on September 9, 2026"); neither: unknown, so not active."""
+    state = item.get("State") or item.get("Status") or "UNKNOWN"
     return OrganizationAccount(
         account_id=str(item["Id"]),
         name=str(item.get("Name", "") or ""),
         email=str(item.get("Email", "") or ""),
-        status=str(item.get("Status", "") or "ACTIVE"),
+        status=str(state),
     )
 
 

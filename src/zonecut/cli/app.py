@@ -405,13 +405,30 @@ def tree(
     cfg = read_config(config)
     target = resolve_target(endpoint_url, sandbox, state_dir)
     runtime = guarded(lambda: Runtime(cfg, target, purpose="read"))
-    out.print(tree_for(runtime, cfg))
-
-
-def tree_for(runtime: Runtime, cfg: Config) -> Any:
     the_plan = guarded(runtime.plan)
-    rows = [(z.name, z.parent, z.account_id, z.zone_id or "", z.name_servers)
-            for z in the_plan.zones]
+    out.print(tree_for(runtime, cfg, the_plan))
+    for problem in the_plan.problems:
+        err.print(f"error: {problem}", markup=False, highlight=False)
+    if the_plan.problems:
+        raise typer.Exit(1)
+
+
+def tree_for(runtime: Runtime, cfg: Config, the_plan: Plan | None = None) -> Any:
+    """The declared tree as Route 53 holds it; a zone the plan cannot map to one hosted
+    zone (duplicates, a pinned id not found) is shown with why, never left out."""
+    the_plan = the_plan or guarded(runtime.plan)
+    planned = {z.name: z for z in the_plan.zones}
+    rows = []
+    for zone in runtime.tree.zones:
+        found = planned.get(zone.name)
+        if found is not None:
+            rows.append((found.name, found.parent, found.account_id, found.zone_id or "",
+                         found.name_servers))
+            continue
+        why = next((p for p in the_plan.problems if p.startswith(f"{zone.name}:")),
+                   "blocked by a problem above it")
+        rows.append((zone.name, zone.parent, zone.account_id,
+                     f"(not shown: {why.removeprefix(f'{zone.name}: ')})", ()))
     return tree_view(rows, account_keys(cfg))
 
 

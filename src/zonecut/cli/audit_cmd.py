@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -50,12 +51,19 @@ from zonecut.cli.app import (
     write_file,
 )
 from zonecut.cli.verify_cmd import rich_table
+from zonecut.config.lines import zone_lines
 from zonecut.runtime import Target, account_accesses
 from zonecut.verify import (
     ServerAddress,
     VerifyPolicy,
     probe_sync,
 )
+
+
+class Partition(StrEnum):
+    aws = "aws"
+    aws_cn = "aws-cn"
+    aws_us_gov = "aws-us-gov"
 
 
 class AuditOutput(StrEnum):
@@ -94,9 +102,12 @@ def choose_accounts(scan: Scan, *, accounts: str | None, accounts_file: Path | N
     else:
         chosen = guarded(lambda: scan.organization_accounts(exclude))
         if not chosen:
-            fail("the organisation lists no ACTIVE account to audit")
+            fail("the organisation lists no ACTIVE account to audit; name the accounts "
+                 "with --accounts id,name=id, --accounts-file FILE or -c zonecut.yaml"
+                 + (" (the sandbox's accounts are those of your config: -c)"
+                    if scan.target.sandbox else ""))
     return chosen, audit_accesses(chosen, role_name=role_name or DEFAULT_ROLE_NAME,
-                                  profile=profile)
+                                  profile=profile, partition=scan.partition)
 
 
 def read_with_progress(scan: Scan, chosen: list[AuditAccount],
@@ -121,11 +132,14 @@ def check_dns(tree: OrgTree, roots: list[ServerAddress], port_map: dict[str, int
 
 
 def report(inventory: Inventory, tree: OrgTree, findings: list[AuditFinding],
-           output: AuditOutput) -> None:
+           output: AuditOutput, *, artifact: str = "zonecut.yaml", config_text: str = "",
+           sarif_info: bool = False) -> None:
     if output is AuditOutput.json:
         out.print_json(json.dumps(to_json(inventory, tree, findings)))
     elif output is AuditOutput.sarif:
-        out.print_json(json.dumps(to_sarif(findings)))
+        out.print_json(json.dumps(to_sarif(findings, artifact=artifact,
+                                           lines=zone_lines(config_text),
+                                           include_info=sarif_info)))
     else:
         out.print(rich_table(zones_table(inventory, tree, findings)))
         if findings:
@@ -172,6 +186,12 @@ def audit(
     max_parallel: Annotated[int, typer.Option(help="Accounts read at the same time.")] = 8,
     list_codes: Annotated[bool, typer.Option("--list-codes", help="List the audit finding "
                                              "codes and exit.")] = False,
+    sarif_info: Annotated[bool, typer.Option(
+        "--sarif-info", help="Keep info-level results in SARIF (left out by default).")
+    ] = False,
+    partition: Annotated[Partition, typer.Option(
+        "--partition", help="AWS partition of the accounts (role ARNs, home region); with "
+        "-c, the config's.")] = Partition.aws,
     endpoint_url: EndpointOpt = None,
     sandbox: SandboxOpt = False,
     state_dir: StateDirOpt = DEFAULT_STATE,
@@ -192,12 +212,21 @@ def audit(
             fail(f"{replay}: not a zonecut audit inventory: {exc}")
     else:
         target: Target = resolve_target(endpoint_url, sandbox, state_dir)
-        scan = Scan(target, profile=profile, rate_limit=rate_limit, max_workers=max_parallel)
+        part = partition.value
+        if config is not None and partition is Partition.aws \
+                and accounts is None and accounts_file is None:  # else: refused below
+            part = read_config(config).defaults.access.partition
+        scan = Scan(target, profile=profile, rate_limit=rate_limit, max_workers=max_parallel,
+                    partition=part)
         chosen, accesses = choose_accounts(
             scan, accounts=accounts, accounts_file=accounts_file, config=config,
             role_name=role_name, profile=profile, exclude=_split(exclude))
         inventory = read_with_progress(scan, chosen, accesses,
                                        quiet=output is not AuditOutput.table)
+        # Chosen accounts (-c, --accounts, --accounts-file) are not the whole organisation:
+        # a delegation to a zone none of them holds is unverified, not dangling.
+        chosen_by_hand = accounts is not None or accounts_file is not None or config is not None
+        inventory = replace(inventory, whole_organisation=not chosen_by_hand)
         if save is not None:
             write_file(save, inventory.to_json())
             err.print(f"inventory saved to {save}", highlight=False)
@@ -208,9 +237,20 @@ def audit(
         policy = VerifyPolicy(timeout=timeout, retries=retries)
         checks = check_dns(tree, roots, port_map, policy)
     findings = analyse(inventory, checks, tree)
-    report(inventory, tree, findings, output)
+    # SARIF results point at the config declaring each zone: -c, else the one written.
+    base = read_config(config) if config is not None else None
+    text = guarded(lambda: write_config(
+        inventory, tree, base=base, partition=partition.value)) if write_config_to else ""
+    artifact = str(config or write_config_to or "zonecut.yaml")
+    config_text = text
+    if config is not None:
+        try:
+            config_text = config.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            config_text = ""
+    report(inventory, tree, findings, output, artifact=artifact, config_text=config_text,
+           sarif_info=sarif_info)
     if write_config_to is not None:
-        text = guarded(lambda: write_config(inventory, tree))
         write_file(write_config_to, text)
         err.print(f"config written to {write_config_to}; review it with `zonecut plan -c "
                   f"{write_config_to}`", highlight=False)

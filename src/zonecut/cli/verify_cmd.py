@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from zonecut.cli.app import (
     DEFAULT_CONFIG,
@@ -20,13 +22,13 @@ from zonecut.cli.app import (
     app,
     dns_roots,
     err,
-    fail,
     guarded,
     out,
     read_config,
     resolve_target,
     write_file,
 )
+from zonecut.config.lines import zone_lines
 from zonecut.config.models import Config
 from zonecut.names import InvalidName, canonical
 from zonecut.runtime import Runtime
@@ -55,26 +57,50 @@ class VerifyOutput(StrEnum):
     sarif = "sarif"
 
 
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7f, 0xa0))}
+
+
+def clean(text: str) -> str:
+    """``text`` safe for a terminal: control characters (ESC and the rest of C0/C1,
+    which carry terminal escape sequences) shown as ``\\xNN``. Everything verify prints
+    from a DNS answer or a replayed file goes through here, and is printed as text,
+    never as rich markup."""
+    return text.translate(_CONTROL)
+
+
 def rich_table(table: Table) -> RichTable:
-    drawn = RichTable(title=table.title, title_justify="left")
+    drawn = RichTable(title=clean(table.title), title_justify="left")
     for header in table.headers:
-        drawn.add_column(header)
+        drawn.add_column(clean(header))
     for row in table.rows:
-        drawn.add_row(*row)
+        drawn.add_row(*(Text(clean(cell)) for cell in row))
     return drawn
 
 
-def policy_for(cfg: Config | None, timeout: float, retries: int, concurrency: int
-               ) -> VerifyPolicy:
+def fail_text(message: str) -> NoReturn:
+    """``error: message`` on one line, the message as text (escapes shown); exit 1."""
+    err.print(Text.assemble(("error: ", "bold red"), clean(" ".join(message.splitlines()))))
+    raise typer.Exit(1)
+
+
+def fail_replay(replay: Path, why: str) -> NoReturn:
+    """One line naming the file and what is wrong in it."""
+    fail_text(f"{replay}: not zonecut observations: {why}")
+
+
+def policy_for(cfg: Config | None, timeout: float, retries: int, concurrency: int,
+               deadline: float = 600.0, zone_deadline: float = 120.0) -> VerifyPolicy:
+    policy = VerifyPolicy(timeout=timeout, retries=retries, concurrency=concurrency,
+                          deadline=deadline, zone_deadline=min(zone_deadline, deadline))
     if cfg is None:
-        return VerifyPolicy(timeout=timeout, retries=retries, concurrency=concurrency)
+        return policy
     ttl = cfg.defaults.ns_ttl_policy
-    return VerifyPolicy(ns_ttl_min=ttl.min, ns_ttl_max=ttl.max, timeout=timeout,
-                        retries=retries, concurrency=concurrency)
+    return replace(policy, ns_ttl_min=ttl.min, ns_ttl_max=ttl.max)
 
 
 def report(findings: list[Finding], targets: list[DelegationTarget], output: VerifyOutput,
-           observations: Observations | None) -> None:
+           observations: Observations | None, *, config: Path | None = None,
+           sarif_info: bool = False) -> None:
     if output is VerifyOutput.json:
         data = to_json(findings, targets)
         if observations is not None:
@@ -82,7 +108,15 @@ def report(findings: list[Finding], targets: list[DelegationTarget], output: Ver
                              "seconds": round(observations.stats.seconds, 3)}
         out.print_json(json.dumps(data))
     elif output is VerifyOutput.sarif:
-        out.print_json(json.dumps(to_sarif(findings)))
+        text = ""
+        if config is not None:
+            try:
+                text = config.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+        out.print_json(json.dumps(to_sarif(
+            findings, artifact=str(config or "zonecut.yaml"), lines=zone_lines(text),
+            include_info=sarif_info)))
     else:
         out.print(rich_table(zones_table(findings, targets)))
         if findings:
@@ -92,13 +126,14 @@ def report(findings: list[Finding], targets: list[DelegationTarget], output: Ver
         if observations is not None:
             stats = (f" ({observations.stats.queries} DNS queries in "
                      f"{observations.stats.seconds:.2f} s)")
-        if not findings:
+        if not findings and verdict.zones_verified == verdict.zones:
             out.print(f"[bold green]All {verdict.zones} delegation(s) verified[/]: no finding"
                       f"{stats}.", highlight=False)
         else:
             counts = ", ".join(f"{n} {sev.value}" for sev, n in verdict.counts if n)
-            out.print(f"{verdict.total} finding(s): {counts}{stats}. Details and fixes: "
-                      "docs/findings.md", highlight=False)
+            out.print(f"{verdict.zones_verified} of {verdict.zones} delegation(s) verified; "
+                      f"{verdict.total} finding(s): {counts or 'none'}{stats}. Details and "
+                      "fixes: docs/findings.md", highlight=False)
 
 
 @app.command()
@@ -117,8 +152,16 @@ def verify(
     timeout: Annotated[float, typer.Option(help="Seconds per DNS query attempt.")] = 2.0,
     retries: Annotated[int, typer.Option(help="Retries after a timeout.")] = 1,
     concurrency: Annotated[int, typer.Option(help="DNS queries in flight.")] = 64,
+    deadline: Annotated[float, typer.Option(
+        min=0.1, help="Seconds for the whole run; zones not done by then get "
+        "DEADLINE_EXCEEDED.")] = 600.0,
+    zone_deadline: Annotated[float, typer.Option(
+        min=0.1, help="Seconds for one zone's checks.")] = 120.0,
     list_codes: Annotated[bool, typer.Option("--list-codes", help="List the finding codes "
                                              "and exit.")] = False,
+    sarif_info: Annotated[bool, typer.Option(
+        "--sarif-info", help="Keep info-level results in SARIF (left out by default).")
+    ] = False,
     endpoint_url: EndpointOpt = None,
     sandbox: SandboxOpt = False,
     state_dir: StateDirOpt = DEFAULT_STATE,
@@ -129,15 +172,19 @@ def verify(
         return
     if replay is not None:
         try:
-            observations = Observations.from_json(replay.read_text())
+            observations = Observations.from_json(replay.read_text(encoding="utf-8"))
         except OSError as exc:
-            fail(f"cannot read {replay}: {exc.strerror or exc}")
-        except (ObservationsFormatError, ValueError) as exc:
-            fail(f"{replay}: not zonecut observations: {exc}")
+            fail_replay(replay, f"cannot read it: {exc.strerror or exc}")
+        except UnicodeDecodeError as exc:
+            fail_replay(replay, f"not UTF-8 text (byte {exc.start})")
+        except (ObservationsFormatError, ValueError, RecursionError) as exc:
+            fail_replay(replay, str(exc) or type(exc).__name__)
         cfg = read_config(config) if config.exists() else None
         targets = list(observations.targets)
-        findings = check(targets, observations, policy_for(cfg, timeout, retries, concurrency))
-        report(findings, targets, output, observations)
+        policy = policy_for(cfg, timeout, retries, concurrency, deadline, zone_deadline)
+        findings = check(targets, observations, policy)
+        report(findings, targets, output, observations,
+               config=config if cfg is not None else None, sarif_info=sarif_info)
         raise typer.Exit(exit_code(findings))
     cfg = read_config(config)
     only: list[str] = []
@@ -146,19 +193,22 @@ def verify(
         try:
             name = canonical(zone)
         except InvalidName as exc:
-            fail(str(exc))
+            fail_text(str(exc))
         if name not in declared:
-            fail(f"{zone} is not declared in {config}")
+            fail_text(f"{zone} is not declared in {config}")
         only.append(name)
-    target = resolve_target(endpoint_url, sandbox, state_dir)
-    roots, port_map = dns_roots(root_hints, sandbox, state_dir)
+    # Sandbox info naming a server off loopback is refused (SandboxInfoRefused).
+    target = guarded(lambda: resolve_target(endpoint_url, sandbox, state_dir))
+    roots, port_map = guarded(lambda: dns_roots(root_hints, sandbox, state_dir))
     runtime = guarded(lambda: Runtime(cfg, target, purpose="verify"))
     targets = guarded(lambda: runtime.verify_targets(only))
-    policy = policy_for(cfg, timeout, retries, concurrency)
+    policy = policy_for(cfg, timeout, retries, concurrency, deadline, zone_deadline)
+    if sandbox and root_hints is None:
+        policy = replace(policy, address_scope="loopback")  # nothing leaves the machine
     observations = probe_sync(targets, roots, policy=policy, port_map=port_map or None)
     if save is not None:
         write_file(save, observations.to_json())
-        err.print(f"observations saved to {save}", highlight=False)
+        err.print(clean(f"observations saved to {save}"), markup=False, highlight=False)
     findings = check(targets, observations, policy)
-    report(findings, targets, output, observations)
+    report(findings, targets, output, observations, config=config, sarif_info=sarif_info)
     raise typer.Exit(exit_code(findings))

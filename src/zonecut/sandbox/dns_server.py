@@ -18,6 +18,8 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import cast
 
+from zonecut.sandbox.dns_wire import closes_connection
+
 Handler = Callable[[bytes, bool], bytes | None]
 
 log = logging.getLogger(__name__)
@@ -172,6 +174,8 @@ async def _tcp_session(
                 return
             writer.write(len(answer).to_bytes(2, "big") + answer)
             await writer.drain()
+            if closes_connection(wire):
+                return  # a refused zone transfer: close, as real servers do
     finally:
         writer.close()
         with contextlib.suppress(Exception):

@@ -11,10 +11,12 @@ import dns.message
 import dns.opcode
 import dns.rcode
 import dns.rdataclass
+import dns.rdatatype
 
 Behaviour = Literal["normal", "silent", "no-aa", "refused", "servfail"]
 BEHAVIOURS: tuple[Behaviour, ...] = ("normal", "silent", "no-aa", "refused", "servfail")
 CLASSIC_UDP_LIMIT = 512
+ZONE_TRANSFERS = (dns.rdatatype.AXFR, dns.rdatatype.IXFR)
 MAX_UDP_PAYLOAD = 4096
 
 # Fills an authoritative response for the (single) question of the query it was made for.
@@ -27,7 +29,11 @@ def reply(
     """The reply to ``wire`` or None to stay silent.
 
     Over UDP an answer larger than 512 bytes (or the EDNS payload size, at most 4096)
-    is replaced by an empty one with TC set, so the client retries over TCP.
+    is replaced by an empty one with TC set, so the client retries over TCP. Like a
+    real authoritative server (and Route 53): an EDNS version above 0 gets BADVERS with
+    an OPT of version 0 (RFC 6891 section 6.1.3); a zone transfer (AXFR, IXFR) is
+    REFUSED (Route 53 does not support zone transfers), and over TCP the connection is
+    then closed (see :func:`closes_connection`).
     """
     if behaviour == "silent":
         return None
@@ -46,7 +52,10 @@ def reply(
         response.set_rcode(dns.rcode.NOTIMP)
     elif len(query.question) != 1:
         response.set_rcode(dns.rcode.FORMERR)
-    elif query.question[0].rdclass != dns.rdataclass.IN:
+    elif query.edns > 0:
+        response.set_rcode(dns.rcode.BADVERS)  # the OPT added above says version 0
+    elif (query.question[0].rdclass != dns.rdataclass.IN
+          or query.question[0].rdtype in ZONE_TRANSFERS):
         response.set_rcode(dns.rcode.REFUSED)
     else:
         answer(response)
@@ -62,6 +71,16 @@ def reply(
         truncated.flags = response.flags | dns.flags.TC
         truncated.set_rcode(response.rcode())
         return truncated.to_wire(max_size=limit)
+
+
+def closes_connection(wire: bytes) -> bool:
+    """After answering this query over TCP, close the connection: a zone transfer,
+    which is refused (a server that refuses AXFR does not keep the stream open)."""
+    try:
+        query = dns.message.from_wire(wire)
+    except dns.exception.DNSException:
+        return False
+    return any(q.rdtype in ZONE_TRANSFERS for q in query.question)
 
 
 def _formerr(wire: bytes) -> bytes | None:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from zonecut.errors import ZonecutError
+
 ROOT_SERVER_NAME = "a.root-servers.sandbox"
+
+
+class SandboxInfoRefused(ZonecutError):
+    """Sandbox info naming a DNS server off loopback: the sandbox promises that nothing
+    leaves the machine, so zonecut refuses to use it."""
 
 
 @dataclass(frozen=True)
@@ -20,6 +28,18 @@ class ServerAddress:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ServerAddress:
         return cls(name=str(data["name"]), address=str(data["address"]), port=int(data["port"]))
+
+
+def _loopback(server: ServerAddress, where: str) -> ServerAddress:
+    try:
+        loopback = ipaddress.ip_address(server.address).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise SandboxInfoRefused(
+            f"sandbox info: {where} {server.name} has address {server.address!r}, which is "
+            "not a loopback address; the sandbox serves DNS on loopback only, refusing it")
+    return server
 
 
 @dataclass
@@ -51,9 +71,10 @@ class SandboxInfo:
             endpoint_url=str(data["endpoint_url"]),
             pid=int(data["pid"]),
             dns=bool(data["dns"]),
-            root_hints=[ServerAddress.from_dict(d) for d in data.get("root_hints", [])],
+            root_hints=[_loopback(ServerAddress.from_dict(d), "root server")
+                        for d in data.get("root_hints", [])],
             servers={
-                str(name): ServerAddress.from_dict(d)
+                str(name): _loopback(ServerAddress.from_dict(d), "DNS server")
                 for name, d in dict(data.get("servers", {})).items()
             },
             accounts=[str(a) for a in data.get("accounts", [])],

@@ -49,14 +49,54 @@ class Rule:
 
 CATALOGUE: tuple[Rule, ...] = (
     Rule("DANGLING_DELEGATION", Severity.CRITICAL,
-         "The parent delegates to a zone that no longer exists, or to servers that do "
-         "not serve it (takeover risk).",
+         "The parent delegates to a zone that no longer exists, or to servers of no live "
+         "copy of it (takeover risk).",
          "RFC 1034 section 4.2.2; Zonemaster BASIC02", _ZONEMASTER + "Basic-TP/basic02.md"),
+    Rule("TAKEOVER_IN_PROGRESS", Severity.CRITICAL,
+         "A server the parent or the zone's apex NS lists answers authoritatively for the "
+         "zone with someone else's data.",
+         "RFC 1034 section 4.2.2; Zonemaster DELEGATION07",
+         _ZONEMASTER + "Delegation-TP/delegation07.md"),
     Rule("EXTRA_NS_IN_PARENT", Severity.CRITICAL,
          "The parent's NS set lists a server outside the zone's delegation set "
          "(partial dangling delegation).",
          "Zonemaster DELEGATION07 (EXTRA_NAME_PARENT)",
          _ZONEMASTER + "Delegation-TP/delegation07.md"),
+    Rule("EXTRA_NS_IN_APEX", Severity.CRITICAL,
+         "The zone's apex NS set names a server outside its delegation set that does not "
+         "serve it (takeover risk).",
+         "RFC 2181 section 5.4.1; Zonemaster DELEGATION07",
+         _ZONEMASTER + "Delegation-TP/delegation07.md"),
+    Rule("ZONE_MISSING", Severity.ERROR,
+         "A declared zone does not exist in Route 53 (and nothing delegates it).",
+         "zonecut configuration", "https://docs.aws.amazon.com/Route53/latest/"
+         "DeveloperGuide/CreatingHostedZone.html"),
+    Rule("ZONE_UNREAD", Severity.ERROR,
+         "The account of a declared zone could not be read: the zone was not verified.",
+         "zonecut configuration", "https://docs.aws.amazon.com/Route53/latest/"
+         "DeveloperGuide/access-control-overview.html"),
+    Rule("DUPLICATE_ZONE", Severity.ERROR,
+         "The zone's account holds several public hosted zones of its name.",
+         "Route 53: multiple hosted zones with the same name",
+         "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zones-working-"
+         "with.html"),
+    Rule("SERVERS_FAILING", Severity.ERROR,
+         "The parent lists the zone's own servers, and none of them serves it.",
+         "RFC 1034 section 4.2.2; Zonemaster BASIC02", _ZONEMASTER + "Basic-TP/basic02.md"),
+    Rule("CNAME_AT_DELEGATION", Severity.ERROR,
+         "The parent holds a CNAME where the zone's delegation should be.",
+         "RFC 1034 section 3.6.2; RFC 2181 section 10.1", _RFC + "rfc2181#section-10.1"),
+    Rule("NS_ADDRESS_NOT_ROUTABLE", Severity.ERROR,
+         "A listed server's address (glue or A record) is one zonecut never queries: "
+         "special-purpose, or not globally routable in a public delegation.",
+         "RFC 6890; RFC 1034 section 4.2.2", _RFC + "rfc6890"),
+    Rule("DEADLINE_EXCEEDED", Severity.ERROR,
+         "The zone's checks did not finish within the deadline: it was not verified.",
+         "RFC 1035 section 7.2", _RFC + "rfc1035#section-7.2"),
+    Rule("PROBE_LIMIT", Severity.ERROR,
+         "A referral on the zone's path names more servers, or more servers without "
+         "glue, than zonecut follows.",
+         "RFC 1035 section 7.2; RFC 9199", _RFC + "rfc9199"),
     Rule("NOT_DELEGATED", Severity.ERROR,
          "The zone exists but its parent has no NS records for it.",
          "RFC 1034 section 4.2.2; Zonemaster BASIC01", _ZONEMASTER + "Basic-TP/basic01.md"),

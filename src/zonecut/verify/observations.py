@@ -44,11 +44,12 @@ class Outcome(StrEnum):
     TIMEOUT = "timeout"  # no response after every attempt
     NETWORK_ERROR = "network_error"  # the address could not be reached (see ``error``)
     BAD_RESPONSE = "bad_response"  # a response that could not be parsed
+    NOT_QUERIED = "not_queried"  # an address zonecut never sends to (see ``error``)
 
     @property
     def responded(self) -> bool:
         """The server sent something back (even a refusal)."""
-        return self not in (Outcome.TIMEOUT, Outcome.NETWORK_ERROR)
+        return self not in (Outcome.TIMEOUT, Outcome.NETWORK_ERROR, Outcome.NOT_QUERIED)
 
 
 class Role(StrEnum):
@@ -174,7 +175,9 @@ class PathRecord:
 
     ``parent_zone`` is ``None`` when the walk never got below the root's servers.
     ``walk_error`` says why the walk did not reach the parent's servers, if it did not.
-    ``hops`` are the zones crossed from the root (``"."`` first).
+    ``hops`` are the zones crossed from the root (``"."`` first). ``limits`` says which
+    caps of the probe were hit (NS names per referral, glueless look-ups);
+    ``incomplete`` why the probe of this target stopped (a deadline), if it did.
     """
 
     child: str
@@ -182,6 +185,8 @@ class PathRecord:
     parent_servers: tuple[str, ...]
     hops: tuple[str, ...] = ()
     walk_error: str | None = None
+    limits: tuple[str, ...] = ()
+    incomplete: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -190,6 +195,8 @@ class PathRecord:
             "parent_servers": list(self.parent_servers),
             "hops": list(self.hops),
             "walk_error": self.walk_error,
+            "limits": list(self.limits),
+            "incomplete": self.incomplete,
         }
 
     @classmethod
@@ -200,6 +207,8 @@ class PathRecord:
             parent_servers=tuple(str(s) for s in data["parent_servers"]),
             hops=tuple(str(h) for h in data.get("hops", ())),
             walk_error=data.get("walk_error"),
+            limits=tuple(str(m) for m in data.get("limits", ())),
+            incomplete=data.get("incomplete"),
         )
 
 
@@ -292,6 +301,8 @@ class Observations:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Observations:
+        """Read a saved file's data; every field is validated first (pydantic), so a
+        malformed file is one :class:`ObservationsFormatError` naming the field."""
         if data.get("format") != FORMAT:
             raise ObservationsFormatError("not a zonecut observations file")
         version = data.get("version")
@@ -300,6 +311,11 @@ class Observations:
                 f"observations version {version!r} is not supported (this build reads "
                 f"version {VERSION})"
             )
+        from zonecut.verify.replay_schema import validation_problem
+
+        problem = validation_problem(data)
+        if problem is not None:
+            raise ObservationsFormatError(problem)
         return cls(
             queries=tuple(QueryRecord.from_dict(q) for q in data.get("queries", ())),
             hosts=tuple(HostAddresses.from_dict(h) for h in data.get("hosts", ())),

@@ -6,7 +6,12 @@ For each target:
    referral for the zone itself; the zone that gives it plays the parent);
 2. ask every address of every parent server for the child's NS;
 3. ask every address of every server named by those referrals, by the parent's NS
-   rrset in the API and by the child's delegation set for the child's SOA and NS.
+   rrset in the API, by the child's apex NS rrset and by the child's delegation set
+   for the child's SOA and NS.
+
+Bounded: each target within ``zone_deadline``, the whole run within ``deadline``
+(a target cut short is recorded as ``incomplete``); the walker's caps on NS names and
+glueless look-ups are recorded per target as ``limits``.
 
 Nothing is interpreted here beyond what the walk needs; the checks do the rest.
 """
@@ -16,7 +21,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
+from zonecut.verify.addresses import scope_for
 from zonecut.verify.observations import (
     Observations,
     PathRecord,
@@ -26,7 +33,13 @@ from zonecut.verify.observations import (
     referred_servers,
     sorted_queries,
 )
-from zonecut.verify.targets import DelegationTarget, ServerAddress, ServerLike, VerifyPolicy
+from zonecut.verify.targets import (
+    DelegationTarget,
+    ServerAddress,
+    ServerLike,
+    VerifyPolicy,
+    ZoneLookup,
+)
 from zonecut.verify.transport import Transport
 from zonecut.verify.walk import Walker
 
@@ -41,9 +54,23 @@ async def probe(
     """Query the DNS for every target and return what was seen."""
     started = time.perf_counter()
     transport = Transport(timeout=policy.timeout, retries=policy.retries,
-                          concurrency=policy.concurrency)
-    walker = Walker(transport, roots, port_map)
-    paths = await asyncio.gather(*(_probe_target(walker, t) for t in targets))
+                          concurrency=policy.concurrency,
+                          scope=scope_for((r.address for r in roots), policy.address_scope))
+    walker = Walker(transport, roots, port_map, max_ns=policy.max_ns_per_referral,
+                    max_glueless=policy.max_glueless)
+    tasks = [asyncio.ensure_future(_bounded(walker, t, policy)) for t in targets]
+    paths: list[PathRecord] = []
+    if tasks:
+        done, pending = await asyncio.wait(tasks, timeout=max(0.0, policy.deadline))
+        for task in pending:
+            task.cancel()
+        for target, task in zip(targets, tasks, strict=True):
+            if task in done and not task.cancelled():
+                paths.append(task.result())
+            else:
+                paths.append(PathRecord(
+                    target.child, target.parent, (), (), limits=_limits(walker, target),
+                    incomplete=f"the run's deadline ({policy.deadline:g} s) passed first"))
     records = walker.records()
     return Observations(
         queries=sorted_queries(records),
@@ -67,18 +94,42 @@ def probe_sync(
     return asyncio.run(probe(targets, roots, policy=policy, port_map=port_map))
 
 
+async def _bounded(walker: Walker, target: DelegationTarget, policy: VerifyPolicy
+                   ) -> PathRecord:
+    """:func:`_probe_target` within the zone deadline; the caps hit on its path."""
+    if target.lookup is ZoneLookup.UNREAD:
+        return PathRecord(target.child, target.parent, (), (),
+                          walk_error="not probed: the zone's account could not be read")
+    try:
+        path = await asyncio.wait_for(_probe_target(walker, target),
+                                      timeout=max(0.0, policy.zone_deadline))
+    except TimeoutError:
+        return PathRecord(target.child, target.parent, (), (), limits=_limits(walker, target),
+                          incomplete=f"not finished within the zone deadline "
+                          f"({policy.zone_deadline:g} s)")
+    return replace(path, limits=_limits(walker, target, path.hops))
+
+
+def _limits(walker: Walker, target: DelegationTarget, hops: Sequence[str] = ()
+            ) -> tuple[str, ...]:
+    zones = {*hops, target.child, *([target.parent] if target.parent else [])}
+    return tuple(message for zone, message in sorted(walker.limits.items()) if zone in zones)
+
+
 async def _probe_target(walker: Walker, target: DelegationTarget) -> PathRecord:
     path = await _find_parent(walker, target)
     parent_records = await asyncio.gather(*(
         _ask_all_addresses(walker, Role.PARENT, name, target.child, ("NS",))
-        for name in path.parent_servers
+        for name in walker.capped(path.parent_zone or target.child, path.parent_servers)
     ))
     listed: set[str] = set(target.delegation_set)
     if target.parent_ns is not None:
         listed.update(target.parent_ns.values)
+    if target.child_apex_ns is not None:  # resolvers use the apex set too (RFC 2181)
+        listed.update(target.child_apex_ns.values)
     for records in parent_records:
         for record in records:
-            listed.update(referred_servers(record, target.child))
+            listed.update(walker.capped(target.child, referred_servers(record, target.child)))
     await asyncio.gather(*(
         _ask_all_addresses(walker, Role.CHILD, name, target.child, ("SOA", "NS"))
         for name in sorted(listed)

@@ -6,9 +6,11 @@ Nothing here prints; the CLI picks a form and renders it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
+from urllib.parse import quote
 
 from zonecut import __version__
 from zonecut.verify.findings import CATALOGUE, Finding, Rule, Severity, zone_order
@@ -17,6 +19,10 @@ from zonecut.verify.targets import DelegationTarget
 REPORT_FORMAT = "zonecut.verify.report"
 REPORT_VERSION = 1
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+NOT_VERIFIED = frozenset({"ZONE_MISSING", "ZONE_UNREAD", "UNVERIFIED", "WALK_FAILED",
+                          "PARENT_UNREACHABLE", "DEADLINE_EXCEEDED"})
+"""Codes that mean the zone's delegation was not (fully) checked from the DNS."""
 
 SARIF_LEVEL: dict[Severity, str] = {
     Severity.CRITICAL: "error",
@@ -49,6 +55,11 @@ class Summary:
     zones_with_findings: int
     counts: tuple[tuple[Severity, int], ...]
     exit_code: int
+    verified: int = -1  # zones actually verified (-1: as many as ``zones``)
+
+    @property
+    def zones_verified(self) -> int:
+        return self.zones if self.verified < 0 else self.verified
 
     @property
     def total(self) -> int:
@@ -59,16 +70,18 @@ class Summary:
 
     @property
     def text(self) -> str:
+        done = (f"{self.zones} zone(s) verified" if self.zones_verified == self.zones
+                else f"{self.zones_verified} of {self.zones} zone(s) verified")
         if not self.total:
-            return f"{self.zones} zone(s) verified: no finding"
+            return f"{done}: no finding"
         parts = ", ".join(f"{n} {s.value}" for s, n in self.counts if n)
-        return (f"{self.zones} zone(s) verified: {parts} in "
-                f"{self.zones_with_findings} zone(s)")
+        return f"{done}: {parts} in {self.zones_with_findings} zone(s)"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "zones": self.zones,
             "zones_with_findings": self.zones_with_findings,
+            "zones_verified": self.zones_verified,
             "counts": {s.value: n for s, n in self.counts},
             "total": self.total,
             "exit_code": self.exit_code,
@@ -80,12 +93,16 @@ def summary(findings: Sequence[Finding], targets: Sequence[DelegationTarget] = (
     """Counts of ``findings``; ``zones`` is the number of targets (or of zones found)."""
     counts = Counter(f.severity for f in findings)
     zones_with = {f.zone for f in findings}
-    zones = len({t.child for t in targets} | zones_with) if targets else len(zones_with)
+    names = {t.child for t in targets} | zones_with
+    zones = len(names) if targets else len(zones_with)
+    unverified = {f.zone for f in findings if f.code in NOT_VERIFIED}
+    unverified |= {t.child for t in targets if t.child_zone is None}
     return Summary(
         zones=zones,
         zones_with_findings=len(zones_with),
         counts=tuple((s, counts.get(s, 0)) for s in Severity),
         exit_code=exit_code(findings),
+        verified=len(names - unverified) if targets else -1,
     )
 
 
@@ -135,18 +152,46 @@ def sarif_rules(catalogue: Sequence[Rule], docs_page: str) -> list[dict[str, Any
     ]
 
 
-def to_sarif(findings: Sequence[Finding]) -> dict[str, Any]:
-    """A SARIF 2.1.0 log: the catalogue as rules, each finding as a result located at
-    its zone (a logical location)."""
+def artifact_uri(path: str) -> str:
+    """A relative URI reference for a file path (what code scanning matches to a file
+    of the repository): forward slashes, reserved characters escaped."""
+    return quote(PurePath(path).as_posix(), safe="/._-~")
+
+
+def physical_location(zone: str, artifact: str, lines: Mapping[str, int] | None
+                      ) -> dict[str, Any]:
+    """The config line that declares ``zone`` (or its closest declared ancestor; line 1
+    when none is known): what GitHub code scanning needs on every result."""
+    line = 1
+    known = lines or {}
+    name = zone
+    while name:
+        if name in known:
+            line = known[name]
+            break
+        name = name.partition(".")[2]
+    return {"artifactLocation": {"uri": artifact_uri(artifact)},
+            "region": {"startLine": max(1, int(line))}}
+
+
+def to_sarif(findings: Sequence[Finding], *, artifact: str = "zonecut.yaml",
+             lines: Mapping[str, int] | None = None,
+             include_info: bool = False) -> dict[str, Any]:
+    """A SARIF 2.1.0 log: the catalogue as rules, each finding a result located at the
+    config line that declares its zone (``lines``: zone -> line of ``artifact``) and,
+    logically, at the zone. Info-level findings only with ``include_info``."""
     index = {rule.code: i for i, rule in enumerate(CATALOGUE)}
     rules = sarif_rules(CATALOGUE, "docs/findings.md")
     results = []
     for item in _sorted(findings):
+        if item.severity is Severity.INFO and not include_info:
+            continue
         result: dict[str, Any] = {
             "ruleId": item.code,
             "level": SARIF_LEVEL[item.severity],
             "message": {"text": item.message},
             "locations": [{
+                "physicalLocation": physical_location(item.zone, artifact, lines),
                 "logicalLocations": [
                     {"name": item.zone, "fullyQualifiedName": item.zone, "kind": "resource"},
                 ],
@@ -235,6 +280,7 @@ __all__ = [
     "catalogue_table",
     "exit_code",
     "findings_table",
+    "physical_location",
     "summary",
     "to_json",
     "to_sarif",

@@ -6,8 +6,9 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from zonecut.verify.addresses import scope_for
 from zonecut.verify.observations import Outcome, Role
-from zonecut.verify.targets import ServerLike
+from zonecut.verify.targets import ServerLike, VerifyPolicy
 from zonecut.verify.transport import Transport
 from zonecut.verify.walk import Walker
 
@@ -33,11 +34,21 @@ class Resolution:
 
 async def resolve(qname: str, qtype: str, roots: Sequence[ServerLike], *,
                   port_map: Mapping[str, int] | None = None, timeout: float = 2.0,
-                  retries: int = 1) -> Resolution:
-    walker = Walker(Transport(timeout=timeout, retries=retries, concurrency=16), roots,
-                    port_map)
-    descent = await walker.descend(qname, qtype, stop_at_cut=False, role=Role.WALK,
-                                   chain=frozenset())
+                  retries: int = 1, policy: VerifyPolicy | None = None) -> Resolution:
+    """Walk from ``roots`` to ``qname``/``qtype`` within verify's bounds (``policy``:
+    its zone deadline, caps on NS names and glueless look-ups, address scope)."""
+    bounds = policy or VerifyPolicy()
+    scope = scope_for((r.address for r in roots), bounds.address_scope)
+    walker = Walker(Transport(timeout=timeout, retries=retries, concurrency=16, scope=scope),
+                    roots, port_map, max_ns=bounds.max_ns_per_referral,
+                    max_glueless=bounds.max_glueless)
+    try:
+        descent = await asyncio.wait_for(
+            walker.descend(qname, qtype, stop_at_cut=False, role=Role.WALK,
+                           chain=frozenset()), timeout=bounds.zone_deadline)
+    except TimeoutError:
+        return Resolution(qname, qtype, (), "failed",
+                          error=f"not resolved within {bounds.zone_deadline:g} s")
     final = descent.final
     if final is None:
         return Resolution(qname, qtype, descent.hops, "failed",
@@ -49,6 +60,6 @@ async def resolve(qname: str, qtype: str, roots: Sequence[ServerLike], *,
 
 def resolve_sync(qname: str, qtype: str, roots: Sequence[ServerLike], *,
                  port_map: Mapping[str, int] | None = None, timeout: float = 2.0,
-                 retries: int = 1) -> Resolution:
+                 retries: int = 1, policy: VerifyPolicy | None = None) -> Resolution:
     return asyncio.run(resolve(qname, qtype, roots, port_map=port_map, timeout=timeout,
-                               retries=retries))
+                               retries=retries, policy=policy))

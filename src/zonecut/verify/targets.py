@@ -7,6 +7,7 @@ them. Every name is canonical (see :mod:`zonecut.names`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 from zonecut.state import HostedZone, RRSet
@@ -34,12 +35,27 @@ class ServerLike(Protocol):
     def port(self) -> int: ...
 
 
+class ZoneLookup(StrEnum):
+    """What the Route 53 API said when asked for a declared zone."""
+
+    FOUND = "found"  # exactly one public hosted zone of that name (or the pinned one)
+    MISSING = "missing"  # no public hosted zone of that name in the declared account
+    DUPLICATE = "duplicate"  # several public hosted zones of that name, none pinned
+    UNREAD = "unread"  # the account could not be read (access, throttling, network)
+
+
 @dataclass(frozen=True)
 class DelegationTarget:
     """One delegation to prove: ``child`` as the Route 53 API describes it.
 
     ``parent`` is the closest declared parent zone; ``None`` for a root zone, whose
     own servers are checked and whose registrar delegation is read from the walk.
+
+    ``lookup`` says how the API answered for the child (``lookup_error`` why it is
+    not ``found``). For a duplicated zone ``copies`` holds every public copy (with its
+    delegation set) and ``child_zone`` the copy the parent's NS rrset points at.
+    ``parent_lookup`` is the same for the parent; ``parent_copy_ns`` the NS rrsets for
+    the child found in copies of a duplicated parent other than the live one.
     """
 
     child: str
@@ -53,6 +69,11 @@ class DelegationTarget:
     ancestor_delegations: tuple[tuple[str, RRSet], ...] = ()
     child_record_count: int = 0
     record_limit: int = 10000
+    lookup: ZoneLookup = ZoneLookup.FOUND
+    lookup_error: str = ""
+    copies: tuple[HostedZone, ...] = ()
+    parent_lookup: ZoneLookup = ZoneLookup.FOUND
+    parent_copy_ns: tuple[tuple[str, RRSet], ...] = ()
 
     @property
     def delegation_set(self) -> frozenset[str]:
@@ -70,6 +91,11 @@ class VerifyPolicy:
     retries: int = 1
     concurrency: int = 64
     record_limit_ratio: float = 0.9
+    deadline: float = 600.0  # seconds for the whole run
+    zone_deadline: float = 120.0  # seconds for one target
+    max_ns_per_referral: int = 16  # NS names followed per referral (Route 53 uses 4)
+    max_glueless: int = 8  # glueless server names looked up per referral
+    address_scope: str = "auto"  # "auto", "global", "private" or "loopback"
 
 
 # JSON forms, so saved observations carry the targets they were probed for.
@@ -140,6 +166,12 @@ def target_to_dict(target: DelegationTarget) -> dict[str, Any]:
         ],
         "child_record_count": target.child_record_count,
         "record_limit": target.record_limit,
+        "lookup": target.lookup.value,
+        "lookup_error": target.lookup_error,
+        "copies": [_zone_to_dict(z) for z in target.copies],
+        "parent_lookup": target.parent_lookup.value,
+        "parent_copy_ns": [{"zone_id": zone_id, "ns": _rrset_to_dict(rrset)}
+                           for zone_id, rrset in target.parent_copy_ns],
     }
 
 
@@ -165,4 +197,10 @@ def target_from_dict(data: dict[str, Any]) -> DelegationTarget:
         ),
         child_record_count=int(data.get("child_record_count", 0)),
         record_limit=int(data.get("record_limit", 10000)),
+        lookup=ZoneLookup(data.get("lookup", "found" if zone else "missing")),
+        lookup_error=str(data.get("lookup_error", "")),
+        copies=tuple(_zone_from_dict(z) for z in data.get("copies", [])),
+        parent_lookup=ZoneLookup(data.get("parent_lookup", "found")),
+        parent_copy_ns=tuple((str(item["zone_id"]), _rrset_from_dict(item["ns"]))
+                             for item in data.get("parent_copy_ns", [])),
     )

@@ -2,7 +2,8 @@
 
 RD=0, no EDNS, UDP with a fall back to TCP when the answer is truncated, a timeout
 per attempt and ``retries`` further attempts, at most ``concurrency`` queries in
-flight. A server that answers only on a retry is recorded with ``attempts > 1``; one
+flight; never to an address outside the run's scope (see :mod:`zonecut.verify.addresses`).
+A server that answers only on a retry is recorded with ``attempts > 1``; one
 that never answers is a ``timeout``.
 """
 
@@ -17,6 +18,7 @@ import dns.exception
 import dns.message
 import dns.rdatatype
 
+from zonecut.verify.addresses import address_problem
 from zonecut.verify.observations import Outcome, QueryRecord, Role
 from zonecut.verify.responses import read_response
 
@@ -24,7 +26,9 @@ from zonecut.verify.responses import read_response
 class Transport:
     """Bounded, retrying, counting DNS exchanges (one instance per probe run)."""
 
-    def __init__(self, *, timeout: float, retries: int, concurrency: int) -> None:
+    def __init__(self, *, timeout: float, retries: int, concurrency: int,
+                 scope: str = "private") -> None:
+        self.scope = scope
         self._timeout = timeout
         self._retries = max(0, retries)
         self._semaphore = asyncio.Semaphore(max(1, concurrency))
@@ -33,7 +37,13 @@ class Transport:
     async def ask(
         self, *, role: Role, server: str, address: str, port: int, qname: str, qtype: str
     ) -> QueryRecord:
-        """Ask ``address:port`` for ``qname``/``qtype`` and describe what happened."""
+        """Ask ``address:port`` for ``qname``/``qtype`` and describe what happened.
+        An address outside the run's scope is never sent to (``not_queried``)."""
+        problem = address_problem(address, self.scope)
+        if problem is not None:
+            return QueryRecord(role=role, server=server, address=address, port=port,
+                               qname=qname, qtype=qtype, outcome=Outcome.NOT_QUERIED,
+                               error=f"{address}: {problem}: not queried")
         query = dns.message.make_query(
             qname if qname.endswith(".") else qname + ".",
             dns.rdatatype.from_text(qtype),

@@ -18,7 +18,7 @@ from zonecut.verify.observations import (
     QueryRecord,
     referred_servers,
 )
-from zonecut.verify.targets import DelegationTarget
+from zonecut.verify.targets import DelegationTarget, ZoneLookup
 
 
 class ServerState(StrEnum):
@@ -29,6 +29,7 @@ class ServerState(StrEnum):
     UNRESOLVABLE = "unresolvable"  # the host name has no address (authoritative denial)
     LOOKUP_FAILED = "lookup_failed"  # the host name's address could not be looked up
     UNPROBED = "unprobed"  # nothing recorded (e.g. a replay of a partial run)
+    NOT_QUERIED = "not_queried"  # every address is one zonecut never sends to
 
     @property
     def serves(self) -> bool:
@@ -45,6 +46,7 @@ class ServerView:
     serials: tuple[int, ...] = ()
     ns_sets: tuple[tuple[str, ...], ...] = ()
     max_attempts: int = 1
+    bad_addresses: tuple[str, ...] = ()  # addresses not queried, with why
 
 
 @dataclass(frozen=True)
@@ -61,10 +63,11 @@ class ParentView:
     referrals: tuple[tuple[str, tuple[str, ...]], ...] = ()
     denials: tuple[tuple[str, str], ...] = ()
     unusable: tuple[tuple[str, str], ...] = ()
+    cnames: tuple[tuple[str, str], ...] = ()
 
     @property
     def reachable(self) -> bool:
-        return bool(self.referrals or self.denials)
+        return bool(self.referrals or self.denials or self.cnames)
 
     @property
     def referral_sets(self) -> frozenset[frozenset[str]]:
@@ -93,8 +96,30 @@ class DelegationView:
 
     @property
     def zone_gone(self) -> bool:
-        """The child zone does not exist in the API."""
-        return self.target.child_zone is None
+        """The child zone does not exist in the API (an unread one is not known gone)."""
+        return self.target.child_zone is None and self.target.lookup is not ZoneLookup.UNREAD
+
+    @property
+    def unread(self) -> bool:
+        return self.target.lookup is ZoneLookup.UNREAD
+
+    @property
+    def live_servers(self) -> frozenset[str]:
+        """Every server of a live copy of the zone (the delegation sets of all copies)."""
+        names = set(self.child_set)
+        for copy in self.target.copies:
+            names.update(copy.name_servers)
+        return frozenset(names)
+
+    @property
+    def apex_set(self) -> frozenset[str]:
+        apex = self.target.child_apex_ns
+        return apex.value_set if apex is not None else frozenset()
+
+    @property
+    def apex_extra(self) -> frozenset[str]:
+        """Servers the zone's own apex NS names that Route 53 did not assign to it."""
+        return self.apex_set - self.child_set if self.child_set else frozenset()
 
     @property
     def api_parent_set(self) -> frozenset[str]:
@@ -112,7 +137,8 @@ class DelegationView:
             return True
         if self.parent.denials:
             return False
-        if self.target.parent is not None:
+        if self.target.parent is not None and self.target.parent_lookup in (
+                ZoneLookup.FOUND, ZoneLookup.DUPLICATE):
             return self.target.parent_ns is not None
         return None
 
@@ -140,6 +166,16 @@ class DelegationView:
         """Servers of the child's delegation set that the parent does not list."""
         return self.child_set - self.parent_set if self.parent_set else frozenset()
 
+    @property
+    def cname_at_cut(self) -> tuple[str, ...]:
+        """Where the delegation should be, the parent holds a CNAME: its targets, as
+        the parent's servers answer them and as the API lists the parent's records."""
+        targets = {target for _, target in self.parent.cnames}
+        for rrset in self.target.parent_other_at_or_below_cut:
+            if rrset.type == "CNAME" and rrset.name == self.zone:
+                targets.update(rrset.values)
+        return tuple(sorted(targets))
+
     def server(self, name: str) -> ServerView:
         for view in self.servers:
             if view.name == name:
@@ -156,20 +192,54 @@ class DelegationView:
             return False
         return any(s.state is ServerState.LAME for s in listed)
 
+    def answers_for_someone_else(self, name: str) -> bool:
+        """A server outside the zone's delegation set answers for the zone with
+        authority, with an NS set other than the zone's own: another hosted zone of
+        that name (someone else's) is served there."""
+        if name in self.live_servers:
+            return False
+        view = self.server(name)
+        if not view.state.serves:
+            return False
+        own = tuple(sorted(self.child_set))
+        return not view.ns_sets or any(ns != own for ns in view.ns_sets)
+
+    @property
+    def hijacked(self) -> tuple[str, ...]:
+        """Servers the parent or the apex lists that serve someone else's copy."""
+        listed = self.parent_set if self.delegated or self.zone_gone else frozenset()
+        return tuple(sorted(n for n in listed | self.apex_set
+                            if self.answers_for_someone_else(n)))
+
     @property
     def dangling(self) -> bool:
-        """The primary root cause is a dangling delegation (see the DANGLING rule)."""
+        """The primary root cause is a dangling delegation (see the DANGLING rule):
+        the zone is gone, or the parent lists servers of no live copy of it, none of
+        which serves it (servers answering for someone else: TAKEOVER_IN_PROGRESS)."""
+        if self.hijacked:
+            return False
         if self.zone_gone:
             return bool(self.delegated) or bool(self.target.ancestor_delegations)
-        return bool(self.delegated) and self.parent_listed_dead
+        return bool(self.delegated) and self.parent_listed_dead \
+            and not (self.parent_set & self.live_servers)
+
+    @property
+    def servers_failing(self) -> bool:
+        """The parent lists servers of the zone's own delegation set, and none of the
+        servers it lists serves the zone (an outage, not a takeover)."""
+        if self.zone_gone or self.hijacked or not self.delegated:
+            return False
+        return self.parent_listed_dead and bool(self.parent_set & self.child_set)
 
     @property
     def checked_servers(self) -> tuple[ServerView, ...]:
         """Servers judged one by one: the parent's and the child's sets, less those a
-        set-level finding already explains (extra servers, a dangling parent set)."""
+        set-level finding already explains (extra servers in the parent or the apex, a
+        dangling or failing parent set, servers answering for someone else)."""
         names = self.parent_set | self.child_set
         names -= self.extra
-        if self.dangling:
+        names -= set(self.hijacked)
+        if self.dangling or self.servers_failing:
             names -= self.parent_set
         return tuple(self.server(name) for name in sorted(names))
 
@@ -184,6 +254,8 @@ def build_view(target: DelegationTarget, observations: Observations) -> Delegati
     names = set(target.delegation_set)
     if target.parent_ns is not None:
         names.update(target.parent_ns.values)
+    if target.child_apex_ns is not None:
+        names.update(target.child_apex_ns.values)
     names.update(parent.observed_set)
     servers = tuple(_server_view(name, target.child, observations) for name in sorted(names))
     return DelegationView(target, parent, servers)
@@ -193,6 +265,7 @@ def _parent_view(child: str, path: PathRecord, observations: Observations) -> Pa
     referrals: list[tuple[str, tuple[str, ...]]] = []
     denials: list[tuple[str, str]] = []
     unusable: list[tuple[str, str]] = []
+    cnames: list[tuple[str, str]] = []
     for name in path.parent_servers:
         for address in observations.addresses_of(name):
             record = observations.find(child_side=False, address=address, qname=child,
@@ -203,6 +276,8 @@ def _parent_view(child: str, path: PathRecord, observations: Observations) -> Pa
             referred = referred_servers(record, child)
             if referred:
                 referrals.append((label, tuple(sorted(referred))))
+            elif record.aa and record.outcome is Outcome.ANSWER and record.answer_cname:
+                cnames.append((label, record.answer_cname))
             elif record.aa and record.outcome in (Outcome.NXDOMAIN, Outcome.NODATA):
                 denials.append((label, record.outcome.value))
             elif record.outcome is Outcome.REFERRAL:
@@ -210,7 +285,7 @@ def _parent_view(child: str, path: PathRecord, observations: Observations) -> Pa
             else:
                 unusable.append((label, describe(record)))
     return ParentView(path.parent_zone, path.walk_error, tuple(referrals), tuple(denials),
-                      tuple(unusable))
+                      tuple(unusable), tuple(cnames))
 
 
 def _server_view(name: str, zone: str, observations: Observations) -> ServerView:
@@ -222,6 +297,7 @@ def _server_view(name: str, zone: str, observations: Observations) -> ServerView
         return ServerView(name, state, (host.error or "no address",))
     lame: list[str] = []
     silent: list[str] = []
+    bad: list[str] = []
     serials: list[int] = []
     ns_sets: list[tuple[str, ...]] = []
     attempts = 1
@@ -233,7 +309,10 @@ def _server_view(name: str, zone: str, observations: Observations) -> ServerView
             if record is None:
                 continue
             seen += 1
-            if record.authoritative_answer:
+            if record.outcome is Outcome.NOT_QUERIED:
+                if record.error not in bad:
+                    bad.append(record.error)
+            elif record.authoritative_answer:
                 attempts = max(attempts, record.attempts)
                 if qtype == "SOA" and record.soa_serial is not None:
                     serials.append(record.soa_serial)
@@ -249,12 +328,14 @@ def _server_view(name: str, zone: str, observations: Observations) -> ServerView
         state = ServerState.LAME
     elif silent:
         state = ServerState.UNREACHABLE
+    elif bad and not serials and not ns_sets:
+        state = ServerState.NOT_QUERIED
     elif attempts > 1:
         state = ServerState.SLOW
     else:
         state = ServerState.SERVING
-    return ServerView(name, state, tuple(lame + silent), tuple(serials), tuple(ns_sets),
-                      attempts)
+    return ServerView(name, state, tuple(lame + silent + bad), tuple(serials),
+                      tuple(ns_sets), attempts, tuple(bad))
 
 
 def describe(record: QueryRecord) -> str:
@@ -271,6 +352,8 @@ def describe(record: QueryRecord) -> str:
     if outcome in (Outcome.TIMEOUT, Outcome.NETWORK_ERROR):
         return f"{outcome.value} after {record.attempts} attempt(s)" + (
             f" ({record.error})" if record.error else "")
+    if outcome is Outcome.NOT_QUERIED:
+        return record.error or "not queried"
     if outcome is Outcome.BAD_RESPONSE:
         return f"unreadable response ({record.error})"
     return outcome.value.upper() if outcome in (Outcome.REFUSED, Outcome.SERVFAIL) \

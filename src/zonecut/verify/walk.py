@@ -5,6 +5,13 @@ Within one run each distinct query is sent once (memoised), each zone walked onc
 each host name resolved once. Glueless referrals are followed by a nested walk for the
 server's address; a chain of nested look-ups that comes back to a name it is already
 resolving stops with an error instead of waiting on itself.
+
+Bounded: the servers of a referral are asked at the same time (not one after
+another); at most ``max_ns`` NS names of one referral are followed and at most
+``max_glueless`` of them looked up when they come without glue. A cap that is hit is
+recorded in :attr:`Walker.limits` (by zone), for the checks to report. Shared work is
+awaited through :func:`asyncio.shield`, so a target cancelled at its deadline does
+not cancel what other targets wait for.
 """
 
 from __future__ import annotations
@@ -68,8 +75,14 @@ class Walker:
         transport: Transport,
         roots: Sequence[ServerLike],
         port_map: Mapping[str, int] | None = None,
+        *,
+        max_ns: int = 16,
+        max_glueless: int = 8,
     ) -> None:
         self._transport = transport
+        self._max_ns = max(1, max_ns)
+        self._max_glueless = max(0, max_glueless)
+        self.limits: dict[str, str] = {}
         self._port_map = dict(port_map or {})
         self._roots = tuple(sorted({r.name for r in roots}))
         self._glue: dict[str, list[str]] = {}
@@ -101,7 +114,7 @@ class Walker:
                 qname=qname, qtype=qtype,
             ))
             self._queries[key] = task
-        return await task
+        return await asyncio.shield(task)
 
     def records(self) -> list[QueryRecord]:
         return [t.result() for t in self._queries.values() if t.done() and not t.cancelled()]
@@ -118,7 +131,7 @@ class Walker:
             task = asyncio.ensure_future(self.descend(zone, "NS", stop_at_cut=True,
                                                       role=Role.WALK, chain=frozenset()))
             self._zone_tasks[zone] = task
-        return await task
+        return await asyncio.shield(task)
 
     async def descend(self, qname: str, qtype: str, *, stop_at_cut: bool, role: Role,
                       chain: frozenset[str]) -> Descent:
@@ -155,24 +168,64 @@ class Walker:
                 return result()
         return result(error=f"more than {MAX_REFERRALS} referrals toward {qname}")
 
+    def capped(self, zone: str, names: Sequence[str]) -> list[str]:
+        """The NS names of ``zone``'s referral that are followed (at most ``max_ns``;
+        sorted, so a run is repeatable); a longer list is recorded as a limit hit."""
+        ordered = sorted(set(names))
+        if len(ordered) > self._max_ns:
+            self.limits.setdefault(zone, (
+                f"the referral for {zone} lists {len(ordered)} NS names; only "
+                f"{self._max_ns} were followed"))
+            ordered = ordered[:self._max_ns]
+        return ordered
+
     async def _ask_zone(self, zone: str, servers: Sequence[str], qname: str, qtype: str,
                         role: Role, chain: frozenset[str]) -> tuple[QueryRecord | None, str]:
-        """Ask the servers of ``zone`` in turn until one gives a usable response."""
+        """Ask the servers of ``zone`` (all at once) until one gives a usable response:
+        those with glue first, then those without, looked up at most ``max_glueless``."""
         failures: list[str] = []
-        ordered = sorted(servers, key=lambda n: (n not in self._glue, n))
-        for name in ordered:
-            addresses = list(self._glue.get(name, ()))
-            if not addresses and name not in chain and len(chain) < MAX_NESTING:
-                addresses = list((await self.host(name, chain)).addresses)
-            if not addresses:
-                failures.append(f"{name}: no address")
-            for address in addresses:
-                record = await self.ask(role=role, server=name, address=address,
-                                        qname=qname, qtype=qtype)
-                if usable(record):
-                    return record, ""
-                failures.append(f"{name} {address}: {_describe(record)}")
-        return None, "; ".join(failures)
+        names = self.capped(zone, servers)
+        glued = [n for n in names if self._glue.get(n)]
+        record = await self._first_usable(glued, qname, qtype, role, failures)
+        if record is not None:
+            return record, ""
+        glueless = [n for n in names if not self._glue.get(n)]
+        if chain and len(chain) >= MAX_NESTING:
+            failures.extend(f"{n}: no address (look-ups nested too deep)" for n in glueless)
+            return None, "; ".join(failures)
+        lookable = [n for n in glueless if n not in chain]
+        failures.extend(f"{n}: no address (circular)" for n in glueless if n in chain)
+        if len(lookable) > self._max_glueless:
+            self.limits.setdefault(zone, (
+                f"the referral for {zone} names {len(lookable)} servers without glue; "
+                f"only {self._max_glueless} were looked up"))
+            failures.extend(f"{n}: not looked up (limit)" for n in lookable[self._max_glueless:])
+            lookable = lookable[:self._max_glueless]
+        hosts = await asyncio.gather(*(self.host(n, chain) for n in lookable))
+        for host in hosts:
+            if not host.addresses:
+                failures.append(f"{host.name}: no address")
+        found = [h.name for h in hosts if h.addresses]
+        record = await self._first_usable(found, qname, qtype, role, failures,
+                                          {h.name: list(h.addresses) for h in hosts})
+        return record, "; ".join(failures)
+
+    async def _first_usable(self, names: Sequence[str], qname: str, qtype: str, role: Role,
+                            failures: list[str],
+                            addresses: Mapping[str, list[str]] | None = None
+                            ) -> QueryRecord | None:
+        """Ask every address of ``names`` at once; the first usable response in name
+        order, and every failure appended to ``failures``."""
+        pairs = [(name, address) for name in names
+                 for address in (addresses or {}).get(name, self._glue.get(name, []))]
+        records = await asyncio.gather(*(
+            self.ask(role=role, server=name, address=address, qname=qname, qtype=qtype)
+            for name, address in pairs))
+        for (name, address), record in zip(pairs, records, strict=True):
+            if usable(record):
+                return record
+            failures.append(f"{name} {address}: {_describe(record)}")
+        return None
 
     # ---- host names ------------------------------------------------------------------
 
@@ -193,7 +246,7 @@ class Walker:
         if task is None:
             task = asyncio.ensure_future(self._resolve(name, frozenset()))
             self._host_tasks[name] = task
-        return await task
+        return await asyncio.shield(task)
 
     async def _resolve(self, name: str, chain: frozenset[str]) -> HostAddresses:
         result = await self._lookup(name, chain | {name})

@@ -16,6 +16,9 @@ def apex_ns_edited(view: DelegationView, policy: VerifyPolicy) -> list[Finding]:
         return []
     if apex.value_set == view.child_set:
         return []
+    if view.apex_extra - {n for n in view.apex_extra if view.server(n).state.serves} \
+            or set(view.hijacked) & view.apex_set:
+        return []  # EXTRA_NS_IN_APEX or TAKEOVER_IN_PROGRESS says more
     return [finding(
         "APEX_NS_EDITED", view.zone,
         f"the apex NS records of {view.zone} differ from its delegation set",
@@ -43,8 +46,8 @@ def occluded_records(view: DelegationView, policy: VerifyPolicy) -> list[Finding
     """OCCLUDED_RECORDS: the parent holds non-NS records at or below the cut
     (RFC 1034 4.2.1): they are never served, yet some tools and resolvers see them."""
     records = view.target.parent_other_at_or_below_cut
-    if not records:
-        return []
+    if not records or (view.target.parent_ns is None and not view.delegated):
+        return []  # no cut: the records are served, not occluded
     return [finding(
         "OCCLUDED_RECORDS", view.zone,
         f"{view.target.parent or 'the parent'} holds {len(records)} record set(s) at or "
