@@ -152,3 +152,34 @@ def graph(
     write_output(data, file, f"{output.value} picture" if output in (
         GraphFormat.svg, GraphFormat.png) else output.value)
     raise typer.Exit(0)
+
+
+def write_pictures(drawn: Graph, out_dir: Path) -> list[tuple[str, Path]]:
+    """The picture (SVG, and PNG when resvg-py is installed) and the HTML report in
+    ``out_dir``: what `zonecut demo` leaves behind. Returns what was written."""
+    from zonecut.cli.report_cmd import stamp
+    from zonecut.graph import PngUnavailable, render_html, render_svg, svg_to_png
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot create {out_dir}: {exc.strerror or exc}")
+    svg = render_svg(drawn)
+    written: list[tuple[str, Path]] = []
+    pieces: list[tuple[str, Path, str | bytes]] = [("picture (SVG)", out_dir / "graph.svg", svg)]
+    try:
+        pieces.append(("picture (PNG)", out_dir / "graph.png", svg_to_png(svg)))
+    except PngUnavailable as exc:
+        err.print(f"note: {exc}", highlight=False, markup=False)
+    pieces.append(("report (HTML)", out_dir / "report.html",
+                   render_html(drawn, generated=stamp())))
+    for what, path, data in pieces:
+        try:
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, encoding="utf-8")
+        except OSError as exc:
+            fail(f"cannot write {path}: {exc.strerror or exc}")
+        written.append((what, path))
+    return written

@@ -10,10 +10,8 @@ zone (orphans) are drawn apart. Colours come from the findings' severities only.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from zonecut.audit.findings import AuditFinding
-from zonecut.audit.inventory import Inventory
-from zonecut.audit.tree import DelegationState, OrgTree
 from zonecut.graph.fixes import fix_for
 from zonecut.graph.model import (
     Account,
@@ -30,7 +28,13 @@ from zonecut.graph.model import (
     worst,
 )
 
+if TYPE_CHECKING:  # the audit package reads AWS: not imported to draw a picture
+    from zonecut.audit.findings import AuditFinding
+    from zonecut.audit.inventory import Inventory
+    from zonecut.audit.tree import OrgTree
+
 EXTERNAL_CODE = "AUDIT_EXTERNAL_DELEGATION"
+PARTIAL = "partial"  # zonecut.audit.tree.DelegationState.PARTIAL
 
 
 def _finding(item: AuditFinding) -> GraphFinding:
@@ -91,7 +95,7 @@ def from_audit(inventory: Inventory, tree: OrgTree, findings: Sequence[AuditFind
         edges.append(Edge(source=source, target=target, name=delegation.child,
                           kind=EdgeKind.DELEGATION, status=status, servers=values,
                           findings=codes))
-        if delegation.state is DelegationState.PARTIAL:
+        if delegation.state.value == PARTIAL:
             node_id = f"missing:{delegation.child}"
             nodes.setdefault(node_id, Node(
                 id=node_id, name=delegation.child, kind=NodeKind.MISSING,

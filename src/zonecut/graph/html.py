@@ -60,6 +60,7 @@ SCRIPT = """
     });
   });
   apply();
+  table.dataset.ready='1';
 })();
 """
 

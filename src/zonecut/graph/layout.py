@@ -3,9 +3,10 @@
 Leaves take consecutive slots and a parent is centred over its children. A parent whose
 children are all leaves stacks them in columns under it, so a wide fan-out stays
 narrow. Large trees are folded to stay legible: past ``max_children`` siblings, healthy
-ones fold into one "+N zones" box; past ``max_boxes`` boxes, healthy subtrees fold from
-the deepest level up. A zone with a finding, and its path from the root, is never
-folded. Zones apart from the tree (unmanaged delegations, orphans) sit in a row below.
+ones fold into one "+N zones" box; past ``max_boxes`` boxes or ``max_slots`` columns,
+healthy subtrees fold from the deepest level up. A zone with a finding, and its path
+from the root, is never folded. Zones apart from the tree (unmanaged delegations,
+orphans) sit in a row below.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import cached_property
 
 from zonecut.graph.model import Graph, Group, Node, NodeKind, Status, worst
 
-BOX_W = 230
+BOX_W = 250
 BOX_H = 50
 H_GAP = 24
 V_GAP = 56
@@ -24,7 +25,7 @@ STACK_GAP = 12
 STACK_ROWS = 8
 STACK_INDENT = 20
 MARGIN = 24
-TITLE_H = 56
+TITLE_H = 96
 APART_GAP = 56
 
 
@@ -113,7 +114,7 @@ def _fold(tree: _Tree, kids: Sequence[Node], parent: str, tag: str) -> Fold:
                 sample=tuple(k.name for k in kids[:3]))
 
 
-def _visible(tree: _Tree, max_children: int, max_boxes: int
+def _visible(tree: _Tree, max_children: int, max_boxes: int, max_slots: int
              ) -> tuple[dict[str | None, list[Node | Fold]], int]:
     shown: dict[str | None, list[Node | Fold]] = {}
     for parent, kids in tree.children.items():
@@ -140,6 +141,15 @@ def _visible(tree: _Tree, max_children: int, max_boxes: int
                     todo.append(item.id)
         return total
 
+    def slots(item: str | None) -> int:
+        """Columns the subtree of ``item`` takes (as :func:`layout` places it)."""
+        row = shown.get(item, [])
+        if not row:
+            return 1
+        if all(not shown.get(k.id) for k in row) and len(row) > 2:
+            return (len(row) + STACK_ROWS - 1) // STACK_ROWS
+        return sum(slots(k.id) if isinstance(k, Node) else 1 for k in row)
+
     depth: dict[str, int] = {}
     todo: list[tuple[str | None, int]] = [(None, 0)]
     while todo:
@@ -148,31 +158,39 @@ def _visible(tree: _Tree, max_children: int, max_boxes: int
             if isinstance(item, Node):
                 depth[item.id] = level
                 todo.append((item.id, level + 1))
-    total = count()
     for level in range(max(depth.values(), default=0), 0, -1):
-        if total <= max_boxes:
+        if count() <= max_boxes and slots(None) <= max_slots:
             break
         for parent_id, level_of in depth.items():
             row = shown.get(parent_id, [])
             if level_of != level - 1 or not row:
                 continue
-            nodes = [i for i in row if isinstance(i, Node)]
-            if any(tree.health[n.id] is not Status.OK for n in nodes):
-                continue
+            sick = [i for i in row if isinstance(i, Node) and tree.health[i.id] is not Status.OK]
+            well = [i for i in row if isinstance(i, Node) and tree.health[i.id] is Status.OK]
             folds = [i for i in row if isinstance(i, Fold)]
-            hidden = sum(tree.size[n.id] for n in nodes) + sum(f.count for f in folds)
-            shown[parent_id] = [Fold(id=f"fold:{parent_id}:all", parent=parent_id,
-                                     count=hidden, status=Status.OK,
-                                     sample=tuple(n.name for n in nodes[:3]))]
-        total = count()
-    hidden = sum(i.count for row in shown.values() for i in row if isinstance(i, Fold))
+            if not well and len(folds) <= 1:
+                continue
+            hidden = sum(tree.size[n.id] for n in well) + sum(f.count for f in folds)
+            shown[parent_id] = [*sick, Fold(
+                id=f"fold:{parent_id}:all", parent=parent_id, count=hidden,
+                status=worst([Status.OK, *(f.status for f in folds)]),
+                sample=tuple(n.name for n in well[:3]))]
+    hidden = 0
+    reach: list[str | None] = [None]
+    while reach:
+        for item in shown.get(reach.pop(), []):
+            if isinstance(item, Fold):
+                hidden += item.count
+            else:
+                reach.append(item.id)
     return shown, hidden
 
 
-def layout(graph: Graph, *, max_children: int = 24, max_boxes: int = 240) -> Layout:
+def layout(graph: Graph, *, max_children: int = 24, max_boxes: int = 240,
+           max_slots: int = 40) -> Layout:
     """Where every box goes. Deterministic: the same graph gives the same picture."""
     tree = _Tree(graph)
-    shown, hidden = _visible(tree, max_children, max_boxes)
+    shown, hidden = _visible(tree, max_children, max_boxes, max_slots)
     boxes: list[Box] = []
     slot = BOX_W + H_GAP
     cursor = [0.0]  # next free x for a subtree

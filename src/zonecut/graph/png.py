@@ -3,6 +3,7 @@ library). Text uses the system's fonts, and matplotlib's DejaVu fonts when insta
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from zonecut.errors import ZonecutError
@@ -24,8 +25,20 @@ def _font_dirs() -> list[str]:
     return found
 
 
-def svg_to_png(svg: str, zoom: float = 1.0) -> bytes:
-    """PNG bytes of ``svg`` on a white background."""
+MAX_PIXELS = 6000  # the longer side of a PNG; a wider picture is scaled down to fit
+
+
+def _size(svg: str) -> tuple[float, float]:
+    head = svg[: svg.find(">")]
+    found = dict(re.findall(r'(width|height)="([0-9.]+)"', head))
+    return float(found.get("width", 0)), float(found.get("height", 0))
+
+
+def svg_to_png(svg: str, zoom: float | None = None) -> bytes:
+    """PNG bytes of ``svg`` on a white background, at most MAX_PIXELS on a side."""
+    if zoom is None:
+        width, height = _size(svg)
+        zoom = min(1.0, MAX_PIXELS / max(width, height, 1.0))
     try:
         import resvg_py
     except ImportError as exc:

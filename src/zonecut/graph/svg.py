@@ -21,7 +21,8 @@ ACCOUNT_COLOURS = ("#1565c0", "#6a1b9a", "#00838f", "#ef6c00", "#4e342e", "#2835
                    "#ad1457", "#558b2f", "#37474f", "#00695c")
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 NAME_CHARS = 30
-LEGEND_W = 800.0
+LEGEND_W = 960.0
+LABEL_CHARS = 21  # an account label stays left of the arrow into the box's middle
 DETAIL_CHARS = 40
 
 
@@ -161,8 +162,9 @@ def _frames(graph: Graph, placed: Layout) -> list[str]:
                 f'<rect x="{_num(left)}" y="{_num(top)}" width="{_num(right - left)}" '
                 f'height="{_num(bottom - top)}" rx="8" fill="{colour}" fill-opacity="0.05" '
                 f'stroke="{colour}" stroke-opacity="0.5"/>'
-                f'<text x="{_num(left + 6)}" y="{_num(top + 12)}" font-size="10" '
-                f'fill="{colour}">{_x("account " + _account_text(graph, account))}</text></g>')
+                f'<text x="{_num(left + 6)}" y="{_num(top + 12)}" font-size="9.5" '
+                f'fill="{colour}">{_x(_clip(_account_text(graph, account), LABEL_CHARS))}</text>'
+                '</g>')
     return frames
 
 
@@ -191,8 +193,10 @@ def _legend(graph: Graph) -> str:
                      f'<text x="{x + 16}" y="42" font-size="11" fill="#424242">'
                      f"{status.value} {counts[status.value]}</text>")
         x += 110
-    parts.append(f'<text x="{x}" y="42" font-size="11" fill="#616161">dashed: dangling or '
-                 "takeover risk · dotted: not delegated · stripe: account</text>")
+    parts.append(f'<text x="{MARGIN}" y="62" font-size="11" fill="#616161">Boxes are zones '
+                 "(hover for zone id and servers), framed and striped by account. Arrows are "
+                 "delegations; dashed: dangling or takeover risk (to a NO ZONE box); dotted: "
+                 "not delegated.</text>")
     return "".join(parts)
 
 
