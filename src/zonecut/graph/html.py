@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from zonecut.graph.model import Graph, GraphFinding, NodeKind, Status
-from zonecut.graph.svg import FILL, STROKE, render_svg
+from zonecut.graph.svg import FILL, NOT_XML, STROKE, render_svg
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
        "img-src data:")
@@ -68,7 +68,7 @@ SEVERITY_ORDER = ("critical", "error", "warning", "info")
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    return escape(NOT_XML.sub("\ufffd", str(text)), quote=True)
 
 
 def _badge(severity: str) -> str:

@@ -7,6 +7,7 @@ finding codes. Every piece of user text is XML-escaped.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from itertools import groupby
 
@@ -26,8 +27,12 @@ LABEL_CHARS = 21  # an account label stays left of the arrow into the box's midd
 DETAIL_CHARS = 40
 
 
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _x(text: str) -> str:
-    return escape(text, quote=True)
+    """``text`` escaped for XML; characters XML 1.0 cannot hold become U+FFFD."""
+    return escape(NOT_XML.sub("\ufffd", text), quote=True)
 
 
 def _clip(text: str, limit: int) -> str:
