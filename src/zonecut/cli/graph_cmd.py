@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from zonecut.audit.findings import AuditFinding
+from zonecut.audit.inventory import Inventory
+from zonecut.audit.tree import OrgTree
 from zonecut.cli.app import (
     DEFAULT_CONFIG,
     DEFAULT_STATE,
@@ -152,6 +156,29 @@ def graph(
     write_output(data, file, f"{output.value} picture" if output in (
         GraphFormat.svg, GraphFormat.png) else output.value)
     raise typer.Exit(0)
+
+
+SUFFIXES = {".svg": GraphFormat.svg, ".png": GraphFormat.png, ".dot": GraphFormat.dot,
+            ".gv": GraphFormat.dot, ".mmd": GraphFormat.mermaid,
+            ".mermaid": GraphFormat.mermaid, ".json": GraphFormat.json}
+
+
+def draw_audit(inventory: Inventory, tree: OrgTree, findings: Sequence[AuditFinding],
+               path: Path) -> None:
+    """`zonecut audit --graph FILE`: the tree that really exists, in the suffix's format."""
+    from zonecut.cli.report_cmd import stamp
+    from zonecut.graph import from_audit, render_html
+
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES and suffix not in (".html", ".htm"):
+        fail(f"--graph {path}: the suffix picks the format: one of "
+             f"{', '.join([*SUFFIXES, '.html'])}")
+    drawn = from_audit(inventory, tree, findings)
+    if suffix in (".html", ".htm"):
+        write_output(render_html(drawn, plan_known=False, generated=stamp()), path, "report")
+        return
+    fmt = SUFFIXES[suffix]
+    write_output(guarded(lambda: render(drawn, fmt)), path, f"{fmt.value} picture")
 
 
 def write_pictures(drawn: Graph, out_dir: Path) -> list[tuple[str, Path]]:

@@ -126,7 +126,7 @@ def _zones(graph: Graph) -> str:
 def _plan(graph: Graph, plan_known: bool) -> str:
     if not plan_known:
         return ("<h2>Pending changes</h2><p>Not known: this report was drawn from saved "
-                "observations.</p>")
+                "observations or an audit, not from a plan.</p>")
     if not graph.plan:
         return "<h2>Pending changes</h2><p>None: Route 53 matches the config.</p>"
     return ("<h2>Pending changes</h2><p><code>zonecut apply</code> would:</p>"
