@@ -16,6 +16,7 @@ import pytest
 from graph_data import broken, tree
 
 from zonecut.graph import from_verify, render_html, render_svg
+from zonecut.verify.findings import finding
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium"
                                         if Path("/usr/bin/chromium").exists() else None)
@@ -25,14 +26,15 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not instal
                                 "(apt-get install chromium; .ci/run does it as root)")
 
 
-def chromium(tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def chromium(tmp_path: Path, page: Path, *args: str, fragment: str = ""
+             ) -> subprocess.CompletedProcess[str]:
     assert CHROMIUM is not None
     profile = tmp_path / f"profile-{len(list(tmp_path.iterdir()))}"
     return subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--no-first-run", "--enable-logging=stderr", f"--user-data-dir={profile}", *args,
-         page.as_uri()],
+         page.as_uri() + fragment],
         capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -72,3 +74,23 @@ def test_chromium_renders_the_report_and_the_svg_with_every_zone(tmp_path: Path)
         done = chromium(tmp_path, page, f"--screenshot={target}", "--window-size=1600,1400")
         assert done.returncode == 0, done.stderr[-2000:]
         assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and target.stat().st_size > 10000
+
+
+def test_the_report_filters_by_severity_and_account_in_the_browser(tmp_path: Path) -> None:
+    targets, findings = broken(tree(30, fanout=4), every=7)
+    extra = [finding("NS_TTL_POLICY", targets[1].child, "TTL 60 is below 300")]
+    graph = from_verify(targets, [*findings, *extra])
+    report = tmp_path / "report.html"
+    report.write_text(render_html(graph), encoding="utf-8")
+    rows = re.compile(r'<tr data-severity="(\w+)" data-account="(\d*)"( hidden="")?>')
+
+    dom = chromium(tmp_path, report, "--dump-dom", fragment="#severity=info")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    seen = [(bool(h), s) for s, _, h in rows.findall(dom.stdout)]
+    assert sorted(seen) == sorted([(False, "info")] + [(True, "critical")] * len(findings))
+    assert '<span id="shown">1</span>' in dom.stdout
+
+    account = targets[7].child_account  # the first dangling zone's
+    dom = chromium(tmp_path, report, "--dump-dom", fragment=f"#account={account}")
+    shown = [a for _, a, h in rows.findall(dom.stdout) if not h]
+    assert shown and set(shown) == {account}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import struct
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from zonecut.graph import (
     layout,
     render,
     render_html,
+    render_svg,
+    svg_to_png,
     to_dot,
     to_mermaid,
 )
@@ -85,6 +88,16 @@ def test_a_thousand_zones_fold_but_every_finding_stays_visible() -> None:
             parent = graph.node(parent).parent
     folded = sum(b.fold.count for b in placed.boxes if b.fold)
     assert folded == placed.hidden == len(graph.nodes) - len(shown)
+
+
+def test_a_wide_picture_is_scaled_to_at_most_6000_pixels() -> None:
+    graph = big_graph(200, every=3)  # many sick zones: nothing may fold, very wide
+    svg = render_svg(graph)
+    width = float(re.search(r'width="([0-9.]+)"', svg).group(1))  # type: ignore[union-attr]
+    assert width > 6000
+    png = svg_to_png(svg)
+    columns, rows = struct.unpack(">II", png[16:24])  # the IHDR chunk
+    assert columns == 6000 and rows < 6000
 
 
 def test_every_format_names_every_zone() -> None:

@@ -22,7 +22,7 @@ ACCOUNT_COLOURS = ("#1565c0", "#6a1b9a", "#00838f", "#ef6c00", "#4e342e", "#2835
                    "#ad1457", "#558b2f", "#37474f", "#00695c")
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 NAME_CHARS = 30
-LEGEND_W = 960.0
+LEGEND_W = 760.0
 LABEL_CHARS = 21  # an account label stays left of the arrow into the box's middle
 DETAIL_CHARS = 40
 
@@ -198,10 +198,11 @@ def _legend(graph: Graph) -> str:
                      f'<text x="{x + 16}" y="42" font-size="11" fill="#424242">'
                      f"{status.value} {counts[status.value]}</text>")
         x += 110
-    parts.append(f'<text x="{MARGIN}" y="62" font-size="11" fill="#616161">Boxes are zones '
-                 "(hover for zone id and servers), framed and striped by account. Arrows are "
-                 "delegations; dashed: dangling or takeover risk (to a NO ZONE box); dotted: "
-                 "not delegated.</text>")
+    for y, text in ((62, "Boxes are zones (hover for zone id and servers), framed and "
+                         "striped by account."),
+                    (78, "Arrows are delegations; dashed: dangling or takeover risk (to a "
+                         "NO ZONE box); dotted: not delegated.")):
+        parts.append(f'<text x="{MARGIN}" y="{y}" font-size="11" fill="#616161">{text}</text>')
     return "".join(parts)
 
 
