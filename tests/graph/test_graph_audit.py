@@ -96,3 +96,14 @@ def test_audit_graph_with_an_unknown_suffix_is_one_error(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert "tree.gif" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "tree.gif").exists()
+
+
+def test_audit_graph_keeps_the_audit_exit_code(tmp_path: Path) -> None:
+    saved = tmp_path / "inventory.json"
+    saved.write_text(inventory(zone("example.com", A, "ZAPEX", delegations={
+        "gone.example.com": servers("ZGONE")})).to_json())
+    out = tmp_path / "tree.json"
+    result = runner.invoke(app, ["audit", "--replay", str(saved), "--graph", str(out)])
+    assert result.exit_code == 1  # a critical finding, drawn and reported
+    drawn_back = Graph.from_dict(json.loads(out.read_text()))
+    assert drawn_back.node("missing:gone.example.com").status is Status.CRITICAL

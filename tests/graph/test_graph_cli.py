@@ -52,6 +52,11 @@ def test_replayed_observations_draw_the_same_graph_offline(fresh_sandbox: Sandbo
     result = runner.invoke(app, ["graph", "--replay", str(saved), "-o", "png", "-f", str(png)])
     assert result.exit_code == 0 and png.read_bytes().startswith(b"\x89PNG"), result.output
 
+    nowhere = tmp_path / "no-such-dir" / "graph.svg"
+    result = runner.invoke(app, ["graph", "--replay", str(saved), "-f", str(nowhere)])
+    assert result.exit_code == 1 and "cannot write" in result.output
+    assert "Traceback" not in result.output and not nowhere.parent.exists()
+
     html = tmp_path / "report.html"
     result = runner.invoke(app, ["report", "-c", str(config), "--replay", str(saved),
                                  "-f", str(html)])
