@@ -94,3 +94,16 @@ def test_the_report_filters_by_severity_and_account_in_the_browser(tmp_path: Pat
     dom = chromium(tmp_path, report, "--dump-dom", fragment=f"#account={account}")
     shown = [a for _, a, h in rows.findall(dom.stdout) if not h]
     assert shown and set(shown) == {account}
+
+
+def test_a_column_heading_sorts_the_findings_in_the_browser(tmp_path: Path) -> None:
+    targets, findings = broken(tree(30, fanout=4), every=5)
+    report = tmp_path / "report.html"
+    report.write_text(render_html(from_verify(targets, findings[::-1])), encoding="utf-8")
+    # the findings come sorted by zone already: a second click makes it descending
+    dom = chromium(tmp_path, report, "--dump-dom", fragment="#sort=zone&sort=zone")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    table = dom.stdout.split('<table id="findings"', 1)[1].split("</table>", 1)[0]
+    zones = re.findall(r"</td><td>[A-Z_]+</td><td>([^<]+)</td>", table)
+    assert len(zones) == len(findings) > 2
+    assert zones == sorted(zones, reverse=True) != sorted(zones)

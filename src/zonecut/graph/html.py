@@ -47,14 +47,7 @@ SCRIPT = """
     shown.textContent=String(n);
   }
   sev.addEventListener('change',apply);acc.addEventListener('change',apply);
-  // a link may preselect the filters: report.html#severity=critical&account=111111111111
-  location.hash.replace(/^#/,'').split('&').forEach(function(pair){
-    var kv=pair.split('='),value=decodeURIComponent(kv[1]||'');
-    var select=kv[0]==='severity'?sev:kv[0]==='account'?acc:null;
-    if(select&&Array.prototype.some.call(select.options,function(o){return o.value===value;})){
-      select.value=value;
-    }
-  });
+
   Array.prototype.forEach.call(table.tHead.rows[0].cells,function(cell,index){
     cell.addEventListener('click',function(){
       var up=cell.dataset.dir!=='asc';cell.dataset.dir=up?'asc':'desc';
@@ -66,6 +59,19 @@ SCRIPT = """
       });
       rows.forEach(function(row){body.appendChild(row);});
     });
+  });
+  // a link may preselect filters and order: #severity=critical&account=ID&sort=zone
+  location.hash.replace(/^#/,'').split('&').forEach(function(pair){
+    var kv=pair.split('='),value=decodeURIComponent(kv[1]||'');
+    var select=kv[0]==='severity'?sev:kv[0]==='account'?acc:null;
+    if(select&&Array.prototype.some.call(select.options,function(o){return o.value===value;})){
+      select.value=value;
+    }
+    if(kv[0]==='sort'){
+      Array.prototype.forEach.call(table.tHead.rows[0].cells,function(cell){
+        if(cell.textContent===value){cell.click();}
+      });
+    }
   });
   apply();
   table.dataset.ready='1';
