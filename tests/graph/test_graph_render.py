@@ -163,3 +163,18 @@ def test_user_text_is_text_in_every_format(key: str, message: str, title: str) -
         if '["' in line:
             label = line.split('["', 1)[1].rsplit('"]', 1)[0]
             assert '"' not in label and "<" not in label.replace("<br/>", "")
+
+
+def test_a_zone_not_created_yet_is_no_zone_without_a_takeover_risk() -> None:
+    targets = [target("example.com", None, "1"),
+               target("dev.example.com", "example.com", "2", exists=False, delegated=False),
+               target("gone.example.com", "example.com", "3", exists=False)]
+    graph = from_verify(targets, [])
+    kinds = {e.target: e.kind for e in graph.edges}
+    assert kinds == {"missing:dev.example.com": EdgeKind.UNDELEGATED,
+                     "missing:gone.example.com": EdgeKind.DANGLING}
+    assert graph.at_risk == {"missing:gone.example.com"}
+    assert graph.node("missing:gone.example.com").status is Status.ERROR  # at least
+    svg = render_svg(graph)
+    assert svg.count("NO ZONE (not created yet)") == 1
+    assert svg.count("NO ZONE (takeover risk)") == 1

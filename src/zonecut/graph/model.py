@@ -192,6 +192,12 @@ class Graph:
     def by_id(self) -> dict[str, Node]:
         return {node.id: node for node in self.nodes}
 
+    @cached_property
+    def at_risk(self) -> frozenset[str]:
+        """Ids of the nodes a dangling or takeover-risk edge points at."""
+        return frozenset(e.target for e in self.edges
+                         if e.kind in (EdgeKind.DANGLING, EdgeKind.TAKEOVER))
+
     def node(self, node_id: str) -> Node:
         return self.by_id[node_id]
 

@@ -77,7 +77,8 @@ def _node(graph: Graph, box: Box, node: Node) -> str:
         if node.findings:
             detail = ", ".join(node.findings)
     elif node.kind is NodeKind.MISSING:
-        detail = "NO ZONE (takeover risk)"
+        detail = ("NO ZONE (takeover risk)" if node.id in graph.at_risk
+                  else "NO ZONE (not created yet)")
     else:
         detail = node.kind.value
     x, y = _num(box.x), _num(box.y)
