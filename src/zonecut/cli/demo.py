@@ -23,8 +23,9 @@ from zonecut.cli.app import (
     run_apply,
     tree_for,
 )
-from zonecut.cli.graph_cmd import live_graph, write_pictures
+from zonecut.cli.graph_cmd import title_for, write_pictures
 from zonecut.cli.verify_cmd import VerifyOutput, policy_for, report
+from zonecut.graph import from_verify, plan_lines
 from zonecut.runtime import Runtime, Target
 from zonecut.verify import ServerAddress, check, exit_code, probe_sync
 from zonecut.verify.resolve import resolve_sync
@@ -83,7 +84,6 @@ def demo(
         if plan.has_changes:
             fail("a second plan still shows changes: apply did not converge")
         out.print("Second plan: no changes.")
-        _ = keys
         out.print(Rule("verify: DNS queries from the sandbox's root down"))
         roots = [ServerAddress(h.name, h.address, h.port) for h in info.root_hints]
         port_map = {s.address: s.port for s in sandbox.info.servers.values()}
@@ -104,7 +104,8 @@ def demo(
         out.print(f"{record} A {', '.join(answer.addresses)}  (authoritative answer from "
                   f"{answer.server}; path: {' -> '.join(answer.hops)})", highlight=False)
         out.print(Rule("the picture and the report"))
-        drawn = live_graph(cfg, readback, roots, port_map, policy)
+        drawn = from_verify(targets, findings, account_keys=keys, unmanaged=plan.unmanaged,
+                            plan=plan_lines(plan), title=title_for(targets, len(cfg.accounts)))
         for what, path in write_pictures(drawn, out_dir):
             out.print(f"{what}: {path}", highlight=False, markup=False)
         if exit_code(findings):
