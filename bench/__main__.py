@@ -1,5 +1,6 @@
 """`python -m bench [--sizes 10,100,1000] [--modes unlimited,5]`: every run in its own
-process (so peak RSS is that run's), then the table and the plot."""
+process (so peak RSS is that run's), then the table and the plot, then the drawing
+benchmark (bench/graph.py: the picture of each size, in every format)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,9 @@ def main() -> None:
     for target, measured, met in targets(results):
         print(f"{'met ' if met else 'MISS'}  {target}: {measured}")
     print(f"bench: wrote {args.out / 'RESULTS.md'} and {args.out / 'scaling.png'}")
+    # Drawing the tree (no sandbox): time and peak RSS of the picture, per size.
+    subprocess.run([sys.executable, "-m", "bench.graph", "--sizes", args.sizes,
+                    "--out", str(args.out)], check=True)
 
 
 if __name__ == "__main__":

@@ -59,6 +59,15 @@ def test_background_sandbox_round_trip(workdir: Path) -> None:
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert json.loads(verify.stdout)["findings"] == []
 
+    drawn = zonecut("graph", "--sandbox", "-o", "json", cwd=workdir)
+    assert drawn.returncode == 0, drawn.stderr
+    nodes = json.loads(drawn.stdout)["nodes"]
+    assert sorted((n["name"], n["status"]) for n in nodes) == [
+        ("dev.example.org", "ok"), ("example.org", "ok"), ("team-a.dev.example.org", "ok")]
+    report = zonecut("report", "--sandbox", "-f", "report.html", cwd=workdir)
+    assert report.returncode == 0, report.stderr
+    assert "None: Route 53 matches the config." in (workdir / "report.html").read_text()
+
     refused = zonecut("destroy", "dev.example.org", "--sandbox", "--yes", cwd=workdir)
     assert refused.returncode == 1 and "--allow-delete" in refused.stderr
     destroyed = zonecut("destroy", "dev.example.org", "--sandbox", "--yes", "--allow-delete",

@@ -459,8 +459,10 @@ def main() -> None:
     from zonecut.cli import (  # noqa: F401
         audit_cmd,
         demo,
+        graph_cmd,
         iam_cmd,
         lambda_cmd,
+        report_cmd,
         sandbox_cmds,
         verify_cmd,
     )

@@ -179,6 +179,9 @@ def audit(
         "--write-config", help="Write a starting zonecut.yaml for the tree found.")] = None,
     save: Annotated[Path | None, typer.Option(
         "--save", help="Save what was read (JSON) for --replay.")] = None,
+    graph: Annotated[Path | None, typer.Option(
+        "--graph", help="Also draw the tree found; the file's suffix picks the format "
+        "(.svg .png .dot .mmd .json, or .html for the report).")] = None,
     replay: Annotated[Path | None, typer.Option(
         "--replay", help="Audit a saved inventory again: no AWS calls.")] = None,
     rate_limit: Annotated[float, typer.Option(
@@ -248,6 +251,10 @@ def audit(
             config_text = config.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             config_text = ""
+    if graph is not None:
+        from zonecut.cli.graph_cmd import draw_audit  # the picture, before the verdict
+
+        draw_audit(inventory, tree, findings, graph)
     report(inventory, tree, findings, output, artifact=artifact, config_text=config_text,
            sarif_info=sarif_info)
     if write_config_to is not None:

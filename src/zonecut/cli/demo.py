@@ -1,4 +1,5 @@
-"""`zonecut demo`: the sandbox, the example organisation, plan, apply, tree, verify."""
+"""`zonecut demo`: the sandbox, the example organisation, plan, apply, tree, verify, and
+the picture and report of it."""
 
 from __future__ import annotations
 
@@ -22,12 +23,15 @@ from zonecut.cli.app import (
     run_apply,
     tree_for,
 )
+from zonecut.cli.graph_cmd import title_for, write_pictures
 from zonecut.cli.verify_cmd import VerifyOutput, policy_for, report
+from zonecut.graph import from_verify, plan_lines
 from zonecut.runtime import Runtime, Target
 from zonecut.verify import ServerAddress, check, exit_code, probe_sync
 from zonecut.verify.resolve import resolve_sync
 
 DEMO_CONFIG = Path("examples/org.yaml")
+DEMO_OUT = Path("build/demo")
 
 
 def example_text() -> str:
@@ -39,6 +43,8 @@ def demo(
     config: Annotated[Path, typer.Option("--config", "-c", help="The organisation to build "
                                          "(written from the packaged example when missing).")]
     = DEMO_CONFIG,
+    out_dir: Annotated[Path, typer.Option(
+        "--out-dir", help="Where the demo writes the picture and the report.")] = DEMO_OUT,
 ) -> None:
     """Start the sandbox, build the example organisation, verify it with DNS. No real AWS."""
     try:
@@ -78,7 +84,6 @@ def demo(
         if plan.has_changes:
             fail("a second plan still shows changes: apply did not converge")
         out.print("Second plan: no changes.")
-        _ = keys
         out.print(Rule("verify: DNS queries from the sandbox's root down"))
         roots = [ServerAddress(h.name, h.address, h.port) for h in info.root_hints]
         port_map = {s.address: s.port for s in sandbox.info.servers.values()}
@@ -98,6 +103,11 @@ def demo(
             fail(f"{record} did not resolve: {answer.error or answer.outcome}")
         out.print(f"{record} A {', '.join(answer.addresses)}  (authoritative answer from "
                   f"{answer.server}; path: {' -> '.join(answer.hops)})", highlight=False)
+        out.print(Rule("the picture and the report"))
+        drawn = from_verify(targets, findings, account_keys=keys, unmanaged=plan.unmanaged,
+                            plan=plan_lines(plan), title=title_for(targets, len(cfg.accounts)))
+        for what, path in write_pictures(drawn, out_dir):
+            out.print(f"{what}: {path}", highlight=False, markup=False)
         if exit_code(findings):
             raise typer.Exit(1)
 
