@@ -66,6 +66,19 @@ def account_accesses(config: Config) -> dict[str, AccountAccess]:
     return found
 
 
+SANDBOX_PROFILE_ROLE = "ZonecutSandboxProfile"
+"""In the sandbox, an account reached through a profile (no role) is reached by assuming
+this role in it instead: the sandbox reads no AWS profile, and its single set of base
+credentials would otherwise land every such account in moto's default account."""
+
+
+def sandbox_accesses(accesses: dict[str, AccountAccess]) -> dict[str, AccountAccess]:
+    """The accesses for the sandbox: no profile is read, every account is reached by role."""
+    return {account_id: replace(access, profile=None, role_arn=access.role_arn or role_arn_for(
+                access.partition, account_id, SANDBOX_PROFILE_ROLE))
+            for account_id, access in accesses.items()}
+
+
 class Runtime:
     """One run of zonecut against one target, for one config."""
 
@@ -79,7 +92,10 @@ class Runtime:
             base_credentials=SANDBOX_CREDENTIALS if target.sandbox else None,
             purpose=purpose,
         )
-        self.fleet = Fleet(account_accesses(config), factory,
+        accesses = account_accesses(config)
+        if target.sandbox:
+            accesses = sandbox_accesses(accesses)
+        self.fleet = Fleet(accesses, factory,
                            rate_limit=config.defaults.rate_limit, counter=self.counter,
                            lost_change_wait=SANDBOX_SYNC_SECONDS if target.sandbox
                            else LOST_CHANGE_WAIT)

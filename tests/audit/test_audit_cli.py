@@ -32,7 +32,7 @@ def test_org_audit_json_exit_code_save_and_replay(world: World, tmp_path: Path) 
     build_scenario(world)
     saved = tmp_path / "inventory.json"
     result = runner.invoke(app, ["audit", "-o", "json", "--save", str(saved), *FAST])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 3, result.output
     data = json.loads(result.stdout)
     assert [f["code"] for f in data["findings"]] == [
         "AUDIT_ROOT_ZONE", "AUDIT_ORPHAN_ZONE", "AUDIT_SKIPPED_LEVEL", "AUDIT_DUPLICATE_ZONE",
@@ -40,11 +40,11 @@ def test_org_audit_json_exit_code_save_and_replay(world: World, tmp_path: Path) 
     assert data["summary"]["accounts"] == 4 and data["summary"]["exit_code"] == 1
 
     replayed = runner.invoke(app, ["audit", "-o", "json", "--replay", str(saved)])
-    assert replayed.exit_code == 1
+    assert replayed.exit_code == 3
     assert json.loads(replayed.stdout) == data
 
     sarif = runner.invoke(app, ["audit", "-o", "sarif", "--replay", str(saved)])
-    assert sarif.exit_code == 1
+    assert sarif.exit_code == 3
     results = json.loads(sarif.stdout)["runs"][0]["results"]
     assert [r["ruleId"] for r in results] == [f["code"] for f in data["findings"]]
 
@@ -78,7 +78,7 @@ def test_explicit_accounts_and_account_file(world: World, tmp_path: Path) -> Non
     assert [a["key"] for a in data["accounts"]] == ["net"]
     assert [z["zone"] for z in data["zones"]] == ["example.com"]
     # example.com delegates dev and prod, which no audited account holds: dangling.
-    assert result.exit_code == 1
+    assert result.exit_code == 3
 
     listed = tmp_path / "accounts.txt"
     listed.write_text(f"# two accounts\nnetwork={network}\n{dev}\n")
@@ -121,7 +121,7 @@ def test_dns_option_confirms_the_dangling_delegation(world: World, tmp_path: Pat
     sandbox.write_root_hints(hints)
     result = runner.invoke(app, ["audit", "--dns", "--root-hints", str(hints), "--timeout",
                                  "0.5", "-o", "json", *FAST])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 3, result.output
     dangling = [f for f in json.loads(result.stdout)["findings"]
                 if f["code"] == "AUDIT_DANGLING_DELEGATION"]
     assert len(dangling) == 1

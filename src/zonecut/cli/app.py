@@ -9,16 +9,31 @@ import sys
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from zonecut import __version__
 from zonecut.apply.certificates import DnsView
 from zonecut.apply.executor import ApplyEvent
 from zonecut.apply.records import ChildPlan
+from zonecut.cli.boundary import (
+    EXIT_CHANGES,
+    EXIT_CODES_HELP,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    ZonecutGroup,
+    debugging,
+    err,
+    error_line,
+    fail,
+    labelled,
+    out,
+    set_debug,
+    show_config_error,
+)
 from zonecut.cli.render import plan_summary, plan_view, tree_view
 from zonecut.config.errors import ConfigError
 from zonecut.config.loader import load_config
@@ -32,14 +47,14 @@ from zonecut.verify import ROOT_SERVERS, RootHintsError, ServerAddress, load_roo
 
 app = typer.Typer(
     name="zonecut",
+    cls=ZonecutGroup,
     help="Share one DNS domain across many AWS accounts: plan, apply and verify Route 53 "
     "delegations from one file.",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
 
 T = TypeVar("T")
 
@@ -64,25 +79,41 @@ DEFAULT_CONFIG = Path("zonecut.yaml")
 DEFAULT_STATE = Path(".zonecut")
 
 
-def fail(message: str, code: int = 1) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(code)
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"zonecut {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Show the traceback of an error (also ZONECUT_DEBUG=1).")] = False,
+    show_version: Annotated[bool, typer.Option(
+        "--version", help="Print zonecut's version and exit.", is_eager=True,
+        callback=version_callback)] = False,
+) -> None:
+    """Share one DNS domain across many AWS accounts: plan, apply and verify Route 53
+    delegations from one file."""
+    set_debug(debug)
 
 
 def guarded(action: Callable[[], T]) -> T:
-    """Run ``action``; turn user errors into a message and exit 1 (no traceback)."""
+    """Run ``action``; turn user errors into a message and exit 1 (no traceback).
+    (The same as the boundary in zonecut.cli.boundary does for a whole command; kept
+    for the places that must stop at once, before anything else is printed.)"""
+    if debugging():
+        return action()
     try:
         return action()
     except ConfigError as exc:
-        err.print(f"[bold red]error:[/] the config has {len(exc.problems)} problem(s):",
-                  highlight=False)
-        for problem in exc.problems:
-            err.print(f"  {problem}", highlight=False, markup=False)
-        raise typer.Exit(1) from None
+        show_config_error(exc)
+        raise typer.Exit(EXIT_ERROR) from None
     except ZonecutError as exc:
         fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
-        fail("interrupted; run the same command again to finish (zonecut is idempotent)", 130)
+        fail("interrupted; run the same command again to finish (zonecut is idempotent)",
+             EXIT_INTERRUPTED)
 
 
 def read_config(path: Path) -> Config:
@@ -156,9 +187,9 @@ def plan(
         err.print(f"plan saved to {save}; apply exactly it with `zonecut apply --plan {save}`",
                   highlight=False)
     if the_plan.problems or child.problems:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_ERROR)
     if exit_code and (the_plan.has_changes or child.has_changes):
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_CHANGES)
 
 
 def write_file(path: Path, text: str) -> None:
@@ -189,7 +220,7 @@ def show_child_plan(child: ChildPlan) -> None:
         for line in lines:
             out.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
     for problem in child.problems:
-        err.print(f"[bold red]problem:[/] {problem}", highlight=False, soft_wrap=True)
+        err.print(labelled("problem:", "bold red", problem))
 
 
 def dns_roots(root_hints: Path | None, sandbox: bool, state_dir: Path, *,
@@ -315,16 +346,16 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
     if expected is not None:
         changed = differences(expected.plan, the_plan.data())
         if changed:
-            err.print("[bold red]error:[/] the live state changed since the plan was saved; "
-                      "nothing was applied. What changed:", highlight=False)
+            error_line("the live state changed since the plan was saved; nothing was "
+                       "applied. What changed:")
             for line in changed:
-                err.print(f"  {line}", highlight=False, markup=False)
-            raise typer.Exit(1)
+                err.print(f"  {line}")
+            raise typer.Exit(EXIT_ERROR)
     if output is Output.table:
         out.print(plan_view(the_plan, account_keys(cfg)))
         show_child_plan(child)
     if the_plan.problems or child.problems:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_ERROR)
     if not the_plan.has_changes and not child.has_changes:
         if after_core is not None:
             after_core()
@@ -381,7 +412,7 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
                       for (a, o), n in sorted(calls.items())],
         }))
         return
-    text = (f"[bold green]Applied[/] in {result.seconds:.1f} s: {len(result.created)} zone(s) "
+    text = (f"Applied in {result.seconds:.1f} s: {len(result.created)} zone(s) "
             f"created, {len(result.ns_written)} NS record(s) written in "
             f"{sum(result.batches.values())} batch(es)")
     if the_plan.deletions:
@@ -389,7 +420,7 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
                  f"{len(removed.zones_deleted)} zone(s) deleted")
     if child.has_changes:
         text += f"; {made.summary()}"
-    out.print(text + f"; {sum(calls.values())} Route 53 call(s).", highlight=False)
+    out.print(Text(text + f"; {sum(calls.values())} Route 53 call(s).", style="bold green"))
 
 
 @app.command()
@@ -442,4 +473,4 @@ def main() -> None:
     app()
 
 
-__all__ = ["app", "main", "plan_summary"]
+__all__ = ["app", "err", "fail", "main", "out", "plan_summary"]

@@ -49,6 +49,7 @@ from zonecut.cli.app import (
     resolve_target,
     write_file,
 )
+from zonecut.cli.boundary import EXIT_FINDINGS, EXIT_OK
 from zonecut.cli.verify_cmd import rich_table
 from zonecut.runtime import Target, account_accesses
 from zonecut.verify import (
@@ -177,7 +178,7 @@ def audit(
     state_dir: StateDirOpt = DEFAULT_STATE,
 ) -> None:
     """Scan an organisation's hosted zones for dangling, partial, orphan, duplicate and
-    grandparent delegations; exit 1 on any error."""
+    grandparent delegations; exit 3 on any finding of severity error."""
     if list_codes:
         out.print(rich_table(catalogue_table()))
         return
@@ -214,4 +215,4 @@ def audit(
         write_file(write_config_to, text)
         err.print(f"config written to {write_config_to}; review it with `zonecut plan -c "
                   f"{write_config_to}`", highlight=False)
-    raise typer.Exit(exit_code(findings))
+    raise typer.Exit(EXIT_FINDINGS if exit_code(findings) else EXIT_OK)

@@ -22,6 +22,7 @@ from zonecut.cli.app import (
     run_apply,
     tree_for,
 )
+from zonecut.cli.boundary import EXIT_FINDINGS
 from zonecut.cli.verify_cmd import VerifyOutput, policy_for, report
 from zonecut.runtime import Runtime, Target
 from zonecut.verify import ServerAddress, check, exit_code, probe_sync
@@ -99,7 +100,7 @@ def demo(
         out.print(f"{record} A {', '.join(answer.addresses)}  (authoritative answer from "
                   f"{answer.server}; path: {' -> '.join(answer.hops)})", highlight=False)
         if exit_code(findings):
-            raise typer.Exit(1)
+            raise typer.Exit(EXIT_FINDINGS)
 
 
 def _route53_in(sandbox: object, account_id: str) -> Any:

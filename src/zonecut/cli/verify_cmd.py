@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from zonecut.cli.app import (
     DEFAULT_CONFIG,
@@ -27,6 +28,7 @@ from zonecut.cli.app import (
     resolve_target,
     write_file,
 )
+from zonecut.cli.boundary import EXIT_FINDINGS, EXIT_OK
 from zonecut.config.models import Config
 from zonecut.names import InvalidName, canonical
 from zonecut.runtime import Runtime
@@ -93,8 +95,8 @@ def report(findings: list[Finding], targets: list[DelegationTarget], output: Ver
             stats = (f" ({observations.stats.queries} DNS queries in "
                      f"{observations.stats.seconds:.2f} s)")
         if not findings:
-            out.print(f"[bold green]All {verdict.zones} delegation(s) verified[/]: no finding"
-                      f"{stats}.", highlight=False)
+            out.print(Text(f"All {verdict.zones} delegation(s) verified: no finding{stats}.",
+                           style="bold green"))
         else:
             counts = ", ".join(f"{n} {sev.value}" for sev, n in verdict.counts if n)
             out.print(f"{verdict.total} finding(s): {counts}{stats}. Details and fixes: "
@@ -123,7 +125,8 @@ def verify(
     sandbox: SandboxOpt = False,
     state_dir: StateDirOpt = DEFAULT_STATE,
 ) -> None:
-    """Prove each delegation with DNS queries from the root down; exit 1 on any error."""
+    """Prove each delegation with DNS queries from the root down; exit 3 on any finding of
+    severity error."""
     if list_codes:
         out.print(rich_table(catalogue_table()))
         return
@@ -138,7 +141,7 @@ def verify(
         targets = list(observations.targets)
         findings = check(targets, observations, policy_for(cfg, timeout, retries, concurrency))
         report(findings, targets, output, observations)
-        raise typer.Exit(exit_code(findings))
+        raise typer.Exit(EXIT_FINDINGS if exit_code(findings) else EXIT_OK)
     cfg = read_config(config)
     only: list[str] = []
     declared = {z.name for z in cfg.zones}
@@ -161,4 +164,4 @@ def verify(
         err.print(f"observations saved to {save}", highlight=False)
     findings = check(targets, observations, policy)
     report(findings, targets, output, observations)
-    raise typer.Exit(exit_code(findings))
+    raise typer.Exit(EXIT_FINDINGS if exit_code(findings) else EXIT_OK)

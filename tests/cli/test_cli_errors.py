@@ -1,0 +1,262 @@
+"""The error boundary and the exit-code table, through the real `zonecut` entry point.
+
+Ordinary mistakes (a profile that does not exist, no credentials, an endpoint that is no
+URL, is not listening or is not AWS, a typo in a flag) end in one line naming the
+profile or URL and what to do, a documented exit code, and no traceback. User text is
+printed as text, never parsed as rich markup."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from zonecut.cli.app import app
+
+ZONECUT = str(Path(sys.executable).parent / "zonecut")
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+CONFIG = """\
+version: 1
+defaults: {rate_limit: 100, access: {role_name: ZonecutDelegation}}
+accounts:
+  network: {id: "111111111111"}
+  dev: {id: "222222222222", profile: dev-admin, assume_role: false}
+zones:
+  - {name: example.com, account: network, root: true}
+  - {name: dev.example.com, account: dev}
+"""
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """No AWS settings from the machine running the tests; no instance metadata lookups."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ZONECUT_"))}
+    env.update(AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+               AWS_EC2_METADATA_DISABLED="true", COLUMNS="100")
+    env.update(extra)
+    return env
+
+
+def zonecut(*args: str, cwd: Path, env: dict[str, str] | None = None
+            ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([ZONECUT, *args], cwd=cwd, env=env or clean_env(),
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+runner = CliRunner()
+
+
+def invoke(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Ran:
+    """The real app in-process (typer's runner): the same group, boundary and commands as
+    the `zonecut` script, without a Python start-up per case on a busy machine."""
+    main_modules()
+    saved = os.environ.copy()
+    here = os.getcwd()
+    os.environ.clear()
+    os.environ.update(env or clean_env())
+    os.chdir(cwd)
+    try:
+        result = runner.invoke(app, list(args))
+    finally:
+        os.chdir(here)
+        os.environ.clear()
+        os.environ.update(saved)
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        repr(result.exception))
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def main_modules() -> None:
+    from zonecut.cli import audit_cmd, demo, iam_cmd, sandbox_cmds, verify_cmd  # noqa: F401
+
+
+def one_error_line(result: subprocess.CompletedProcess[str] | Ran) -> str:
+    """The run's error message; fails on a traceback or a message over several lines."""
+    assert "Traceback" not in result.stderr + result.stdout, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+class NotAws(BaseHTTPRequestHandler):
+    """An HTTP server that is not AWS: every request gets a web page."""
+
+    def do_POST(self) -> None:
+        body = b"<html><body><h1>It works</h1><p>Not an API</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def not_aws() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NotAws)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    (tmp_path / "zonecut.yaml").write_text(CONFIG)
+    return tmp_path
+
+
+def test_a_missing_profile_names_the_profile_and_the_account(workdir: Path) -> None:
+    result = zonecut("plan", cwd=workdir, env=clean_env(AWS_PROFILE="nope"))
+    assert result.returncode == 1
+    line = one_error_line(result)
+    assert "AWS profile 'nope' is not in your AWS config files" in line
+    assert "account 111111111111" in line and "--sandbox" in line
+
+
+def test_an_endpoint_that_is_no_url(workdir: Path) -> None:
+    result = invoke("tree", "--endpoint-url", "not-a-url", cwd=workdir,
+                     env=clean_env(AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x"))
+    assert result.returncode == 1
+    assert "'not-a-url' is not an endpoint URL" in one_error_line(result)
+
+
+def test_an_endpoint_that_is_not_aws(workdir: Path, not_aws: str) -> None:
+    result = invoke("plan", cwd=workdir, env=clean_env(
+        AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x", AWS_ENDPOINT_URL=not_aws))
+    assert result.returncode == 1
+    line = one_error_line(result)
+    assert f"{not_aws} did not answer like AWS" in line and "account 111111111111" in line
+
+
+def test_an_endpoint_that_does_not_listen(workdir: Path) -> None:
+    with __import__("socket").socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # bound, never listening: connections are refused
+        result = invoke("plan", "--endpoint-url", f"http://127.0.0.1:{port}", cwd=workdir,
+                         env=clean_env(AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x"))
+    assert result.returncode == 1
+    assert f"cannot connect to http://127.0.0.1:{port}" in one_error_line(result)
+
+
+def test_no_credentials_with_an_endpoint_says_any_key_pair_will_do(workdir: Path,
+                                                                    not_aws: str) -> None:
+    result = invoke("plan", "--endpoint-url", not_aws, cwd=workdir)
+    assert result.returncode == 1
+    line = one_error_line(result)
+    assert "no AWS credentials found" in line and "AWS_ACCESS_KEY_ID=x" in line
+    assert "cannot reach STS" not in line
+
+
+def test_debug_shows_the_traceback(workdir: Path) -> None:
+    result = zonecut("--debug", "plan", cwd=workdir, env=clean_env(AWS_PROFILE="nope"))
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr and "AwsError" in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["plan", "--sandbx"], ["plan", "-o", "xml"], ["nope"], ["--bogus"],
+    ["verify", "--timeout", "zero"], ["destroy"],
+])
+def test_usage_errors_exit_64_never_2(args: list[str], tmp_path: Path) -> None:
+    result = invoke(*args, cwd=tmp_path)
+    if args == ["plan", "--sandbx"]:  # once through the installed script too
+        assert zonecut(*args, cwd=tmp_path).returncode == 64
+    assert result.returncode == 64, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_plan_exit_code_2_is_changes_pending_only(workdir: Path) -> None:
+    """2 is never a usage error, and a config error is 1 even with --exit-code."""
+    (workdir / "bad.yaml").write_text(CONFIG.replace("dev.example.com", "dev..example.com"))
+    result = invoke("plan", "-c", "bad.yaml", "--exit-code", cwd=workdir)
+    assert result.returncode == 1
+
+
+def test_help_documents_the_exit_codes(tmp_path: Path) -> None:
+    result = invoke("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    for code in ("0 success", "1 an error", "2 changes pending", "3 findings",
+                 "64 usage error", "130 interrupted"):
+        assert code in text
+    readme = README.read_text()
+    for row in ("| 0 |", "| 1 |", "| 2 |", "| 3 |", "| 64 |", "| 130 |"):
+        assert row in readme
+
+
+def test_version(tmp_path: Path) -> None:
+    from zonecut import __version__
+
+    for args in (["--version"], ["version"]):
+        result = invoke(*args, cwd=tmp_path)
+        assert result.returncode == 0 and result.stdout.strip() == f"zonecut {__version__}"
+
+
+@pytest.mark.parametrize("name", ["[/bold]x.example.com", "[bold]x[/bold].example.com",
+                                  "[red]evil.example.com"])
+def test_names_with_markup_are_printed_as_written(name: str, tmp_path: Path) -> None:
+    (tmp_path / "zonecut.yaml").write_text(CONFIG.replace("name: dev.example.com",
+                                                         f"name: '{name}'"))
+    result = invoke("validate", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"'{name}'" in result.stderr
+    result = invoke("destroy", name, "--allow-delete", "--yes", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bracketed_name_in_an_argument_is_printed_as_written(workdir: Path) -> None:
+    result = invoke("verify", "[b]x..example.com", cwd=workdir)
+    assert result.returncode == 1
+    assert "'[b]x..example.com'" in one_error_line(result)
+
+
+def readme_config() -> str:
+    text = README.read_text()
+    start = text.index("## The config")
+    block = text[text.index("```yaml\n", start) + len("```yaml\n"):]
+    return block[:block.index("```")]
+
+
+@pytest.fixture(scope="module")
+def background_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    from zonecut.sandbox.process import down, up
+
+    state = tmp_path_factory.mktemp("sandbox-state")
+    up(state)
+    yield state
+    down(state)
+
+
+def test_the_readme_config_plans_in_the_sandbox_whatever_the_profiles(
+        background_sandbox: Path, tmp_path: Path) -> None:
+    """`profile: dev-admin` and AWS_PROFILE=nope: with --sandbox no profile is read."""
+    config = readme_config()
+    assert "profile: dev-admin" in config
+    (tmp_path / "zonecut.yaml").write_text(config)
+    result = zonecut("plan", "--sandbox", "--state-dir", str(background_sandbox),
+                     "--exit-code", cwd=tmp_path, env=clean_env(AWS_PROFILE="nope"))
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 2, result.stderr
+    assert "account 222222222222 (dev)" in result.stdout
+    assert "+ create hosted zone dev.example.com" in result.stdout
