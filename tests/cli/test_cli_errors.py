@@ -8,6 +8,7 @@ printed as text, never parsed as rich markup."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -17,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from zonecut.cli.app import app
@@ -135,9 +138,13 @@ def test_a_missing_profile_names_the_profile_and_the_account(workdir: Path) -> N
 
 def test_an_endpoint_that_is_no_url(workdir: Path) -> None:
     result = invoke("tree", "--endpoint-url", "not-a-url", cwd=workdir,
-                     env=clean_env(AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x"))
+                    env=clean_env(AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x"))
+    assert result.returncode == 64  # a bad flag value
+    assert "--endpoint-url 'not-a-url' is not an http(s) URL" in one_error_line(result)
+    result = invoke("tree", cwd=workdir, env=clean_env(
+        AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x", AWS_ENDPOINT_URL="http://[::1"))
     assert result.returncode == 1
-    assert "'not-a-url' is not an endpoint URL" in one_error_line(result)
+    assert "AWS_ENDPOINT_URL 'http://[::1' is not a URL" in one_error_line(result)
 
 
 def test_an_endpoint_that_is_not_aws(workdir: Path, not_aws: str) -> None:
@@ -149,7 +156,7 @@ def test_an_endpoint_that_is_not_aws(workdir: Path, not_aws: str) -> None:
 
 
 def test_an_endpoint_that_does_not_listen(workdir: Path) -> None:
-    with __import__("socket").socket() as sock:
+    with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # bound, never listening: connections are refused
         result = invoke("plan", "--endpoint-url", f"http://127.0.0.1:{port}", cwd=workdir,
@@ -260,3 +267,49 @@ def test_the_readme_config_plans_in_the_sandbox_whatever_the_profiles(
     assert result.returncode == 2, result.stderr
     assert "account 222222222222 (dev)" in result.stdout
     assert "+ create hosted zone dev.example.com" in result.stdout
+
+
+COMMANDS = [
+    ["plan"], ["plan", "--prune"], ["apply", "--yes"], ["tree"], ["verify"],
+    ["destroy", "dev.example.com", "--allow-delete", "--yes"], ["audit", "-c", "zonecut.yaml"],
+    ["audit", "--accounts", "111111111111"],
+]
+ENDPOINTS = ["not-a-url", "http://", "ftp://example.com", "http://[::1", "127.0.0.1:5000",
+             "http://exa mple.com", "NOT_AWS", "REFUSED"]
+
+
+@given(command=st.sampled_from(COMMANDS),
+       profile=st.sampled_from([None, "nope", "dev-admin", "[bold]x"]),
+       keys=st.booleans(),
+       endpoint=st.one_of(st.none(), st.sampled_from(ENDPOINTS)),
+       via_env=st.booleans())
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_no_environment_makes_a_command_end_in_a_traceback(
+        command: list[str], profile: str | None, keys: bool, endpoint: str | None,
+        via_env: bool, workdir: Path, not_aws: str, refused_url: str) -> None:
+    extra: dict[str, str] = {}
+    if profile is not None:
+        extra["AWS_PROFILE"] = profile
+    if keys:
+        extra.update(AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x")
+    args = list(command)
+    if endpoint is not None:
+        url = {"NOT_AWS": not_aws, "REFUSED": refused_url}.get(endpoint, endpoint)
+        if via_env:
+            extra["AWS_ENDPOINT_URL"] = url
+        else:
+            args += ["--endpoint-url", url]
+    result = invoke(*args, cwd=workdir, env=clean_env(**extra))
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "internal error" not in result.stderr, result.stderr
+    assert result.returncode in (1, 3, 64), (args, extra, result.stderr)
+    if result.returncode in (1, 64):
+        one_error_line(result)
+
+
+@pytest.fixture(scope="module")
+def refused_url() -> Iterator[str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"

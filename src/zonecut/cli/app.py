@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -24,6 +25,7 @@ from zonecut.cli.boundary import (
     EXIT_CODES_HELP,
     EXIT_ERROR,
     EXIT_INTERRUPTED,
+    EXIT_USAGE,
     ZonecutGroup,
     debugging,
     err,
@@ -129,8 +131,26 @@ def resolve_target(endpoint_url: str | None, sandbox: bool, state_dir: Path) -> 
             fail(f"no sandbox is running (state dir {state_dir}); start one with "
                  "`zonecut sandbox up`")
         return Target(endpoint_url=info.endpoint_url, sandbox=True)
-    url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    if endpoint_url:
+        check_endpoint(endpoint_url, "--endpoint-url", EXIT_USAGE)
+        return Target(endpoint_url=endpoint_url)
+    url = os.environ.get("AWS_ENDPOINT_URL") or None
+    if url is not None:
+        check_endpoint(url, "AWS_ENDPOINT_URL", EXIT_ERROR)
     return Target(endpoint_url=url)
+
+
+def check_endpoint(url: str, source: str, code: int) -> None:
+    """Refuse an endpoint that is no http(s) URL before any AWS client sees it."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+    except ValueError as exc:
+        fail(f"{source} {url!r} is not a URL ({exc}); give one like http://127.0.0.1:5000",
+             code)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+        fail(f"{source} {url!r} is not an http(s) URL with a host; give one like "
+             "http://127.0.0.1:5000", code)
 
 
 def account_keys(config: Config) -> dict[str, str]:
