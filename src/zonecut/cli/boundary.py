@@ -15,14 +15,19 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 from rich.text import Text
-
-# typer vendors click since 0.20; its exceptions are not importable from typer's top level.
-from typer._click.exceptions import ClickException, UsageError
 from typer.core import TyperGroup
 
 from zonecut.aws.errors import translate
 from zonecut.config.errors import ConfigError
 from zonecut.errors import ZonecutError
+
+try:  # typer vendors click in its recent releases (typer._click); earlier ones use click
+    from typer._click.exceptions import ClickException, UsageError
+except ImportError:  # pragma: no cover (the lock has a typer that vendors click)
+    from click.exceptions import (  # type: ignore[assignment]
+        ClickException,
+        UsageError,
+    )
 
 EXIT_OK = 0
 EXIT_ERROR = 1
