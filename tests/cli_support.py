@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from zonecut.cli.app import app
 
 ZONECUT = str(Path(sys.executable).parent / "zonecut")
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[1] / "README.md"
 
 SAMPLE_CONFIG = """\
 version: 1
