@@ -74,7 +74,14 @@ def invoke(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Ran:
 
 
 def main_modules() -> None:
-    from zonecut.cli import audit_cmd, demo, iam_cmd, sandbox_cmds, verify_cmd  # noqa: F401
+    from zonecut.cli import (  # noqa: F401
+        audit_cmd,
+        demo,
+        explain_cmd,
+        iam_cmd,
+        sandbox_cmds,
+        verify_cmd,
+    )
 
 
 def one_error_line(result: subprocess.CompletedProcess[str] | Ran) -> str:

@@ -488,7 +488,14 @@ def version() -> None:
 
 def main() -> None:
     # Sub-command modules register themselves on `app` when imported.
-    from zonecut.cli import audit_cmd, demo, iam_cmd, sandbox_cmds, verify_cmd  # noqa: F401
+    from zonecut.cli import (  # noqa: F401
+        audit_cmd,
+        demo,
+        explain_cmd,
+        iam_cmd,
+        sandbox_cmds,
+        verify_cmd,
+    )
 
     app()
 

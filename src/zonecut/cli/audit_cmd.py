@@ -49,7 +49,7 @@ from zonecut.cli.app import (
     resolve_target,
     write_file,
 )
-from zonecut.cli.boundary import EXIT_FINDINGS, EXIT_OK
+from zonecut.cli.boundary import EXIT_FINDINGS, EXIT_OK, positive
 from zonecut.cli.verify_cmd import rich_table
 from zonecut.runtime import Target, account_accesses
 from zonecut.verify import (
@@ -131,8 +131,8 @@ def report(inventory: Inventory, tree: OrgTree, findings: list[AuditFinding],
         out.print(rich_table(zones_table(inventory, tree, findings)))
         if findings:
             out.print(rich_table(findings_table(findings, inventory)))
-        out.print(verdict(inventory, findings) + ". Details and fixes: docs/audit.md",
-                  highlight=False)
+        out.print(verdict(inventory, findings) + ". What each code means and how to fix "
+                  "it: zonecut explain CODE")
 
 
 @app.command()
@@ -153,15 +153,18 @@ def audit(
         "--profile", help="AWS profile for Organizations and to assume the roles.")] = None,
     exclude: Annotated[str | None, typer.Option(
         "--exclude", help="Account ids to leave out, comma separated.")] = None,
-    output: Annotated[AuditOutput, typer.Option("--output", "-o")] = AuditOutput.table,
+    output: Annotated[AuditOutput, typer.Option(
+        "--output", "-o", help="table for people; json or sarif (code scanning) for "
+        "machines.")] = AuditOutput.table,
     dns: Annotated[bool, typer.Option(
         "--dns", help="Ask the servers of each dangling delegation whether they serve the "
         "zone (real DNS queries).")] = False,
     root_hints: Annotated[Path | None, typer.Option(
         "--root-hints", help="Root hints for --dns (default: the real root servers, or the "
         "sandbox's with --sandbox).")] = None,
-    timeout: Annotated[float, typer.Option(help="Seconds per DNS query attempt.")] = 2.0,
-    retries: Annotated[int, typer.Option(help="DNS retries after a timeout.")] = 1,
+    timeout: Annotated[float, typer.Option(help="Seconds per DNS query attempt (above 0).",
+                                           callback=positive)] = 2.0,
+    retries: Annotated[int, typer.Option(help="DNS retries after a timeout.", min=0)] = 1,
     write_config_to: Annotated[Path | None, typer.Option(
         "--write-config", help="Write a starting zonecut.yaml for the tree found.")] = None,
     save: Annotated[Path | None, typer.Option(
@@ -169,8 +172,10 @@ def audit(
     replay: Annotated[Path | None, typer.Option(
         "--replay", help="Audit a saved inventory again: no AWS calls.")] = None,
     rate_limit: Annotated[float, typer.Option(
-        help="Route 53 requests per second, per account.")] = 5.0,
-    max_parallel: Annotated[int, typer.Option(help="Accounts read at the same time.")] = 8,
+        help="Route 53 requests per second, per account (above 0).",
+        callback=positive)] = 5.0,
+    max_parallel: Annotated[int, typer.Option(help="Accounts read at the same time.",
+                                              min=1)] = 8,
     list_codes: Annotated[bool, typer.Option("--list-codes", help="List the audit finding "
                                              "codes and exit.")] = False,
     endpoint_url: EndpointOpt = None,
@@ -182,8 +187,6 @@ def audit(
     if list_codes:
         out.print(rich_table(catalogue_table()))
         return
-    if rate_limit <= 0 or max_parallel < 1:
-        fail("--rate-limit must be positive and --max-parallel at least 1")
     if replay is not None:
         try:
             inventory = Inventory.from_json(replay.read_text())

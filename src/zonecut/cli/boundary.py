@@ -117,6 +117,12 @@ def render(exc: BaseException) -> int | None:
 class ZonecutGroup(TyperGroup):
     """The top-level command: usage errors exit 64, user errors end in one line."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from zonecut.cli.help_text import tidy
+
+        tidy(self)
+
     def make_context(self, info_name: str | None, args: list[str],
                      parent: Any = None, **extra: Any) -> Any:
         try:
@@ -142,3 +148,10 @@ class ZonecutGroup(TyperGroup):
                            "zonecut; run again with --debug for the traceback and report it")
                 code = EXIT_ERROR
             raise typer.Exit(code) from None
+
+
+def positive(value: float | None) -> float | None:
+    """A typer callback: the value must be above zero (a usage error, exit 64, if not)."""
+    if value is not None and not value > 0:
+        raise typer.BadParameter(f"{value:g} is not above zero")
+    return value

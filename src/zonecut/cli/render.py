@@ -146,3 +146,29 @@ def tree_view(rows: Sequence[tuple[str, str | None, str, str, tuple[str, ...]]],
 
     add(root, None)
     return root
+
+
+SEVERITY_STYLES = {"critical": "bold red", "error": "red", "warning": "yellow",
+                   "info": "cyan", "ok": "green"}
+
+
+def table_view(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]
+               ) -> RenderableType:
+    """A table that wraps (never cuts) codes and names at any width, drops columns that
+    are empty in every row, and colours severities. Cells are text, never markup."""
+    keep = [i for i, _ in enumerate(headers) if not rows or any(row[i] for row in rows)]
+    drawn = Table(title=title, title_justify="left")
+    for i in keep:
+        if headers[i] in ("code", "severity", "status"):  # looked up: whole, one line
+            width = max([len(headers[i]), *(len(row[i]) for row in rows)])
+            drawn.add_column(headers[i], no_wrap=True, min_width=width)
+        else:
+            drawn.add_column(headers[i], overflow="fold")
+    for row in rows:
+        cells = []
+        for i in keep:
+            style = SEVERITY_STYLES.get(row[i], "") if headers[i] in ("severity",
+                                                                      "status") else ""
+            cells.append(Text(row[i], style=style))
+        drawn.add_row(*cells)
+    return drawn

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table as RichTable
+from rich.console import RenderableType
 from rich.text import Text
 
 from zonecut.cli.app import (
@@ -28,7 +28,8 @@ from zonecut.cli.app import (
     resolve_target,
     write_file,
 )
-from zonecut.cli.boundary import EXIT_FINDINGS, EXIT_OK
+from zonecut.cli.boundary import EXIT_FINDINGS, EXIT_OK, positive
+from zonecut.cli.render import table_view
 from zonecut.config.models import Config
 from zonecut.names import InvalidName, canonical
 from zonecut.runtime import Runtime
@@ -57,13 +58,8 @@ class VerifyOutput(StrEnum):
     sarif = "sarif"
 
 
-def rich_table(table: Table) -> RichTable:
-    drawn = RichTable(title=table.title, title_justify="left")
-    for header in table.headers:
-        drawn.add_column(header)
-    for row in table.rows:
-        drawn.add_row(*row)
-    return drawn
+def rich_table(table: Table) -> RenderableType:
+    return table_view(table.title, table.headers, table.rows)
 
 
 def policy_for(cfg: Config | None, timeout: float, retries: int, concurrency: int
@@ -99,8 +95,8 @@ def report(findings: list[Finding], targets: list[DelegationTarget], output: Ver
                            style="bold green"))
         else:
             counts = ", ".join(f"{n} {sev.value}" for sev, n in verdict.counts if n)
-            out.print(f"{verdict.total} finding(s): {counts}{stats}. Details and fixes: "
-                      "docs/findings.md", highlight=False)
+            out.print(f"{verdict.total} finding(s): {counts}{stats}. What each code means "
+                      "and how to fix it: zonecut explain CODE")
 
 
 @app.command()
@@ -111,14 +107,17 @@ def verify(
     root_hints: Annotated[Path | None, typer.Option(
         "--root-hints", help="Root hints file (named.root format); default: the real root "
         "servers, or the sandbox's with --sandbox.")] = None,
-    output: Annotated[VerifyOutput, typer.Option("--output", "-o")] = VerifyOutput.table,
+    output: Annotated[VerifyOutput, typer.Option(
+        "--output", "-o", help="table for people; json or sarif (code scanning) for "
+        "machines.")] = VerifyOutput.table,
     save: Annotated[Path | None, typer.Option(
         "--save", help="Save what the probe saw (JSON) for --replay.")] = None,
     replay: Annotated[Path | None, typer.Option(
         "--replay", help="Check saved observations again: no AWS, no DNS.")] = None,
-    timeout: Annotated[float, typer.Option(help="Seconds per DNS query attempt.")] = 2.0,
-    retries: Annotated[int, typer.Option(help="Retries after a timeout.")] = 1,
-    concurrency: Annotated[int, typer.Option(help="DNS queries in flight.")] = 64,
+    timeout: Annotated[float, typer.Option(help="Seconds per DNS query attempt (above 0).",
+                                           callback=positive)] = 2.0,
+    retries: Annotated[int, typer.Option(help="Retries after a timeout.", min=0)] = 1,
+    concurrency: Annotated[int, typer.Option(help="DNS queries in flight.", min=1)] = 64,
     list_codes: Annotated[bool, typer.Option("--list-codes", help="List the finding codes "
                                              "and exit.")] = False,
     endpoint_url: EndpointOpt = None,
