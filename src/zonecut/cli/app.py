@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import sys
+import time
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -36,7 +38,7 @@ from zonecut.cli.boundary import (
     set_debug,
     show_config_error,
 )
-from zonecut.cli.render import plan_summary, plan_view, tree_view
+from zonecut.cli.render import event_words, plan_summary, plan_view, tree_view
 from zonecut.config.errors import ConfigError
 from zonecut.config.loader import load_config
 from zonecut.config.models import Config
@@ -192,6 +194,8 @@ def plan(
     endpoint_url: EndpointOpt = None,
     sandbox: SandboxOpt = False,
     state_dir: StateDirOpt = DEFAULT_STATE,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="List every zone, also in accounts with no changes.")] = False,
 ) -> None:
     """Show what apply would change, account by account. Changes nothing."""
     cfg = read_config(config)
@@ -199,17 +203,32 @@ def plan(
     runtime = guarded(lambda: Runtime(cfg, target, purpose="plan"))
     the_plan = make_plan(runtime, prune=prune)
     child = guarded(lambda: runtime.plan_child_resources(the_plan))
-    show_plan(the_plan, cfg, output, child)
+    show_plan(the_plan, cfg, output, child, verbose=verbose)
     if save is not None:
         saved = SavedPlan(mode="apply", prune=prune, zones=(),
                           config_sha256=config_digest(config), plan=the_plan.data())
         write_file(save, saved.to_json())
-        err.print(f"plan saved to {save}; apply exactly it with `zonecut apply --plan {save}`",
-                  highlight=False)
+        again = rerun_flags(config, endpoint_url, sandbox, state_dir)
+        err.print(f"plan saved to {save}; apply exactly it with: zonecut apply --plan "
+                  f"{shlex.quote(str(save))}{again}")
     if the_plan.problems or child.problems:
         raise typer.Exit(EXIT_ERROR)
     if exit_code and (the_plan.has_changes or child.has_changes):
         raise typer.Exit(EXIT_CHANGES)
+
+
+def rerun_flags(config: Path, endpoint_url: str | None, sandbox: bool, state_dir: Path
+                ) -> str:
+    """The flags that point another command at the same config and target, for hints
+    that work when pasted."""
+    flags = f" -c {shlex.quote(str(config))}"
+    if sandbox:
+        flags += " --sandbox"
+        if state_dir != DEFAULT_STATE:
+            flags += f" --state-dir {shlex.quote(str(state_dir))}"
+    elif endpoint_url:
+        flags += f" --endpoint-url {shlex.quote(endpoint_url)}"
+    return flags
 
 
 def write_file(path: Path, text: str) -> None:
@@ -219,15 +238,15 @@ def write_file(path: Path, text: str) -> None:
         fail(f"cannot write {path}: {exc.strerror or exc}")
 
 
-def show_plan(the_plan: Plan, cfg: Config, output: Output, child: ChildPlan | None = None
-              ) -> None:
+def show_plan(the_plan: Plan, cfg: Config, output: Output, child: ChildPlan | None = None,
+              *, verbose: bool = False) -> None:
     if output is Output.json:
         data = the_plan.data()
         if child is not None and (child.has_changes or child.problems):
             data["child_resources"] = child.data()
         out.print_json(json.dumps(data))
     else:
-        out.print(plan_view(the_plan, account_keys(cfg)))
+        out.print(plan_view(the_plan, account_keys(cfg), verbose=verbose))
         if child is not None:
             show_child_plan(child)
 
@@ -348,7 +367,7 @@ def destroy(
     target = resolve_target(endpoint_url, sandbox, state_dir)
     runtime = guarded(lambda: Runtime(cfg, target, purpose="destroy"))
     run_changes(runtime, cfg, yes=yes, output=output, prune=False, destroy=tuple(names),
-                allow_delete=allow_delete, expected=None)
+                allow_delete=allow_delete, expected=None, command="destroy")
 
 
 def run_apply(runtime: Runtime, cfg: Config, *, yes: bool, output: Output) -> None:
@@ -359,7 +378,8 @@ def run_apply(runtime: Runtime, cfg: Config, *, yes: bool, output: Output) -> No
 def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, prune: bool,
                 destroy: Sequence[str], allow_delete: bool, expected: SavedPlan | None,
                 wait: bool = True, dns: DnsView | None = None,
-                after_core: Callable[[], None] | None = None) -> None:
+                after_core: Callable[[], None] | None = None, command: str = "apply"
+                ) -> None:
     the_plan = make_plan(runtime, prune=prune, destroy=destroy)
     # records, certificates, SSM handoff: not part of destroy
     child = ChildPlan() if destroy else guarded(lambda: runtime.plan_child_resources(the_plan))
@@ -388,7 +408,9 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
              "nothing was changed. Pass --allow-delete to permit it.")
     if not yes:
         if not sys.stdin.isatty():
-            fail("apply needs confirmation: run it in a terminal or pass --yes")
+            fail(f"{command} needs confirmation: run it in a terminal or pass --yes"
+                 + (" (and --allow-delete)" if the_plan.destructive and not allow_delete
+                    else ""))
         if the_plan.destructive:
             answer = typer.prompt(f"This deletes {', '.join(doomed)}. Type the zone names, "
                                   "separated by spaces, to confirm", default="")
@@ -396,6 +418,7 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
                 fail("the names did not match; nothing was changed")
         elif not typer.confirm("Apply these changes?", default=False):
             fail("nothing was changed", 1)
+    started = time.monotonic()
     executor = runtime.executor()
     teardown = runtime.teardown()
     total = executor.total_steps(the_plan) + 2 * len(the_plan.deletions)
@@ -406,7 +429,7 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
 
         def on_event(event: ApplyEvent) -> None:
             progress.update(task, advance=event.steps,
-                            description=f"{event.kind} {event.zone}")
+                            description=event_words(event.kind, event.zone, event.detail))
 
         executor.on_event = on_event
         teardown.on_event = on_event
@@ -416,6 +439,7 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
             after_core()
         made = guarded(lambda: runtime.apply_child_resources(
             child, the_plan, result, wait=wait, dns=dns, on_event=on_event))
+    seconds = time.monotonic() - started  # the wall time: syncs, certificate waits, all
     calls = runtime.counter.snapshot()
     if output is Output.json:
         out.print_json(json.dumps({
@@ -426,21 +450,31 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
             "batches": result.batches,
             "delegations_removed": removed.delegations_removed,
             "zones_deleted": removed.zones_deleted,
-            "seconds": round(result.seconds, 3),
+            "seconds": round(seconds, 3),
+            "apex_ns_restored": [r.name for r in the_plan.apex_repairs],
             "child_resources": made.data(),
             "calls": [{"account_id": a, "operation": o, "count": n}
                       for (a, o), n in sorted(calls.items())],
         }))
         return
-    text = (f"Applied in {result.seconds:.1f} s: {len(result.created)} zone(s) "
-            f"created, {len(result.ns_written)} NS record(s) written in "
-            f"{sum(result.batches.values())} batch(es)")
+    parts: list[str] = []
+    if result.created:
+        parts.append(f"{len(result.created)} zone(s) created")
+    if result.ns_written:
+        parts.append(f"{len(result.ns_written)} NS record(s) written in "
+                     f"{sum(result.batches.values())} batch(es)")
+    if the_plan.apex_repairs:
+        parts.append(f"{len(the_plan.apex_repairs)} apex NS rrset(s) restored ("
+                     + ", ".join(r.name for r in the_plan.apex_repairs) + ")")
     if the_plan.deletions:
-        text += (f", {len(removed.delegations_removed)} delegation(s) removed, "
-                 f"{len(removed.zones_deleted)} zone(s) deleted")
+        parts.append(f"{len(removed.delegations_removed)} delegation(s) removed, "
+                     f"{len(removed.zones_deleted)} zone(s) deleted")
     if child.has_changes:
-        text += f"; {made.summary()}"
-    out.print(Text(text + f"; {sum(calls.values())} Route 53 call(s).", style="bold green"))
+        parts.append(made.summary())
+    verb = "Destroyed" if destroy else "Applied"
+    out.print(Text(f"{verb} in {seconds:.1f} s: " + "; ".join(parts or ["nothing to do"])
+                   + f"; {sum(calls.values())} Route 53 call(s).", style="bold green"),
+              soft_wrap=True)
 
 
 @app.command()
