@@ -123,3 +123,26 @@ def test_sandbox_run_is_found_by_dash_dash_sandbox(tmp_path: Path) -> None:
         output = run.communicate(timeout=30)[0]
     assert "Use it with: zonecut plan --sandbox --state-dir" in output
     assert not (state / "sandbox.json").exists()  # removed when it stops
+
+
+def test_destroy_children_of_a_root(env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "zonecut.yaml").write_text(
+        CONFIG + "  - {name: prod.example.com, account: dev}\n"
+        "  - {name: team.dev.example.com, account: dev}\n")
+    assert invoke("apply", "--yes", cwd=tmp_path, env=env).returncode == 0
+    refused = invoke("destroy", "example.com", "--allow-delete", "--yes", cwd=tmp_path,
+                     env=env)
+    assert refused.returncode == 1
+    assert "example.com: a root zone is never deleted" in refused.stderr
+    assert "Teardown" not in refused.stdout  # refused before a plan is shown
+    hint = " ".join(refused.stderr.split()).split("below it: ", 1)[1]
+    assert hint == "zonecut destroy --children-of example.com -c zonecut.yaml --allow-delete"
+    result = invoke(*shlex.split(hint)[1:], "--yes", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "3 delegation(s) removed, 3 zone(s) deleted" in result.stdout
+    after = invoke("plan", "-o", "json", cwd=tmp_path, env=env)
+    assert '"zones_to_create": 3' in after.stdout  # the root stays, its children are gone
+    assert invoke("destroy", cwd=tmp_path, env=env).returncode == 64
+    both = invoke("destroy", "dev.example.com", "--children-of", "example.com", cwd=tmp_path,
+                  env=env)
+    assert both.returncode == 64
