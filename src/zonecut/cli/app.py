@@ -176,11 +176,14 @@ def config_digest(path: Path) -> str:
 
 
 def make_plan(runtime: Runtime, *, prune: bool, destroy: Sequence[str] = ()) -> Plan:
-    if destroy:
-        return guarded(lambda: runtime.plan_destroy(list(destroy)))
-    if prune:
-        return guarded(runtime.plan_with_prune)
-    return guarded(runtime.plan)
+    accounts = len({z.account_id for z in runtime.tree.zones})
+    with err.status(f"reading Route 53: {len(runtime.tree.zones)} zone(s) in {accounts} "
+                    "account(s)"):
+        if destroy:
+            return guarded(lambda: runtime.plan_destroy(list(destroy)))
+        if prune:
+            return guarded(runtime.plan_with_prune)
+        return guarded(runtime.plan)
 
 
 @app.command()
