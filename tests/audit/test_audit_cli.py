@@ -37,7 +37,7 @@ def test_org_audit_json_exit_code_save_and_replay(world: World, tmp_path: Path) 
     assert [f["code"] for f in data["findings"]] == [
         "AUDIT_ROOT_ZONE", "AUDIT_ORPHAN_ZONE", "AUDIT_SKIPPED_LEVEL", "AUDIT_DUPLICATE_ZONE",
         "AUDIT_DANGLING_DELEGATION", "AUDIT_PARTIAL_DELEGATION"]
-    assert data["summary"]["accounts"] == 4 and data["summary"]["exit_code"] == 1
+    assert data["summary"]["accounts"] == 4 and data["summary"]["exit_code"] == 3
 
     replayed = runner.invoke(app, ["audit", "-o", "json", "--replay", str(saved)])
     assert replayed.exit_code == 3

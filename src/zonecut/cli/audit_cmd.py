@@ -124,7 +124,10 @@ def check_dns(tree: OrgTree, roots: list[ServerAddress], port_map: dict[str, int
 def report(inventory: Inventory, tree: OrgTree, findings: list[AuditFinding],
            output: AuditOutput) -> None:
     if output is AuditOutput.json:
-        out.print_json(json.dumps(to_json(inventory, tree, findings)))
+        data = to_json(inventory, tree, findings)
+        # the command's own exit code (the exit-code table), not the library's 0/1
+        data["summary"]["exit_code"] = EXIT_FINDINGS if exit_code(findings) else EXIT_OK
+        out.print_json(json.dumps(data))
     elif output is AuditOutput.sarif:
         out.print_json(json.dumps(to_sarif(findings)))
     else:

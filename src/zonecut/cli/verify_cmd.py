@@ -75,6 +75,7 @@ def report(findings: list[Finding], targets: list[DelegationTarget], output: Ver
            observations: Observations | None) -> None:
     if output is VerifyOutput.json:
         data = to_json(findings, targets)
+        data["summary"]["exit_code"] = EXIT_FINDINGS if exit_code(findings) else EXIT_OK
         if observations is not None:
             data["probe"] = {"queries": observations.stats.queries,
                              "seconds": round(observations.stats.seconds, 3)}
