@@ -41,7 +41,7 @@ EXIT_CODES = (
     (EXIT_ERROR, "an error: config, credentials, AWS, DNS setup; nothing half-changed"),
     (EXIT_CHANGES, "changes pending (plan --exit-code only)"),
     (EXIT_FINDINGS, "findings of severity error (verify, audit)"),
-    (EXIT_USAGE, "usage error: an unknown command or flag, a bad flag value (sysexits "
+    (EXIT_USAGE, "usage error: no command, an unknown command or flag, a bad flag value (sysexits "
      "EX_USAGE)"),
     (EXIT_INTERRUPTED, "interrupted (Ctrl-C); run the same command again"),
 )
