@@ -69,14 +69,21 @@ def account_accesses(config: Config) -> dict[str, AccountAccess]:
 SANDBOX_PROFILE_ROLE = "ZonecutSandboxProfile"
 """In the sandbox, an account reached through a profile (no role) is reached by assuming
 this role in it instead: the sandbox reads no AWS profile, and its single set of base
-credentials would otherwise land every such account in moto's default account."""
+credentials would otherwise land the account in moto's default account."""
 
 
 def sandbox_accesses(accesses: dict[str, AccountAccess]) -> dict[str, AccountAccess]:
-    """The accesses for the sandbox: no profile is read, every account is reached by role."""
-    return {account_id: replace(access, profile=None, role_arn=access.role_arn or role_arn_for(
-                access.partition, account_id, SANDBOX_PROFILE_ROLE))
-            for account_id, access in accesses.items()}
+    """The accesses for the sandbox: no profile is read. A profile stands for credentials
+    of its account, so an account reached through one (and no role) is reached by a role
+    in it instead. An account with neither keeps the base credentials, which land in
+    moto's default account: the identity check refuses that, as it would on AWS."""
+    found: dict[str, AccountAccess] = {}
+    for account_id, access in accesses.items():
+        role = access.role_arn
+        if role is None and access.profile is not None:
+            role = role_arn_for(access.partition, account_id, SANDBOX_PROFILE_ROLE)
+        found[account_id] = replace(access, profile=None, role_arn=role)
+    return found
 
 
 class Runtime:
