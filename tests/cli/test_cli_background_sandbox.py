@@ -69,11 +69,6 @@ def test_background_sandbox_round_trip(workdir: Path) -> None:
     after = zonecut("plan", "--sandbox", "-o", "json", cwd=workdir)
     assert json.loads(after.stdout)["summary"]["zones_to_create"] == 2
 
-    # the config still declares the zones just destroyed: findings, exit 3 (not 1)
-    findings = zonecut("verify", "--sandbox", cwd=workdir)
-    assert findings.returncode == 3, findings.stdout + findings.stderr
-    assert "zonecut explain CODE" in findings.stdout
-
     stopped = zonecut("sandbox", "down", cwd=workdir)
     assert stopped.returncode == 0 and "stopped" in stopped.stdout
     assert zonecut("sandbox", "status", cwd=workdir).returncode == 1
