@@ -1,7 +1,7 @@
 """Regenerate the tables of docs/iam.md from the example configs.
 
-Each block between ``<!-- BEGIN zonecut iam -f triples -c FILE [--teardown] -->`` and
-``<!-- END -->`` is replaced by what `zonecut iam -f triples` prints for FILE.
+Each block between ``<!-- BEGIN zonecut iam -o triples -c FILE [--teardown] -->`` and
+``<!-- END -->`` is replaced by what `zonecut iam -o triples` prints for FILE.
 ``python tools/iam_doc.py`` rewrites docs/iam.md; ``--check`` only says whether it is
 current (exit 1 if not). tests/iam/test_iam_doc.py runs the check.
 """
@@ -18,7 +18,7 @@ from zonecut.iam.describe import triples_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "iam.md"
-BLOCK = re.compile(r"(<!-- BEGIN zonecut iam -f triples -c (\S+)( --teardown)? -->\n)"
+BLOCK = re.compile(r"(<!-- BEGIN zonecut iam -o triples -c (\S+)( --teardown)? -->\n)"
                    r"(.*?)(<!-- END -->)", re.DOTALL)
 
 

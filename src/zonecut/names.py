@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import idna
+
 MAX_NAME_OCTETS = 253
 MAX_LABEL_OCTETS = 63
 
@@ -17,6 +19,7 @@ _LABEL_RE = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
 _OCTAL_RE = re.compile(r"\\([0-7]{3})")
 _ESCAPE_OR_BACKSLASH_RE = re.compile(r"\\([0-7]{3})?")
 _BACKSLASH_ESCAPE = "\\134"
+_CODEPOINT_RE = re.compile(r"U\+([0-9A-F]{4,6})")
 
 
 class InvalidName(ValueError):
@@ -54,19 +57,48 @@ def _trim(text: str) -> str:
             return text
 
 
+def _idna_reason(exc: idna.IDNAError) -> str:
+    """Why IDNA 2008 refuses a label, in words a user can act on."""
+    text = str(exc)
+    found = _CODEPOINT_RE.search(text)
+    if isinstance(exc, idna.InvalidCodepoint) and found:
+        char = chr(int(found.group(1), 16))
+        return (f"{char!r} (U+{found.group(1)}) is not allowed in a domain name by IDNA "
+                "2008 (emoji, symbols and punctuation are not; letters, digits and '-' are)")
+    if isinstance(exc, idna.InvalidCodepointContext):
+        return f"{text} (IDNA 2008 allows it only between certain letters)"
+    if isinstance(exc, idna.IDNABidiError):
+        return f"{text} (IDNA 2008's rules for right-to-left labels)"
+    if "too long" in text.lower() or "empty" in text.lower():
+        return f"it is empty or longer than {MAX_LABEL_OCTETS} octets once encoded"
+    return text
+
+
 def _label_to_ascii(label: str) -> str:
+    """A unicode label as its IDNA 2008 A-label, after UTS 46 mapping (case folding,
+    width and compatibility forms), non-transitional (``ß`` stays ``ß``)."""
     if label.isascii():
         return label
     try:
-        return label.encode("idna").decode("ascii")
-    except UnicodeError as exc:
-        reason = str(exc.__cause__ or exc)
-        if "empty or too long" in reason:
-            reason = f"it is empty or longer than {MAX_LABEL_OCTETS} octets once encoded"
+        return idna.encode(label, uts46=True, transitional=False).decode("ascii")
+    except idna.IDNAError as exc:
         shown = label if len(label) <= 30 else label[:30] + "..."
         raise InvalidName(
-            f"label {shown!r} is not a valid internationalised label: {reason}"
+            f"label {shown!r} is not a valid internationalised label: {_idna_reason(exc)}"
         ) from exc
+    except UnicodeError as exc:  # a lone surrogate, which no encoding can write
+        shown = label if len(label) <= 30 else label[:30] + "..."
+        raise InvalidName(f"label {shown!r} is not a valid internationalised label: "
+                          f"{exc}") from exc
+
+
+def _a_label_problem(label: str) -> str | None:
+    """Why an ``xn--`` label is no valid IDNA 2008 A-label, or None when it is one."""
+    try:
+        idna.decode(label)
+    except idna.IDNAError as exc:
+        return f"label {label!r} is not a valid IDNA 2008 A-label: {_idna_reason(exc)}"
+    return None
 
 
 def _to_ascii(name: str) -> str:
@@ -121,6 +153,11 @@ def problems(name: str, *, allow_wildcard: bool = False) -> list[str]:
             continue
         if label == "*" and allow_wildcard and index == 0:
             continue
+        if label.startswith("xn--"):
+            problem = _a_label_problem(label)
+            if problem is not None:
+                found.append(problem)
+                continue
         if not _LABEL_RE.match(label):
             found.append(
                 f"label {label!r} may only hold letters, digits, '-' and '_', "

@@ -70,6 +70,26 @@ def account_accesses(config: Config) -> dict[str, AccountAccess]:
     return found
 
 
+SANDBOX_PROFILE_ROLE = "ZonecutSandboxProfile"
+"""In the sandbox, an account reached through a profile (no role) is reached by assuming
+this role in it instead: the sandbox reads no AWS profile, and its single set of base
+credentials would otherwise land the account in moto's default account."""
+
+
+def sandbox_accesses(accesses: dict[str, AccountAccess]) -> dict[str, AccountAccess]:
+    """The accesses for the sandbox: no profile is read. A profile stands for credentials
+    of its account, so an account reached through one (and no role) is reached by a role
+    in it instead. An account with neither keeps the base credentials, which land in
+    moto's default account: the identity check refuses that, as it would on AWS."""
+    found: dict[str, AccountAccess] = {}
+    for account_id, access in accesses.items():
+        role = access.role_arn
+        if role is None and access.profile is not None:
+            role = role_arn_for(access.partition, account_id, SANDBOX_PROFILE_ROLE)
+        found[account_id] = replace(access, profile=None, role_arn=role)
+    return found
+
+
 class Runtime:
     """One run of zonecut against one target, for one config."""
 
@@ -83,7 +103,10 @@ class Runtime:
             base_credentials=SANDBOX_CREDENTIALS if target.sandbox else None,
             purpose=purpose,
         )
-        self.fleet = Fleet(account_accesses(config), factory,
+        accesses = account_accesses(config)
+        if target.sandbox:
+            accesses = sandbox_accesses(accesses)
+        self.fleet = Fleet(accesses, factory,
                            rate_limit=config.defaults.rate_limit, counter=self.counter,
                            lost_change_wait=SANDBOX_SYNC_SECONDS if target.sandbox
                            else LOST_CHANGE_WAIT)

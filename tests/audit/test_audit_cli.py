@@ -32,19 +32,19 @@ def test_org_audit_json_exit_code_save_and_replay(world: World, tmp_path: Path) 
     build_scenario(world)
     saved = tmp_path / "inventory.json"
     result = runner.invoke(app, ["audit", "-o", "json", "--save", str(saved), *FAST])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 3, result.output
     data = json.loads(result.stdout)
     assert [f["code"] for f in data["findings"]] == [
         "AUDIT_ROOT_ZONE", "AUDIT_ORPHAN_ZONE", "AUDIT_SKIPPED_LEVEL", "AUDIT_DUPLICATE_ZONE",
         "AUDIT_DANGLING_DELEGATION", "AUDIT_PARTIAL_DELEGATION"]
-    assert data["summary"]["accounts"] == 4 and data["summary"]["exit_code"] == 1
+    assert data["summary"]["accounts"] == 4 and data["summary"]["exit_code"] == 3
 
     replayed = runner.invoke(app, ["audit", "-o", "json", "--replay", str(saved)])
-    assert replayed.exit_code == 1
+    assert replayed.exit_code == 3
     assert json.loads(replayed.stdout) == data
 
     sarif = runner.invoke(app, ["audit", "-o", "sarif", "--replay", str(saved)])
-    assert sarif.exit_code == 1
+    assert sarif.exit_code == 3
     results = json.loads(sarif.stdout)["runs"][0]["results"]
     # Info-level findings (AUDIT_ROOT_ZONE) are left out of SARIF unless --sarif-info.
     assert [r["ruleId"] for r in results] == [f["code"] for f in data["findings"]
@@ -133,7 +133,7 @@ def test_dns_option_confirms_the_dangling_delegation(world: World, tmp_path: Pat
     sandbox.write_root_hints(hints)
     result = runner.invoke(app, ["audit", "--dns", "--root-hints", str(hints), "--timeout",
                                  "0.5", "-o", "json", *FAST])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 3, result.output
     dangling = [f for f in json.loads(result.stdout)["findings"]
                 if f["code"] == "AUDIT_DANGLING_DELEGATION"]
     assert len(dangling) == 1

@@ -224,7 +224,7 @@ def test_cli_json_cloudformation_and_one_account(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert set(data) == {"network", "dev", "prod", "team"}
     assert data["dev"]["roles"][0]["role_arn"] == f"arn:aws:iam::{DEV}:role/dns/Zonecut-dev"
-    result = runner.invoke(app, ["iam", "-c", str(path), "--format", "cloudformation",
+    result = runner.invoke(app, ["iam", "-c", str(path), "--output", "cloudformation",
                                  "--account", DEV])
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)

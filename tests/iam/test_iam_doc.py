@@ -1,4 +1,4 @@
-"""docs/iam.md shows what `zonecut iam -f triples` prints for the example configs, and
+"""docs/iam.md shows what `zonecut iam -o triples` prints for the example configs, and
 README's IAM summary says teardown needs --teardown."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def test_docs_iam_md_matches_the_generator() -> None:
 def test_the_cli_prints_the_same_tables() -> None:
     doc = tool()
     result = CliRunner().invoke(app, ["iam", "-c", str(ROOT / "examples" / "org.yaml"),
-                                      "-f", "triples", "--teardown"])
+                                      "-o", "triples", "--teardown"])
     assert result.exit_code == 0, result.output
     assert result.stdout == doc.table("examples/org.yaml", True)
 

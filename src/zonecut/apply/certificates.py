@@ -340,6 +340,10 @@ class CertificateManager:
             if not waiting:
                 break
             left = deadline - self._clock()
+            for plan in {p.zone: p for p in waiting.values()}.values():
+                # steps=0: progress only, "waiting for ACM (up to N s)" with the time left
+                self.on_event(ApplyEvent("certificate-waiting", plan.account_id, plan.zone,
+                                         f"{max(left, 0):.0f}", steps=0))
             if left <= 0:
                 names = "; ".join(f"{', '.join(p.certificate.domains)} ({a})"
                                   for a, p in sorted(waiting.items()))

@@ -13,7 +13,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from zonecut.aws.access import HOME_REGIONS
-from zonecut.aws.errors import AccessDenied, AwsError
+from zonecut.aws.errors import AccessDenied, AwsError, translate
 from zonecut.aws.ratelimit import TokenBucket
 from zonecut.aws.route53 import CallCounter
 from zonecut.aws.sessions import RETRY_CONFIG, StaticCredentials
@@ -79,9 +79,12 @@ class Organizations:
                 session = boto3.Session(profile_name=profile, region_name=region)
             client = session.client("organizations", endpoint_url=endpoint_url,
                                     region_name=region, config=RETRY_CONFIG)
-        except BotoCoreError as exc:
-            raise AwsError(f"cannot set up an Organizations client: {exc}",
-                           operation="organizations:ListAccounts") from exc
+        except (BotoCoreError, ValueError) as exc:
+            found = translate(exc, endpoint_url=endpoint_url,
+                              operation="organizations:ListAccounts")
+            if found is None:
+                raise
+            raise found from exc
         return cls(client, counter=counter)
 
     def _before_send(self, **_: Any) -> None:

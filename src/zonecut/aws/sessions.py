@@ -14,17 +14,29 @@ import botocore.session
 from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from zonecut.aws.access import AccountAccess, session_name
-from zonecut.aws.errors import AccessDenied, AccountMismatch, AwsError
+from zonecut.aws.errors import AccessDenied, AccountMismatch, AwsError, translate
 
 _LOADER = botocore.loaders.create_loader()
 """One model loader for every session: botocore caches parsed service models in it,
 so the second account's clients cost milliseconds instead of a fresh JSON parse."""
 
 
-def _core_session(profile: str | None = None) -> botocore.session.Session:
-    core = botocore.session.Session(profile=profile)
+NO_PROFILE_VARS = {"profile": (None, None, None, None)}
+"""botocore session variables that make it read no profile, not even AWS_PROFILE."""
+
+
+def _core_session(profile: str | None = None, *, read_profiles: bool = True
+                  ) -> botocore.session.Session:
+    """A botocore session sharing the model loader. With ``read_profiles`` off (explicit
+    credentials, as the sandbox gives), neither the config's profile nor AWS_PROFILE is
+    read: a profile that exists only on some other machine cannot stop a sandbox run."""
+    if read_profiles:
+        core = botocore.session.Session(profile=profile)
+    else:
+        core = botocore.session.Session(session_vars=NO_PROFILE_VARS)
     core.register_component("data_loader", _LOADER)
     return core
 
@@ -87,8 +99,15 @@ class SessionFactory:
             cached = self._sessions.get(access.account_id)
             if cached is not None:
                 return cached
-            made = self._make(access)
-            self._check_identity(made, access)
+            try:
+                made = self._make(access)
+                self._check_identity(made, access)
+            except (BotoCoreError, ClientError, ResponseParserError, ValueError) as exc:
+                found = translate(exc, account_id=access.account_id,
+                                  endpoint_url=self.endpoint_url)
+                if found is None:
+                    raise
+                raise found from exc
             self._sessions[access.account_id] = made
             return made
 
@@ -112,7 +131,7 @@ class SessionFactory:
                         aws_secret_access_key=self.base_credentials.secret_key,
                         aws_session_token=self.base_credentials.token,
                         region_name=access.home_region,
-                        botocore_session=_core_session(access.profile),
+                        botocore_session=_core_session(read_profiles=False),
                     )
                 else:
                     base = boto3.Session(region_name=access.home_region,
@@ -162,7 +181,7 @@ class SessionFactory:
         refreshable = RefreshableCredentials.create_from_metadata(
             metadata=fetch(), refresh_using=fetch, method="sts-assume-role"
         )
-        core = _core_session()
+        core = _core_session(read_profiles=self.base_credentials is None)
         # botocore has no public setter for refreshable credentials; this is the usual way.
         core._credentials = refreshable  # type: ignore[attr-defined]
         core.set_config_variable("region", access.home_region)
@@ -194,8 +213,10 @@ class SessionFactory:
                 raise AwsError(f"cannot assume role {params['RoleArn']}: {code}: {message}",
                                account_id=access.account_id, operation="sts:AssumeRole",
                                code=code) from exc
-            except BotoCoreError as exc:
-                raise AwsError(f"cannot reach STS to assume {params['RoleArn']}: {exc}",
+            except (BotoCoreError, ResponseParserError) as exc:
+                found = translate(exc, endpoint_url=self.endpoint_url)
+                assert found is not None  # every botocore error has a translation
+                raise AwsError(f"cannot assume {params['RoleArn']}: {found.args[0]}",
                                account_id=access.account_id,
                                operation="sts:AssumeRole") from exc
 
@@ -209,9 +230,12 @@ class SessionFactory:
             raise AccessDenied(f"credentials were refused: {code}: {exc}",
                                account_id=access.account_id,
                                operation="sts:GetCallerIdentity", code=code) from exc
-        except BotoCoreError as exc:
-            raise AwsError(f"no usable credentials: {exc}", account_id=access.account_id,
-                           operation="sts:GetCallerIdentity") from exc
+        except (BotoCoreError, ResponseParserError) as exc:
+            found = translate(exc, account_id=access.account_id,
+                              endpoint_url=self.endpoint_url,
+                              operation="sts:GetCallerIdentity")
+            assert found is not None
+            raise found from exc
         actual = str(identity.get("Account", ""))
         if actual != access.account_id:
             how = f"role {access.role_arn}" if access.role_arn else (

@@ -5,21 +5,41 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import sys
+import time
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from zonecut import __version__
 from zonecut.apply.certificates import DnsView
 from zonecut.apply.executor import ApplyEvent
 from zonecut.apply.records import ChildPlan
-from zonecut.cli.render import plan_summary, plan_view, tree_view
+from zonecut.cli.boundary import (
+    EXIT_CHANGES,
+    EXIT_CODES_HELP,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    ZonecutGroup,
+    debugging,
+    err,
+    error_line,
+    fail,
+    labelled,
+    out,
+    set_debug,
+    show_config_error,
+    usage_error,
+)
+from zonecut.cli.render import event_words, plan_summary, plan_view, tree_view
 from zonecut.config.errors import ConfigError
 from zonecut.config.loader import load_config
 from zonecut.config.models import Config
@@ -32,14 +52,14 @@ from zonecut.verify import ROOT_SERVERS, RootHintsError, ServerAddress, load_roo
 
 app = typer.Typer(
     name="zonecut",
+    cls=ZonecutGroup,
     help="Share one DNS domain across many AWS accounts: plan, apply and verify Route 53 "
     "delegations from one file.",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
 
 T = TypeVar("T")
 
@@ -64,25 +84,41 @@ DEFAULT_CONFIG = Path("zonecut.yaml")
 DEFAULT_STATE = Path(".zonecut")
 
 
-def fail(message: str, code: int = 1) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(code)
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"zonecut {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Show the traceback of an error (also ZONECUT_DEBUG=1).")] = False,
+    show_version: Annotated[bool, typer.Option(
+        "--version", help="Print zonecut's version and exit.", is_eager=True,
+        callback=version_callback)] = False,
+) -> None:
+    """Share one DNS domain across many AWS accounts: plan, apply and verify Route 53
+    delegations from one file."""
+    set_debug(debug)
 
 
 def guarded(action: Callable[[], T]) -> T:
-    """Run ``action``; turn user errors into a message and exit 1 (no traceback)."""
+    """Run ``action``; turn user errors into a message and exit 1 (no traceback).
+    (The same as the boundary in zonecut.cli.boundary does for a whole command; kept
+    for the places that must stop at once, before anything else is printed.)"""
+    if debugging():
+        return action()
     try:
         return action()
     except ConfigError as exc:
-        err.print(f"[bold red]error:[/] the config has {len(exc.problems)} problem(s):",
-                  highlight=False)
-        for problem in exc.problems:
-            err.print(f"  {problem}", highlight=False, markup=False)
-        raise typer.Exit(1) from None
+        show_config_error(exc)
+        raise typer.Exit(EXIT_ERROR) from None
     except ZonecutError as exc:
         fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
-        fail("interrupted; run the same command again to finish (zonecut is idempotent)", 130)
+        fail("interrupted; run the same command again to finish (zonecut is idempotent)",
+             EXIT_INTERRUPTED)
 
 
 def read_config(path: Path) -> Config:
@@ -98,8 +134,26 @@ def resolve_target(endpoint_url: str | None, sandbox: bool, state_dir: Path) -> 
             fail(f"no sandbox is running (state dir {state_dir}); start one with "
                  "`zonecut sandbox up`")
         return Target(endpoint_url=info.endpoint_url, sandbox=True)
-    url = endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    if endpoint_url:
+        check_endpoint(endpoint_url, "--endpoint-url", EXIT_USAGE)
+        return Target(endpoint_url=endpoint_url)
+    url = os.environ.get("AWS_ENDPOINT_URL") or None
+    if url is not None:
+        check_endpoint(url, "AWS_ENDPOINT_URL", EXIT_ERROR)
     return Target(endpoint_url=url)
+
+
+def check_endpoint(url: str, source: str, code: int) -> None:
+    """Refuse an endpoint that is no http(s) URL before any AWS client sees it."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+    except ValueError as exc:
+        fail(f"{source} {url!r} is not a URL ({exc}); give one like http://127.0.0.1:5000",
+             code)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+        fail(f"{source} {url!r} is not an http(s) URL with a host; give one like "
+             "http://127.0.0.1:5000", code)
 
 
 def account_keys(config: Config) -> dict[str, str]:
@@ -122,11 +176,14 @@ def config_digest(path: Path) -> str:
 
 
 def make_plan(runtime: Runtime, *, prune: bool, destroy: Sequence[str] = ()) -> Plan:
-    if destroy:
-        return guarded(lambda: runtime.plan_destroy(list(destroy)))
-    if prune:
-        return guarded(runtime.plan_with_prune)
-    return guarded(runtime.plan)
+    accounts = len({z.account_id for z in runtime.tree.zones})
+    with err.status(f"reading Route 53: {len(runtime.tree.zones)} zone(s) in {accounts} "
+                    "account(s)"):
+        if destroy:
+            return guarded(lambda: runtime.plan_destroy(list(destroy)))
+        if prune:
+            return guarded(runtime.plan_with_prune)
+        return guarded(runtime.plan)
 
 
 @app.command()
@@ -141,6 +198,8 @@ def plan(
     endpoint_url: EndpointOpt = None,
     sandbox: SandboxOpt = False,
     state_dir: StateDirOpt = DEFAULT_STATE,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="List every zone, also in accounts with no changes.")] = False,
 ) -> None:
     """Show what apply would change, account by account. Changes nothing."""
     cfg = read_config(config)
@@ -148,17 +207,32 @@ def plan(
     runtime = guarded(lambda: Runtime(cfg, target, purpose="plan"))
     the_plan = make_plan(runtime, prune=prune)
     child = guarded(lambda: runtime.plan_child_resources(the_plan))
-    show_plan(the_plan, cfg, output, child)
+    show_plan(the_plan, cfg, output, child, verbose=verbose)
     if save is not None:
         saved = SavedPlan(mode="apply", prune=prune, zones=(),
                           config_sha256=config_digest(config), plan=the_plan.data())
         write_file(save, saved.to_json())
-        err.print(f"plan saved to {save}; apply exactly it with `zonecut apply --plan {save}`",
-                  highlight=False)
+        again = rerun_flags(config, endpoint_url, sandbox, state_dir)
+        err.print(f"plan saved to {save}; apply exactly it with: zonecut apply --plan "
+                  f"{shlex.quote(str(save))}{again}")
     if the_plan.problems or child.problems:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_ERROR)
     if exit_code and (the_plan.has_changes or child.has_changes):
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_CHANGES)
+
+
+def rerun_flags(config: Path, endpoint_url: str | None, sandbox: bool, state_dir: Path
+                ) -> str:
+    """The flags that point another command at the same config and target, for hints
+    that work when pasted."""
+    flags = f" -c {shlex.quote(str(config))}"
+    if sandbox:
+        flags += " --sandbox"
+        if state_dir != DEFAULT_STATE:
+            flags += f" --state-dir {shlex.quote(str(state_dir))}"
+    elif endpoint_url:
+        flags += f" --endpoint-url {shlex.quote(endpoint_url)}"
+    return flags
 
 
 def write_file(path: Path, text: str) -> None:
@@ -168,15 +242,15 @@ def write_file(path: Path, text: str) -> None:
         fail(f"cannot write {path}: {exc.strerror or exc}")
 
 
-def show_plan(the_plan: Plan, cfg: Config, output: Output, child: ChildPlan | None = None
-              ) -> None:
+def show_plan(the_plan: Plan, cfg: Config, output: Output, child: ChildPlan | None = None,
+              *, verbose: bool = False) -> None:
     if output is Output.json:
         data = the_plan.data()
         if child is not None and (child.has_changes or child.problems):
             data["child_resources"] = child.data()
         out.print_json(json.dumps(data))
     else:
-        out.print(plan_view(the_plan, account_keys(cfg)))
+        out.print(plan_view(the_plan, account_keys(cfg), verbose=verbose))
         if child is not None:
             show_child_plan(child)
 
@@ -189,7 +263,7 @@ def show_child_plan(child: ChildPlan) -> None:
         for line in lines:
             out.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
     for problem in child.problems:
-        err.print(f"[bold red]problem:[/] {problem}", highlight=False, soft_wrap=True)
+        err.print(labelled("problem:", "bold red", problem))
 
 
 def dns_roots(root_hints: Path | None, sandbox: bool, state_dir: Path, *,
@@ -275,8 +349,11 @@ def register_roots(runtime: Runtime, state_dir: Path) -> None:
 
 @app.command()
 def destroy(
-    zones: Annotated[list[str], typer.Argument(help="Declared zones to tear down, with every "
-                                               "declared zone below them.")],
+    zones: Annotated[list[str] | None, typer.Argument(
+        help="Declared zones to tear down, with every declared zone below them.")] = None,
+    children_of: Annotated[str | None, typer.Option(
+        "--children-of", metavar="ROOT", help="Tear down every declared zone below ROOT "
+        "(a root zone itself is never deleted).")] = None,
     config: ConfigOpt = DEFAULT_CONFIG,
     yes: YesOpt = False,
     allow_delete: AllowDeleteOpt = False,
@@ -286,17 +363,36 @@ def destroy(
     state_dir: StateDirOpt = DEFAULT_STATE,
 ) -> None:
     """Tear zones down safely: parent NS first, then records, then the zone; deepest first."""
+    if not zones and children_of is None:
+        usage_error("name the zones to destroy, or --children-of ROOT")
+    if zones and children_of is not None:
+        usage_error("give zones or --children-of, not both")
     cfg = read_config(config)
     names: list[str] = []
-    for zone in zones:
+    for zone in zones or [children_of or ""]:
         try:
             names.append(canonical(zone))
         except InvalidName as exc:
             fail(str(exc))
     target = resolve_target(endpoint_url, sandbox, state_dir)
     runtime = guarded(lambda: Runtime(cfg, target, purpose="destroy"))
+    parents = {z.name: z.parent for z in runtime.tree.zones}
+    if children_of is not None:
+        root = names[0]
+        if root not in parents:
+            fail(f"{children_of} is not declared in {config}")
+        names = sorted(name for name, parent in parents.items() if parent == root)
+        if not names:
+            out.print(f"no declared zone below {root}: nothing to destroy")
+            return
+    roots = [name for name in names if name in parents and parents[name] is None]
+    if roots:
+        again = rerun_flags(config, endpoint_url, sandbox, state_dir)
+        fail(f"{', '.join(roots)}: a root zone is never deleted (its delegation lives at the "
+             "registrar); nothing was changed. To tear down everything below it: zonecut "
+             f"destroy --children-of {roots[0]}{again} --allow-delete")
     run_changes(runtime, cfg, yes=yes, output=output, prune=False, destroy=tuple(names),
-                allow_delete=allow_delete, expected=None)
+                allow_delete=allow_delete, expected=None, command="destroy")
 
 
 def run_apply(runtime: Runtime, cfg: Config, *, yes: bool, output: Output) -> None:
@@ -307,23 +403,24 @@ def run_apply(runtime: Runtime, cfg: Config, *, yes: bool, output: Output) -> No
 def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, prune: bool,
                 destroy: Sequence[str], allow_delete: bool, expected: SavedPlan | None,
                 wait: bool = True, dns: DnsView | None = None,
-                after_core: Callable[[], None] | None = None) -> None:
+                after_core: Callable[[], None] | None = None, command: str = "apply"
+                ) -> None:
     the_plan = make_plan(runtime, prune=prune, destroy=destroy)
     # records, certificates, SSM handoff: not part of destroy
     child = ChildPlan() if destroy else guarded(lambda: runtime.plan_child_resources(the_plan))
     if expected is not None:
         changed = differences(expected.plan, the_plan.data())
         if changed:
-            err.print("[bold red]error:[/] the saved plan is not what zonecut plans now from "
-                      "the live state; nothing was applied. What changed:", highlight=False)
+            error_line("the saved plan is not what zonecut plans now from the live state; "
+                       "nothing was applied. What changed:")
             for line in changed:
-                err.print(f"  {line}", highlight=False, markup=False)
-            raise typer.Exit(1)
+                err.print(f"  {line}")
+            raise typer.Exit(EXIT_ERROR)
     if output is Output.table:
         out.print(plan_view(the_plan, account_keys(cfg)))
         show_child_plan(child)
     if the_plan.problems or child.problems:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_ERROR)
     if not the_plan.has_changes and not child.has_changes:
         if after_core is not None:
             after_core()
@@ -338,8 +435,9 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
     # deletes; deleting always needs --allow-delete and, interactively, the typed names.
     if not yes and (expected is None or the_plan.destructive):
         if not sys.stdin.isatty():
-            fail("apply needs confirmation: run it in a terminal or pass --yes"
-                 + (" (the saved plan deletes zones)" if expected is not None else ""))
+            fail(f"{command} needs confirmation: run it in a terminal or pass --yes"
+                 + (" (and --allow-delete)" if the_plan.destructive and not allow_delete
+                    else ""))
         if the_plan.destructive:
             answer = typer.prompt(f"This deletes {', '.join(doomed)}. Type the zone names, "
                                   "separated by spaces, to confirm", default="")
@@ -347,6 +445,7 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
                 fail("the names did not match; nothing was changed")
         elif not typer.confirm("Apply these changes?", default=False):
             fail("nothing was changed", 1)
+    started = time.monotonic()
     executor = runtime.executor()
     teardown = runtime.teardown()
     total = executor.total_steps(the_plan) + sum(2 + len(d.stale) for d in the_plan.deletions)
@@ -357,7 +456,7 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
 
         def on_event(event: ApplyEvent) -> None:
             progress.update(task, advance=event.steps,
-                            description=f"{event.kind} {event.zone}")
+                            description=event_words(event.kind, event.zone, event.detail))
 
         executor.on_event = on_event
         teardown.on_event = on_event
@@ -367,6 +466,7 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
             after_core()
         made = guarded(lambda: runtime.apply_child_resources(
             child, the_plan, result, wait=wait, dns=dns, on_event=on_event))
+    seconds = time.monotonic() - started  # the wall time: syncs, certificate waits, all
     calls = runtime.counter.snapshot()
     if output is Output.json:
         out.print_json(json.dumps({
@@ -377,21 +477,31 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
             "batches": result.batches,
             "delegations_removed": removed.delegations_removed,
             "zones_deleted": removed.zones_deleted,
-            "seconds": round(result.seconds, 3),
+            "seconds": round(seconds, 3),
+            "apex_ns_restored": [r.name for r in the_plan.apex_repairs],
             "child_resources": made.data(),
             "calls": [{"account_id": a, "operation": o, "count": n}
                       for (a, o), n in sorted(calls.items())],
         }))
         return
-    text = (f"[bold green]Applied[/] in {result.seconds:.1f} s: {len(result.created)} zone(s) "
-            f"created, {len(result.ns_written)} NS record(s) written in "
-            f"{sum(result.batches.values())} batch(es)")
+    parts: list[str] = []
+    if result.created:
+        parts.append(f"{len(result.created)} zone(s) created")
+    if result.ns_written:
+        parts.append(f"{len(result.ns_written)} NS record(s) written in "
+                     f"{sum(result.batches.values())} batch(es)")
+    if the_plan.apex_repairs:
+        parts.append(f"{len(the_plan.apex_repairs)} apex NS rrset(s) restored ("
+                     + ", ".join(r.name for r in the_plan.apex_repairs) + ")")
     if the_plan.deletions:
-        text += (f", {len(removed.delegations_removed)} delegation(s) removed, "
-                 f"{len(removed.zones_deleted)} zone(s) deleted")
+        parts.append(f"{len(removed.delegations_removed)} delegation(s) removed, "
+                     f"{len(removed.zones_deleted)} zone(s) deleted")
     if child.has_changes:
-        text += f"; {made.summary()}"
-    out.print(text + f"; {sum(calls.values())} Route 53 call(s).", highlight=False)
+        parts.append(made.summary())
+    verb = "Destroyed" if destroy else "Applied"
+    out.print(Text(f"{verb} in {seconds:.1f} s: " + "; ".join(parts or ["nothing to do"])
+                   + f"; {sum(calls.values())} Route 53 call(s).", style="bold green"),
+              soft_wrap=True)
 
 
 @app.command()
@@ -459,6 +569,7 @@ def main() -> None:
     from zonecut.cli import (  # noqa: F401
         audit_cmd,
         demo,
+        explain_cmd,
         graph_cmd,
         iam_cmd,
         lambda_cmd,
@@ -470,4 +581,4 @@ def main() -> None:
     app()
 
 
-__all__ = ["app", "main", "plan_summary"]
+__all__ = ["app", "err", "fail", "main", "out", "plan_summary"]

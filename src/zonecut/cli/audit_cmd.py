@@ -50,6 +50,7 @@ from zonecut.cli.app import (
     resolve_target,
     write_file,
 )
+from zonecut.cli.boundary import EXIT_FINDINGS, EXIT_OK, positive
 from zonecut.cli.verify_cmd import rich_table
 from zonecut.config.lines import zone_lines
 from zonecut.runtime import Target, account_accesses
@@ -135,7 +136,10 @@ def report(inventory: Inventory, tree: OrgTree, findings: list[AuditFinding],
            output: AuditOutput, *, artifact: str = "zonecut.yaml", config_text: str = "",
            sarif_info: bool = False) -> None:
     if output is AuditOutput.json:
-        out.print_json(json.dumps(to_json(inventory, tree, findings)))
+        data = to_json(inventory, tree, findings)
+        # the command's own exit code (the exit-code table), not the library's 0/1
+        data["summary"]["exit_code"] = EXIT_FINDINGS if exit_code(findings) else EXIT_OK
+        out.print_json(json.dumps(data))
     elif output is AuditOutput.sarif:
         out.print_json(json.dumps(to_sarif(findings, artifact=artifact,
                                            lines=zone_lines(config_text),
@@ -144,8 +148,8 @@ def report(inventory: Inventory, tree: OrgTree, findings: list[AuditFinding],
         out.print(rich_table(zones_table(inventory, tree, findings)))
         if findings:
             out.print(rich_table(findings_table(findings, inventory)))
-        out.print(verdict(inventory, findings) + ". Details and fixes: docs/audit.md",
-                  highlight=False)
+        out.print(verdict(inventory, findings) + ". What each code means and how to fix "
+                  "it: zonecut explain CODE")
 
 
 @app.command()
@@ -166,15 +170,18 @@ def audit(
         "--profile", help="AWS profile for Organizations and to assume the roles.")] = None,
     exclude: Annotated[str | None, typer.Option(
         "--exclude", help="Account ids to leave out, comma separated.")] = None,
-    output: Annotated[AuditOutput, typer.Option("--output", "-o")] = AuditOutput.table,
+    output: Annotated[AuditOutput, typer.Option(
+        "--output", "-o", help="table for people; json or sarif (code scanning) for "
+        "machines.")] = AuditOutput.table,
     dns: Annotated[bool, typer.Option(
         "--dns", help="Ask the servers of each dangling delegation whether they serve the "
         "zone (real DNS queries).")] = False,
     root_hints: Annotated[Path | None, typer.Option(
         "--root-hints", help="Root hints for --dns (default: the real root servers, or the "
         "sandbox's with --sandbox).")] = None,
-    timeout: Annotated[float, typer.Option(help="Seconds per DNS query attempt.")] = 2.0,
-    retries: Annotated[int, typer.Option(help="DNS retries after a timeout.")] = 1,
+    timeout: Annotated[float, typer.Option(help="Seconds per DNS query attempt (above 0).",
+                                           callback=positive)] = 2.0,
+    retries: Annotated[int, typer.Option(help="DNS retries after a timeout.", min=0)] = 1,
     write_config_to: Annotated[Path | None, typer.Option(
         "--write-config", help="Write a starting zonecut.yaml for the tree found.")] = None,
     save: Annotated[Path | None, typer.Option(
@@ -185,8 +192,10 @@ def audit(
     replay: Annotated[Path | None, typer.Option(
         "--replay", help="Audit a saved inventory again: no AWS calls.")] = None,
     rate_limit: Annotated[float, typer.Option(
-        help="Route 53 requests per second, per account.")] = 5.0,
-    max_parallel: Annotated[int, typer.Option(help="Accounts read at the same time.")] = 8,
+        help="Route 53 requests per second, per account (above 0).",
+        callback=positive)] = 5.0,
+    max_parallel: Annotated[int, typer.Option(help="Accounts read at the same time.",
+                                              min=1)] = 8,
     list_codes: Annotated[bool, typer.Option("--list-codes", help="List the audit finding "
                                              "codes and exit.")] = False,
     sarif_info: Annotated[bool, typer.Option(
@@ -200,12 +209,10 @@ def audit(
     state_dir: StateDirOpt = DEFAULT_STATE,
 ) -> None:
     """Scan an organisation's hosted zones for dangling, partial, orphan, duplicate and
-    grandparent delegations; exit 1 on any error."""
+    grandparent delegations; exit 3 on any finding of severity error."""
     if list_codes:
         out.print(rich_table(catalogue_table()))
         return
-    if rate_limit <= 0 or max_parallel < 1:
-        fail("--rate-limit must be positive and --max-parallel at least 1")
     if replay is not None:
         try:
             inventory = Inventory.from_json(replay.read_text())
@@ -261,4 +268,4 @@ def audit(
         write_file(write_config_to, text)
         err.print(f"config written to {write_config_to}; review it with `zonecut plan -c "
                   f"{write_config_to}`", highlight=False)
-    raise typer.Exit(exit_code(findings))
+    raise typer.Exit(EXIT_FINDINGS if exit_code(findings) else EXIT_OK)

@@ -23,6 +23,7 @@ from zonecut.cli.app import (
     run_apply,
     tree_for,
 )
+from zonecut.cli.boundary import EXIT_FINDINGS
 from zonecut.cli.graph_cmd import title_for, write_pictures
 from zonecut.cli.verify_cmd import VerifyOutput, policy_for, report
 from zonecut.graph import from_verify, plan_lines
@@ -109,7 +110,7 @@ def demo(
         for what, path in write_pictures(drawn, out_dir):
             out.print(f"{what}: {path}", highlight=False, markup=False)
         if exit_code(findings):
-            raise typer.Exit(1)
+            raise typer.Exit(EXIT_FINDINGS)
 
 
 def _route53_in(sandbox: object, account_id: str) -> Any:

@@ -21,9 +21,11 @@ class IamFormat(StrEnum):
 def iam(
     config: ConfigOpt = DEFAULT_CONFIG,
     output_format: Annotated[IamFormat, typer.Option(
-        "--format", "-f", help="json: the policy documents per account; cloudformation: a "
+        "--output", "-o", help="json: the policy documents per account; cloudformation: a "
         "template per account; triples: Markdown tables of the (actions, types, names) each "
         "role may change.")] = IamFormat.json,
+    old_format: Annotated[IamFormat | None, typer.Option(
+        "--format", "-f", hidden=True, help="Deprecated: --output.")] = None,
     account: Annotated[str | None, typer.Option(
         "--account", help="Only this account (key or id); prints its document alone.")] = None,
     teardown: Annotated[bool, typer.Option(
@@ -35,6 +37,9 @@ def iam(
     Teardown (destroy, prune) only with --teardown."""
     from zonecut.iam import account_permissions, template
 
+    if old_format is not None:
+        err.print("note: --format is deprecated; use --output (-o)")
+        output_format = old_format
     cfg = read_config(config)
     found = guarded(lambda: account_permissions(cfg, only=account, teardown=teardown))
     for perms in found:

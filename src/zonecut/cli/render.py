@@ -18,8 +18,10 @@ def _account_label(account_id: str, keys: Mapping[str, str]) -> str:
     return f"account {account_id} ({key})" if key else f"account {account_id}"
 
 
-def plan_view(plan: Plan, account_keys: Mapping[str, str]) -> RenderableType:
-    """The plan grouped by account: zones created or adopted, NS records written."""
+def plan_view(plan: Plan, account_keys: Mapping[str, str], *, verbose: bool = False
+              ) -> RenderableType:
+    """The plan grouped by account: zones created or adopted, NS records written. An
+    account with nothing to change is one line, unless ``verbose``."""
     zones_by: dict[str, list[ZoneChange]] = defaultdict(list)
     ns_by: dict[str, list[NsChange]] = defaultdict(list)
     for zone in plan.zones:
@@ -31,12 +33,19 @@ def plan_view(plan: Plan, account_keys: Mapping[str, str]) -> RenderableType:
         repairs_by[repair.account_id].append(repair)
     parts: list[RenderableType] = []
     for account_id in sorted(set(zones_by) | set(ns_by) | set(repairs_by)):
-        tree = Tree(Text(_account_label(account_id, account_keys), style="bold"))
+        label = _account_label(account_id, account_keys)
+        zones = zones_by.get(account_id, [])
+        if not verbose and not ns_by.get(account_id) and not repairs_by.get(account_id) and \
+                all(z.action is not ZoneAction.CREATE for z in zones):
+            parts.append(Text(f"{label}: no changes ({len(zones)} zone(s) as declared)",
+                              style="dim"))
+            continue
+        tree = Tree(Text(label, style="bold"))
         for zone in zones_by.get(account_id, []):
             if zone.action is ZoneAction.CREATE:
                 tree.add(Text(f"+ create hosted zone {zone.name}", style="green"))
             else:
-                tree.add(Text(f"= {zone.name} exists ({zone.zone_id}): adopted", style="dim"))
+                tree.add(Text(f"= {zone.name} exists ({zone.zone_id})", style="dim"))
                 for key, value, before in zone.tag_changes:
                     was = f" (was {before!r})" if before is not None else ""
                     tree.add(Text(f"~ tag {key}={value!r} on {zone.name}{was}", style="yellow"))
@@ -124,15 +133,18 @@ def plan_summary(plan: Plan) -> str:
     if not plan.has_changes and not plan.problems:
         text = "No changes. Route 53 matches the config."
     else:
-        text = (f"Plan: {c['zones_to_create']} zone(s) to create, {c['ns_to_create']} NS "
-                f"record(s) to create, {c['ns_to_update']} to update.")
+        parts = [f"{c['zones_to_create']} zone(s) to create"] if c["zones_to_create"] else []
+        if c["ns_to_create"] or c["ns_to_update"]:
+            parts.append(f"{c['ns_to_create']} NS record(s) to create, {c['ns_to_update']} "
+                         "to update")
         if c["apex_ns_to_repair"]:
-            text += f" {c['apex_ns_to_repair']} apex NS rrset(s) to restore."
+            parts.append(f"{c['apex_ns_to_repair']} apex NS rrset(s) to restore")
         if c["zones_to_update"]:
-            text += f" {c['zones_to_update']} zone(s) to retag or recomment."
-    if plan.deletions:
-        text += (f" {c['delegations_to_delete']} delegation(s) and {c['zones_to_delete']} "
-                 "zone(s) to delete.")
+            parts.append(f"{c['zones_to_update']} zone(s) to retag or recomment")
+        if plan.deletions:
+            parts.append(f"{c['delegations_to_delete']} delegation(s) and "
+                         f"{c['zones_to_delete']} zone(s) to delete")
+        text = "Plan: " + ("; ".join(parts) if parts else "nothing to change") + "."
     if c["unmanaged"]:
         text += f" {c['unmanaged']} unmanaged delegation(s) reported."
     return text
@@ -159,3 +171,52 @@ def tree_view(rows: Sequence[tuple[str, str | None, str, str, tuple[str, ...]]],
 
     add(root, None)
     return root
+
+
+SEVERITY_STYLES = {"critical": "bold red", "error": "red", "warning": "yellow",
+                   "info": "cyan", "ok": "green"}
+
+
+def table_view(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]
+               ) -> RenderableType:
+    """A table that wraps (never cuts) codes and names at any width, drops columns that
+    are empty in every row, and colours severities. Cells are text, never markup."""
+    keep = [i for i, _ in enumerate(headers) if not rows or any(row[i] for row in rows)]
+    drawn = Table(title=title, title_justify="left")
+    for i in keep:
+        if headers[i] in ("code", "severity", "status"):  # looked up: whole, one line
+            width = max([len(headers[i]), *(len(row[i]) for row in rows)])
+            drawn.add_column(headers[i], no_wrap=True, min_width=width)
+        else:
+            drawn.add_column(headers[i], overflow="fold")
+    for row in rows:
+        cells = []
+        for i in keep:
+            style = SEVERITY_STYLES.get(row[i], "") if headers[i] in ("severity",
+                                                                      "status") else ""
+            cells.append(Text(row[i], style=style))
+        drawn.add_row(*cells)
+    return drawn
+
+
+EVENT_WORDS = {
+    "zone-created": "created hosted zone {zone}",
+    "zone-adopted": "adopted hosted zone {zone}",
+    "zone-insync": "hosted zone {zone} is in sync",
+    "apex-repaired": "restored the apex NS of {zone}",
+    "ns-batch-sent": "wrote the NS delegation of {zone}",
+    "ns-insync": "delegation of {zone} is in sync",
+    "ns-deleted": "removed the delegation of {zone}",
+    "zone-deleted": "deleted hosted zone {zone}",
+    "record-sent": "wrote records in {zone}",
+    "certificate-requested": "requested a certificate for {zone}",
+    "validation-written": "wrote the ACM validation record of {zone}",
+    "certificate-waiting": "waiting for ACM to validate {zone} (up to {detail} s more)",
+    "certificate-issued": "certificate for {zone} issued",
+}
+
+
+def event_words(kind: str, zone: str, detail: str) -> str:
+    """A progress event in words (the event names are for programs)."""
+    return EVENT_WORDS.get(kind, kind.replace("-", " ") + " {zone}").format(zone=zone,
+                                                                          detail=detail)

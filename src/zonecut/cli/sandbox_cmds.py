@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import signal
 import threading
 from pathlib import Path
@@ -81,7 +82,7 @@ def _require_sandbox_extra() -> None:
         fail("the sandbox needs the `sandbox` extra: pip install 'zonecut[sandbox]'")
 
 
-def _show(info: object) -> None:
+def _show(info: object, state_dir: Path = DEFAULT_STATE) -> None:
     from zonecut.sandbox import SandboxInfo
 
     assert isinstance(info, SandboxInfo)
@@ -93,8 +94,10 @@ def _show(info: object) -> None:
         table.add_row("root server", f"{hint.name} {hint.address} port {hint.port}")
     table.add_row("dns servers", str(len(info.servers)))
     out.print(table)
-    out.print(f"Use it with: zonecut plan --sandbox   (or --endpoint-url {info.endpoint_url})",
-              highlight=False)
+    where = "" if state_dir == DEFAULT_STATE else f" --state-dir {shlex.quote(str(state_dir))}"
+    out.print(f"Use it with: zonecut plan --sandbox{where}   (or, with any key pair: "
+              f"AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x zonecut plan --endpoint-url "
+              f"{info.endpoint_url})")
 
 
 @sandbox_app.command("up")
@@ -113,13 +116,13 @@ def up(state_dir: StateDirOpt = DEFAULT_STATE, port: PortOpt = 0, dns: DnsOpt = 
     if running is not None:
         err.print("a sandbox is already running (change its faults with "
                   "`zonecut sandbox faults`):")
-        _show(running)
+        _show(running, state_dir)
         return
     try:
         info = process.up(state_dir, port=port, dns=dns, faults=faults)
     except Exception as exc:  # a sandbox that cannot start is a user-facing problem
         fail(f"the sandbox did not start: {exc} (log: {state_dir / 'sandbox.log'})")
-    _show(info)
+    _show(info, state_dir)
     _show_faults(faults)
 
 
@@ -170,23 +173,27 @@ def status(state_dir: StateDirOpt = DEFAULT_STATE) -> None:
     if info is None:
         out.print("no sandbox is running")
         raise typer.Exit(1)
-    _show(info)
+    _show(info, state_dir)
 
 
 @sandbox_app.command("run")
-def run(port: PortOpt = 0, dns: DnsOpt = True,
+def run(state_dir: StateDirOpt = DEFAULT_STATE, port: PortOpt = 0, dns: DnsOpt = True,
         info_file: Annotated[Path | None, typer.Option(help="Write the sandbox info JSON "
                                                       "here.")] = None,
         rate_limit: RateLimitOpt = None, rate_burst: RateBurstOpt = None,
         fault_rate: FaultRateOpt = None, fault_kinds: FaultKindsOpt = None,
         fault_seed: FaultSeedOpt = None, pending_seconds: PendingOpt = None) -> None:
-    """Run the sandbox in the foreground until Ctrl-C."""
+    """Run the sandbox in the foreground until Ctrl-C; while it runs, its state is in
+    STATE_DIR/sandbox.json, so `--sandbox` finds it as it finds `sandbox up`'s."""
     _require_sandbox_extra()
-    from zonecut.sandbox import Sandbox
+    from zonecut.sandbox import Sandbox, process
     from zonecut.sandbox.fault_settings import FaultSettings
 
     faults = _fault_settings(FaultSettings(), rate_limit, rate_burst, fault_rate, fault_kinds,
                              fault_seed, pending_seconds)
+    if process.status(state_dir) is not None:
+        fail(f"a sandbox is already running with state dir {state_dir} (see `zonecut "
+             "sandbox status`); stop it, or give another --state-dir")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with Sandbox(port=port, dns=dns, rate_limit=faults.rate_limit,
@@ -196,11 +203,24 @@ def run(port: PortOpt = 0, dns: DnsOpt = True,
         info = sandbox.info
         if info_file is not None:
             info_file.write_text(info.to_json())
-        _show(info)
-        _show_faults(faults)
-        out.print("running; Ctrl-C stops it")
+        path = process.state_file(state_dir)
         try:
-            while not stop.wait(0.5):
+            state_dir.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(path.name + f".{info.pid}.tmp")
+            temporary.write_text(info.to_json(), encoding="utf-8")
+            temporary.replace(path)
+        except OSError as exc:
+            fail(f"cannot write the sandbox state file {path}: {exc.strerror or exc}")
+        try:
+            _show(info, state_dir)
+            _show_faults(faults)
+            out.print("running; Ctrl-C stops it")
+            try:
+                while not stop.wait(0.5):
+                    pass
+            except KeyboardInterrupt:
                 pass
-        except KeyboardInterrupt:
-            pass
+        finally:
+            written = process.load_info(state_dir)
+            if written is not None and written.pid == info.pid:
+                path.unlink(missing_ok=True)

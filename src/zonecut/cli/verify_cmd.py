@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.table import Table as RichTable
+from rich.console import RenderableType
 from rich.text import Text
 
 from zonecut.cli.app import (
@@ -28,6 +28,8 @@ from zonecut.cli.app import (
     resolve_target,
     write_file,
 )
+from zonecut.cli.boundary import EXIT_FINDINGS, EXIT_OK, positive
+from zonecut.cli.render import table_view
 from zonecut.config.lines import zone_lines
 from zonecut.config.models import Config
 from zonecut.names import InvalidName, canonical
@@ -68,13 +70,9 @@ def clean(text: str) -> str:
     return text.translate(_CONTROL)
 
 
-def rich_table(table: Table) -> RichTable:
-    drawn = RichTable(title=clean(table.title), title_justify="left")
-    for header in table.headers:
-        drawn.add_column(clean(header))
-    for row in table.rows:
-        drawn.add_row(*(Text(clean(cell)) for cell in row))
-    return drawn
+def rich_table(table: Table) -> RenderableType:
+    return table_view(clean(table.title), [clean(h) for h in table.headers],
+                      [[clean(cell) for cell in row] for row in table.rows])
 
 
 def fail_text(message: str) -> NoReturn:
@@ -103,6 +101,7 @@ def report(findings: list[Finding], targets: list[DelegationTarget], output: Ver
            sarif_info: bool = False) -> None:
     if output is VerifyOutput.json:
         data = to_json(findings, targets)
+        data["summary"]["exit_code"] = EXIT_FINDINGS if exit_code(findings) else EXIT_OK
         if observations is not None:
             data["probe"] = {"queries": observations.stats.queries,
                              "seconds": round(observations.stats.seconds, 3)}
@@ -127,13 +126,13 @@ def report(findings: list[Finding], targets: list[DelegationTarget], output: Ver
             stats = (f" ({observations.stats.queries} DNS queries in "
                      f"{observations.stats.seconds:.2f} s)")
         if not findings and verdict.zones_verified == verdict.zones:
-            out.print(f"[bold green]All {verdict.zones} delegation(s) verified[/]: no finding"
-                      f"{stats}.", highlight=False)
+            out.print(Text(f"All {verdict.zones} delegation(s) verified: no finding{stats}.",
+                           style="bold green"))
         else:
             counts = ", ".join(f"{n} {sev.value}" for sev, n in verdict.counts if n)
             out.print(f"{verdict.zones_verified} of {verdict.zones} delegation(s) verified; "
-                      f"{verdict.total} finding(s): {counts or 'none'}{stats}. Details and "
-                      "fixes: docs/findings.md", highlight=False)
+                      f"{verdict.total} finding(s): {counts or 'none'}{stats}. What each code "
+                      "means and how to fix it: zonecut explain CODE", highlight=False)
 
 
 @app.command()
@@ -144,14 +143,17 @@ def verify(
     root_hints: Annotated[Path | None, typer.Option(
         "--root-hints", help="Root hints file (named.root format); default: the real root "
         "servers, or the sandbox's with --sandbox.")] = None,
-    output: Annotated[VerifyOutput, typer.Option("--output", "-o")] = VerifyOutput.table,
+    output: Annotated[VerifyOutput, typer.Option(
+        "--output", "-o", help="table for people; json or sarif (code scanning) for "
+        "machines.")] = VerifyOutput.table,
     save: Annotated[Path | None, typer.Option(
         "--save", help="Save what the probe saw (JSON) for --replay.")] = None,
     replay: Annotated[Path | None, typer.Option(
         "--replay", help="Check saved observations again: no AWS, no DNS.")] = None,
-    timeout: Annotated[float, typer.Option(help="Seconds per DNS query attempt.")] = 2.0,
-    retries: Annotated[int, typer.Option(help="Retries after a timeout.")] = 1,
-    concurrency: Annotated[int, typer.Option(help="DNS queries in flight.")] = 64,
+    timeout: Annotated[float, typer.Option(help="Seconds per DNS query attempt (above 0).",
+                                           callback=positive)] = 2.0,
+    retries: Annotated[int, typer.Option(help="Retries after a timeout.", min=0)] = 1,
+    concurrency: Annotated[int, typer.Option(help="DNS queries in flight.", min=1)] = 64,
     deadline: Annotated[float, typer.Option(
         min=0.1, help="Seconds for the whole run; zones not done by then get "
         "DEADLINE_EXCEEDED.")] = 600.0,
@@ -166,7 +168,8 @@ def verify(
     sandbox: SandboxOpt = False,
     state_dir: StateDirOpt = DEFAULT_STATE,
 ) -> None:
-    """Prove each delegation with DNS queries from the root down; exit 1 on any error."""
+    """Prove each delegation with DNS queries from the root down; exit 3 on any finding of
+    severity error."""
     if list_codes:
         out.print(rich_table(catalogue_table()))
         return
@@ -185,7 +188,7 @@ def verify(
         findings = check(targets, observations, policy)
         report(findings, targets, output, observations,
                config=config if cfg is not None else None, sarif_info=sarif_info)
-        raise typer.Exit(exit_code(findings))
+        raise typer.Exit(EXIT_FINDINGS if exit_code(findings) else EXIT_OK)
     cfg = read_config(config)
     only: list[str] = []
     declared = {z.name for z in cfg.zones}
@@ -211,4 +214,4 @@ def verify(
         err.print(clean(f"observations saved to {save}"), markup=False, highlight=False)
     findings = check(targets, observations, policy)
     report(findings, targets, output, observations, config=config, sarif_info=sarif_info)
-    raise typer.Exit(exit_code(findings))
+    raise typer.Exit(EXIT_FINDINGS if exit_code(findings) else EXIT_OK)

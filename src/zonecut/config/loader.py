@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import re
 import types
 from collections.abc import Mapping, Sized
 from dataclasses import dataclass, field
@@ -123,6 +124,8 @@ def _translate(exc: ValidationError, document: _Document) -> list[ConfigProblem]
         if document.is_bad(loc):
             continue
         path_loc, message = _describe(error, loc)
+        if loc in document.hints:
+            message = f"{message.split(';')[0]}: {document.hints[loc]}"
         line, column = document.position(path_loc if error["type"] == "missing" else loc)
         found.append(ConfigProblem(document.filename, line, column, message,
                                    format_loc(path_loc)))
@@ -170,6 +173,8 @@ class _Document:
     problems: list[ConfigProblem] = field(default_factory=list)
     positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     bad: set[Loc] = field(default_factory=set)
+    hints: dict[Loc, str] = field(default_factory=dict)
+    """What YAML made of a value that the user likely meant otherwise (octal numbers)."""
 
     def position(self, loc: Loc) -> tuple[int | None, int | None]:
         """(line, column) of ``loc`` or of its nearest recorded ancestor."""
@@ -225,7 +230,7 @@ def _compose(text: str, filename: str) -> _Document:
         _expanded_size(node, {}, set())
         document.data = _Walker(document, loader).value(node, (), 0)
     except yaml.MarkedYAMLError as exc:
-        document.problems.append(_syntax_problem(filename, exc))
+        document.problems.append(_syntax_problem(filename, exc, text))
     except yaml.reader.ReaderError as exc:
         document.problems.append(_reader_problem(filename, text, data, exc))
     except yaml.YAMLError as exc:
@@ -311,9 +316,29 @@ def _codepoint(character: object) -> str:
     return f"U+{character:04X}" if isinstance(character, int) else repr(character)
 
 
-def _syntax_problem(filename: str, exc: yaml.MarkedYAMLError) -> ConfigProblem:
+_OCTAL_TEXT = re.compile(r"^[-+]?0[0-7_]+$")
+"""An int YAML 1.1 reads as octal (``011111111111`` is 1227133513)."""
+
+
+def _tab_at(exc: yaml.MarkedYAMLError, text: str) -> bool:
+    """True when the character at the error's mark is a tab (libyaml's marks carry no
+    buffer: the character is looked up in the text by line and column)."""
+    mark = exc.problem_mark
+    if mark is None:
+        return False
+    lines = text.split("\n")
+    if not 0 <= mark.line < len(lines):
+        return False
+    line = lines[mark.line]
+    return 0 <= mark.column < len(line) and line[mark.column] == "\t"
+
+
+def _syntax_problem(filename: str, exc: yaml.MarkedYAMLError,
+                    text: str = "") -> ConfigProblem:
     mark = exc.problem_mark or exc.context_mark
     message = f"YAML syntax error: {exc.problem or exc.context or 'cannot parse'}"
+    if exc.problem and ("'\\t'" in exc.problem or _tab_at(exc, text)):
+        message += " (a tab: YAML indents with spaces only; replace the tab with spaces)"
     if exc.context and exc.problem and exc.context_mark is not None and (
         mark is None or exc.context_mark.line != mark.line
     ):
@@ -380,7 +405,13 @@ class _Walker:
 
     def _scalar(self, node: yaml.Node, loc: Loc) -> object:
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
+            if node.tag == _INT and isinstance(value, int) and _OCTAL_TEXT.match(
+                    str(node.value)):
+                self.document.hints[loc] = (
+                    f"YAML read {node.value} as the octal number {value}; quote it "
+                    f"(\"{node.value}\") to keep it as written")
+            return value
         except yaml.MarkedYAMLError as exc:
             self.document.problem(node.start_mark, f"cannot read this value: {exc.problem}", loc)
         except (ValueError, ArithmeticError, TypeError) as exc:

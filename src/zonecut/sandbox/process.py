@@ -62,7 +62,15 @@ def _is_sandbox_process(pid: int) -> bool:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return True  # no /proc: trust the pid
-    return MODULE.encode() in cmdline
+    return MODULE.encode() in cmdline or _is_sandbox_run(cmdline)
+
+
+def _is_sandbox_run(cmdline: list[bytes]) -> bool:
+    """``zonecut sandbox run`` (the foreground sandbox, which writes the state file too)."""
+    for index, part in enumerate(cmdline):
+        if part.endswith((b"zonecut", b"zonecut.cli")):
+            return cmdline[index + 1:index + 3] == [b"sandbox", b"run"]
+    return False
 
 
 def _dns_answers(info: SandboxInfo, timeout: float = 1.0) -> bool:
