@@ -4,13 +4,14 @@ another tool and delegated by hand from a declared parent is reported, never del
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from core_support import ACCOUNTS, FIVE_ZONES, config, runtime
 from crash import dangling
 
 from sandbox_fixtures import session_for
-from zonecut.apply.executor import caller_reference
+from zonecut.aws.zone_references import ZoneReferences
 from zonecut.plan.ownership import MANAGED_TAG, created_by_zonecut, legacy_reference
 from zonecut.sandbox import Sandbox
 from zonecut.sandbox.zone_data import all_zones
@@ -97,14 +98,22 @@ def test_prune_deletes_the_zones_zonecut_made(fresh_sandbox: Sandbox) -> None:
     assert dangling() == []
 
 
+def _earlier_scheme(account_id: str, name: str, attempt: int) -> str:
+    """The references zonecut made before ZoneReferences (zones made then are still ours)."""
+    digest = hashlib.sha256(f"{account_id}|{name}".encode()).hexdigest()[:16]
+    return f"zonecut-{name[:80]}-{digest}-{attempt}"
+
+
 def test_the_reference_check_matches_the_executor() -> None:
-    for n in (0, 3, 15):
-        made = HostedZone("Z1", "dev.example.com", DEV,
-                          caller_reference=caller_reference(DEV, "dev.example.com", n))
+    now = ZoneReferences(DEV, "dev.example.com").sequence()
+    made_refs = [*now[:3], now[-1]] + [_earlier_scheme(DEV, "dev.example.com", n)
+                                        for n in (0, 3, 15)]
+    for reference in made_refs:
+        made = HostedZone("Z1", "dev.example.com", DEV, caller_reference=reference)
         assert legacy_reference(made) and created_by_zonecut(made, None)
-    other = HostedZone("Z1", "dev.example.com", NETWORK,
-                       caller_reference=caller_reference(DEV, "dev.example.com", 0))
-    assert not legacy_reference(other)  # another account's reference is not a mark
+    for reference in (now[0], _earlier_scheme(DEV, "dev.example.com", 0)):
+        other = HostedZone("Z1", "dev.example.com", NETWORK, caller_reference=reference)
+        assert not legacy_reference(other)  # another account's reference is not a mark
     for reference in ("terraform-123", "zonecut-dev.example.com-0", ""):
         zone = HostedZone("Z1", "dev.example.com", DEV, caller_reference=reference)
         assert not created_by_zonecut(zone, {"Owner": "x"})

@@ -5,10 +5,10 @@ A zone is zonecut's when zonecut created it. Two marks say so:
 - the ``zonecut:managed`` tag, which apply adds to every zone it creates (with the
   config's own tags, in one ``ChangeTagsForResource`` call: Route 53 takes 10 tags a
   call, so the config may declare 9);
-- a CallerReference of the scheme zonecut used before that tag (the one
-  :func:`zonecut.apply.executor.caller_reference` still makes): ``zonecut-<name>-<16 hex
-  digits of sha256("<account>|<name>")>-<n>``, which another tool would not produce by
-  chance.
+- a CallerReference zonecut made (:class:`zonecut.aws.zone_references.ZoneReferences`,
+  and the scheme before it): ``zonecut-<name>-<16 hex digits of
+  sha256("<account>|<name>")>-...``, which another tool would not produce by chance. It
+  also covers a zone whose creation was cut off before it was tagged.
 
 A zone made by another tool carries neither: `apply --prune` reports it and leaves it,
 with its delegation, alone. A zone zonecut adopted (declared in the file, made by
@@ -35,11 +35,11 @@ def with_managed_tag(tags: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str]
 
 
 def legacy_reference(zone: HostedZone) -> bool:
-    """True when the zone's CallerReference is one zonecut derives for its account and name."""
-    reference = zone.caller_reference
+    """True when the zone's CallerReference carries the mark zonecut derives for its
+    account and name (every reference scheme zonecut has used does)."""
     digest = hashlib.sha256(f"{zone.account_id}|{zone.name}".encode()).hexdigest()[:16]
-    head = f"zonecut-{zone.name[:80]}-{digest}-"
-    return reference.startswith(head) and reference[len(head):].isdigit()
+    return zone.caller_reference.startswith("zonecut-") and f"-{digest}-" in (
+        zone.caller_reference)
 
 
 def created_by_zonecut(zone: HostedZone, tags: Mapping[str, str] | None) -> bool:
