@@ -264,9 +264,9 @@ def test_events_twice_and_in_every_order_never_dangle(
     orders = sorted(set(itertools.permutations(["c1", "c1", "d1", "c2"])))
     for number, order in enumerate(orders):
         name = f"o{number}.dev.example.com"
-        z1, s1 = child_zone(fresh_sandbox, name, reference="one")
+        z1, s1 = child_zone(fresh_sandbox, name, reference=f"one-{name}")
         delete_zone(fresh_sandbox, z1)
-        z2, s2 = child_zone(fresh_sandbox, name, reference="two")
+        z2, s2 = child_zone(fresh_sandbox, name, reference=f"two-{name}")
         deliveries = {"c1": create_hosted_zone(DEV, name, z1, s1),
                       "d1": delete_hosted_zone(DEV, z1),
                       "c2": create_hosted_zone(DEV, name, z2, s2)}

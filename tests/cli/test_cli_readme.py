@@ -9,7 +9,9 @@ from pathlib import Path
 import typer.main
 
 from cli_support import README, invoke
-from zonecut.cli.app import app
+from zonecut.cli.app import app, register_commands
+
+register_commands()  # the whole command line, as `zonecut` has it
 
 
 def command_tree() -> object:

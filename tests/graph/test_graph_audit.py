@@ -104,6 +104,6 @@ def test_audit_graph_keeps_the_audit_exit_code(tmp_path: Path) -> None:
         "gone.example.com": servers("ZGONE")})).to_json())
     out = tmp_path / "tree.json"
     result = runner.invoke(app, ["audit", "--replay", str(saved), "--graph", str(out)])
-    assert result.exit_code == 1  # a critical finding, drawn and reported
+    assert result.exit_code == 3  # findings (the exit-code table), drawn and reported
     drawn_back = Graph.from_dict(json.loads(out.read_text()))
     assert drawn_back.node("missing:gone.example.com").status is Status.CRITICAL

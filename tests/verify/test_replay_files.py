@@ -111,7 +111,7 @@ def test_escapes_and_markup_from_the_file_are_printed_as_text(tmp_path: Path) ->
     target = next(t for t in data["targets"] if t["child"] == TEAM)
     target["child_apex_ns"]["values"].append(hostile)  # EXTRA_NS_IN_APEX names it
     result = replay(tmp_path, json.dumps(data))
-    assert result.exit_code == 1
+    assert result.exit_code == 3  # findings
     assert "\x1b" not in result.output
     assert "\\x1b[31mred" in result.output
     assert "[bold]x[/bold]" in result.output  # not swallowed as markup

@@ -564,8 +564,8 @@ def version() -> None:
     out.print(f"zonecut {__version__}", highlight=False)
 
 
-def main() -> None:
-    # Sub-command modules register themselves on `app` when imported.
+def register_commands() -> None:
+    """Import every sub-command module: each registers itself on `app` when imported."""
     from zonecut.cli import (  # noqa: F401
         audit_cmd,
         demo,
@@ -578,7 +578,10 @@ def main() -> None:
         verify_cmd,
     )
 
+
+def main() -> None:
+    register_commands()
     app()
 
 
-__all__ = ["app", "err", "fail", "main", "out", "plan_summary"]
+__all__ = ["app", "err", "fail", "main", "out", "plan_summary", "register_commands"]

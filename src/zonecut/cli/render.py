@@ -36,7 +36,8 @@ def plan_view(plan: Plan, account_keys: Mapping[str, str], *, verbose: bool = Fa
         label = _account_label(account_id, account_keys)
         zones = zones_by.get(account_id, [])
         if not verbose and not ns_by.get(account_id) and not repairs_by.get(account_id) and \
-                all(z.action is not ZoneAction.CREATE for z in zones):
+                all(z.action is not ZoneAction.CREATE and not z.tag_changes
+                    and z.comment_change is None for z in zones):
             parts.append(Text(f"{label}: no changes ({len(zones)} zone(s) as declared)",
                               style="dim"))
             continue
@@ -204,6 +205,7 @@ EVENT_WORDS = {
     "zone-adopted": "adopted hosted zone {zone}",
     "zone-insync": "hosted zone {zone} is in sync",
     "apex-repaired": "restored the apex NS of {zone}",
+    "zone-updated": "set the tags and comment of hosted zone {zone}",
     "ns-batch-sent": "wrote the NS delegation of {zone}",
     "ns-insync": "delegation of {zone} is in sync",
     "ns-deleted": "removed the delegation of {zone}",

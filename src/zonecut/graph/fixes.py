@@ -56,7 +56,8 @@ FIXES: dict[str, str] = {
     ),
     "APEX_NS_EDITED": (
         'restore the apex NS rrset to the delegation set (`GetHostedZone` -> '
-        '`DelegationSet.NameServers`).'
+        '`DelegationSet.NameServers`); `zonecut apply` does, unless the zone has '
+        '`apex_ns: report` (a zone served by several providers on purpose).'
     ),
     "GRANDPARENT_DELEGATION": (
         'delete the NS rrset from the grandparent; delegate only from the closest enclosing '
