@@ -25,8 +25,9 @@ def template(
     parent_zone_id: Annotated[str | None, typer.Option(
         "--parent-zone-id", help="The parent hosted zone (parent template).")] = None,
     allow: Annotated[str | None, typer.Option(
-        "--allow", help='The allow-list, JSON {"ACCOUNT_ID": ["name", "*.name"]}, or '
-        "@FILE (parent template).")] = None,
+        "--allow", help="The allow-list: a JSON object mapping each consumer account id to "
+        "the names it may delegate (\"222222222222\": [\"dev.example.com\", "
+        "\"*.dev.example.com\"]), or @FILE (parent template).")] = None,
     consumer: Annotated[str | None, typer.Option(
         "--consumer", metavar="PARENT_ACCOUNT_ID", help="Write the template for a consumer "
         "account instead, whose parent zone is in PARENT_ACCOUNT_ID.")] = None,
