@@ -48,7 +48,9 @@ def test_the_healthy_example_tree(world: World) -> None:
     assert {a.id: a.key for a in graph.accounts} == {
         "111111111111": "network", "222222222222": "dev", "333333333333": "prod",
         "444444444444": "team-a", "555555555555": "api"}
-    assert graph.findings == () and graph.plan == ()
+    # Info findings (SERVER_SLOW: a server answered only on a retry) depend on the
+    # machine's load with the short test timeout; they leave every status ok.
+    assert [f for f in graph.findings if f.severity != "info"] == [] and graph.plan == ()
     assert graph.status is Status.OK
     assert Graph.from_dict(graph.to_dict()) == graph
 
