@@ -16,7 +16,7 @@ from zonecut.aws.access import AccountAccess, role_arn_for
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import LOST_CHANGE_WAIT, CallCounter
 from zonecut.aws.sessions import SessionFactory, StaticCredentials
-from zonecut.config.models import Config
+from zonecut.config.document import Config
 from zonecut.config.tree import DesiredTree, build_tree
 from zonecut.plan.changes import Plan
 from zonecut.plan.observed import ObservedState

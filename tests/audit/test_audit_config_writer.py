@@ -10,8 +10,8 @@ from audit_data import A, B, C, inventory, servers, zone
 from audit_world import ROLE, World, build_healthy, build_scenario
 
 from zonecut.audit import Inventory, audit_accesses, build_tree, write_config
+from zonecut.config.document import Config
 from zonecut.config.loader import load_config, load_config_text
-from zonecut.config.models import Config
 from zonecut.plan.changes import NsAction, ZoneAction
 from zonecut.runtime import Runtime, Target
 from zonecut.sandbox import Sandbox

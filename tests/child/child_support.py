@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from zonecut.config import ConfigError, ConfigProblem, load_config_text
-from zonecut.config.models import Config
+from zonecut.config.document import Config
 from zonecut.names import normalize
 from zonecut.runtime import Runtime, Target
 from zonecut.sandbox import Sandbox

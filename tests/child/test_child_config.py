@@ -6,7 +6,7 @@ import pytest
 from child_support import HEADER, config, problems
 
 from zonecut.config import build_tree, json_schema
-from zonecut.config.tree import CLOUDFRONT_ZONE_ID
+from zonecut.config.aliases import CLOUDFRONT_ZONE_ID
 
 
 def test_a_record_at_a_delegated_name_in_the_parent_is_refused_with_its_line() -> None:

@@ -15,6 +15,7 @@ from zonecut.config import (
     ZoneSpec,
     load_config,
     load_config_text,
+    yaml_reader,
 )
 from zonecut.config import loader as loader_module
 from zonecut.errors import ZonecutError
@@ -264,9 +265,9 @@ def either_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
     if request.param == "libyaml":
         if not yaml.__with_libyaml__:
             pytest.skip("this PyYAML is built without libyaml")
-        monkeypatch.setattr(loader_module, "_LOADER", yaml.CSafeLoader)
+        monkeypatch.setattr(yaml_reader, "_LOADER", yaml.CSafeLoader)
     else:
-        monkeypatch.setattr(loader_module, "_LOADER", yaml.SafeLoader)
+        monkeypatch.setattr(yaml_reader, "_LOADER", yaml.SafeLoader)
     return str(request.param)
 
 
@@ -352,5 +353,5 @@ def test_libyaml_and_pure_python_readers_agree(text: str, monkeypatch: pytest.Mo
             return [(problem.line, problem.path) for problem in exc.problems]
 
     fast = outcome()
-    monkeypatch.setattr(loader_module, "_LOADER", yaml.SafeLoader)
+    monkeypatch.setattr(yaml_reader, "_LOADER", yaml.SafeLoader)
     assert outcome() == fast

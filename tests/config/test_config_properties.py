@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from zonecut import names
 from zonecut.config import Config, ConfigError, build_tree, load_config_text
-from zonecut.config.tree import declared_parent
+from zonecut.config.nesting import declared_parent
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "org.yaml"
 FAST = settings(max_examples=100, deadline=None,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from zonecut.config.document import Config
 from zonecut.config.loader import load_config_text
-from zonecut.config.models import Config
 from zonecut.runtime import Runtime, Target
 from zonecut.sandbox import Sandbox
 

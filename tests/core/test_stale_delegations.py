@@ -13,7 +13,7 @@ import pytest
 from core_support import config, runtime
 from crash import Crash, CrashAfter, dangling
 
-from zonecut.config.models import Config
+from zonecut.config.document import Config
 from zonecut.plan.changes import Plan
 from zonecut.runtime import Runtime
 from zonecut.sandbox import Sandbox

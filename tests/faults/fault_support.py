@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "core"))
 from core_support import ACCOUNTS, FIVE_ZONES, config
 from crash import dangling
 
-from zonecut.config.models import Config
+from zonecut.config.document import Config
 from zonecut.runtime import Runtime, Target
 from zonecut.sandbox import SandboxControl
 from zonecut.sandbox.zone_data import all_zones

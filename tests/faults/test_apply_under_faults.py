@@ -22,7 +22,7 @@ from fault_support import (
 )
 
 from sandbox_fixtures import session_for
-from zonecut.config.models import Config
+from zonecut.config.document import Config
 from zonecut.sandbox import Sandbox
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from sandbox_fixtures import session_for
 from zonecut.cli.graph_cmd import live_graph
+from zonecut.config.document import Config
 from zonecut.config.loader import load_config
-from zonecut.config.models import Config
 from zonecut.graph import Graph
 from zonecut.names import normalize
 from zonecut.runtime import Runtime, Target

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from zonecut.config import build_tree, load_config_text
-from zonecut.config.models import Config
+from zonecut.config.document import Config
 from zonecut.config.tree import DesiredTree
 from zonecut.names import iam_normalized, is_below
 

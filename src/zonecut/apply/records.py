@@ -21,7 +21,7 @@ from zonecut.apply.ssm_publish import SsmHandoff, SsmPlan, SsmResult, live_zones
 from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import RecordChange
-from zonecut.config.models import Config
+from zonecut.config.document import Config
 from zonecut.config.tree import DesiredTree, DesiredZone
 from zonecut.errors import ZonecutError
 from zonecut.names import normalize

@@ -22,7 +22,7 @@ from typing import Any
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import RecordChange
 from zonecut.aws.ssm import SsmAccount, handoff_region, ssm_account
-from zonecut.config.models import SsmDefaults
+from zonecut.config.handoff import SsmDefaults
 from zonecut.config.tree import DesiredTree, DesiredZone
 from zonecut.errors import ZonecutError
 from zonecut.names import is_below, normalize

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from zonecut.audit.inventory import AuditAccount
 from zonecut.aws.organizations import OrganizationAccount
-from zonecut.config.models import ACCOUNT_ID_RE, ACCOUNT_KEY_RE
+from zonecut.config.fields import ACCOUNT_ID_RE, ACCOUNT_KEY_RE
 from zonecut.errors import ZonecutError
 
 _SLUG_BAD = re.compile(r"[^a-z0-9]+")

@@ -21,9 +21,10 @@ import yaml
 
 from zonecut.audit.inventory import Inventory, ZoneRecord
 from zonecut.audit.tree import DelegationState, OrgTree, pick_target, zone_sort_key
+from zonecut.config.document import Config
 from zonecut.config.errors import ConfigError
+from zonecut.config.fields import MAX_TTL
 from zonecut.config.loader import load_config_text
-from zonecut.config.models import MAX_TTL, Config
 from zonecut.errors import ZonecutError
 from zonecut.names import normalize
 from zonecut.names import problems as name_problems

@@ -15,7 +15,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from zonecut.audit.inventory import Inventory, ZoneRecord
-from zonecut.config.tree import declared_parent
+from zonecut.config.nesting import declared_parent
 from zonecut.state import RRSet
 from zonecut.verify.findings import zone_order
 

@@ -40,9 +40,9 @@ from zonecut.cli.boundary import (
     usage_error,
 )
 from zonecut.cli.render import event_words, plan_summary, plan_view, tree_view
+from zonecut.config.document import Config
 from zonecut.config.errors import ConfigError
 from zonecut.config.loader import load_config
-from zonecut.config.models import Config
 from zonecut.errors import ZonecutError
 from zonecut.names import InvalidName, canonical
 from zonecut.plan.changes import Plan

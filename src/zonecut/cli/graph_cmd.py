@@ -29,7 +29,7 @@ from zonecut.cli.app import (
     resolve_target,
 )
 from zonecut.cli.verify_cmd import policy_for
-from zonecut.config.models import Config
+from zonecut.config.document import Config
 from zonecut.graph import (
     Graph,
     GraphFormat,

@@ -30,8 +30,8 @@ from zonecut.cli.app import (
 )
 from zonecut.cli.boundary import EXIT_FINDINGS, EXIT_OK, positive
 from zonecut.cli.render import table_view
+from zonecut.config.document import Config
 from zonecut.config.lines import zone_lines
-from zonecut.config.models import Config
 from zonecut.names import InvalidName, canonical
 from zonecut.runtime import Runtime
 from zonecut.verify import (

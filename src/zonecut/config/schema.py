@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zonecut.config.models import Config
+from zonecut.config.document import Config
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

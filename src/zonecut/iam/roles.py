@@ -29,7 +29,8 @@ from typing import Any
 
 from zonecut.apply.observe import LIST_ALL_FROM
 from zonecut.aws.access import HOME_REGIONS
-from zonecut.config.models import ROLE_ARN_RE, Config
+from zonecut.config.accounts import ROLE_ARN_RE
+from zonecut.config.document import Config
 from zonecut.config.tree import DesiredTree, DesiredZone, build_tree
 from zonecut.errors import ZonecutError
 from zonecut.iam.changes import (

@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from zonecut.config.models import record_value
+from zonecut.config.records import record_value
 from zonecut.config.tree import DesiredRecord, DesiredZone
 from zonecut.names import iam_normalized, normalize, to_fqdn
 from zonecut.plan.batching import batches, change_cost

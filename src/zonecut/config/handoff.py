@@ -1,0 +1,79 @@
+"""The SSM Parameter Store handoff: parameter names, ``defaults.ssm``
+(:class:`SsmDefaults`) and a zone's ``parent_from_ssm`` (:class:`ParentFromSsm`)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    Field,
+    StrictBool,
+    StrictStr,
+)
+
+from zonecut.config.accounts import RoleArn
+from zonecut.config.fields import AccountRef, Region, _Model, _quoted
+
+_SSM_NAME_RE = re.compile(r"^(?:/[A-Za-z0-9_.-]+)+$", re.ASCII)
+
+
+def _check_ssm_prefix(value: str) -> str:
+    text = value.rstrip("/")
+    _check_ssm_name(text)
+    return text
+
+
+def _check_ssm_name(value: str) -> str:
+    if not _SSM_NAME_RE.match(value) or len(value) > 1011:
+        raise ValueError(
+            f"{_quoted(value)} is not an SSM parameter path: it starts with '/' and holds "
+            "letters, digits and '_.-' between the slashes (at most 1011 characters)"
+        )
+    first = value.split("/")[1].lower()
+    if first.startswith(("aws", "ssm")):
+        raise ValueError(f"{_quoted(value)}: SSM reserves names that begin with 'aws' or 'ssm'")
+    return value
+
+
+SsmPrefix = Annotated[StrictStr, AfterValidator(_check_ssm_prefix)]
+SsmName = Annotated[StrictStr, AfterValidator(_check_ssm_name)]
+
+
+class SsmDefaults(_Model):
+    """The SSM Parameter Store handoff: zone details published for child accounts."""
+
+    publish: StrictBool = Field(
+        False, description="apply writes one parameter per zone, in the account of its "
+        "parent (a root zone: its own account)."
+    )
+    prefix: SsmPrefix = Field(
+        "/zonecut/zones", description="Parameter path prefix; a zone's parameter is "
+        "PREFIX/ZONE-NAME."
+    )
+    region: Region | None = Field(
+        None, description="The one region of the handoff's parameters, for every account "
+        "and for the Lambda handlers (their ZONECUT_SSM_REGION); null uses the partition's "
+        "Route 53 home region (us-east-1), whatever an account's own region."
+    )
+
+
+class ParentFromSsm(_Model):
+    """The zone's parent is not in this file: read it from an SSM parameter."""
+
+    account: AccountRef = Field(
+        description="The account holding the parameter and the parent zone (key or id)."
+    )
+    parameter: SsmName = Field(
+        description="The parameter zonecut published for the parent zone, like "
+        "/zonecut/zones/example.com."
+    )
+    region: Region | None = Field(
+        None, description="The parameter's region; null uses defaults.ssm.region, else the "
+        "partition's Route 53 home region."
+    )
+    role_arn: RoleArn | None = Field(
+        None, description="A read-only role in that account to read the parameter with; "
+        "null reads it with the account's own access."
+    )
