@@ -18,13 +18,7 @@ from pydantic import (
     field_validator,
 )
 
-from zonecut.config.fields import (
-    AccountId,
-    Partition,
-    Region,
-    _Model,
-    _quoted,
-)
+from zonecut.config.fields import AccountId, FrozenModel, Partition, Region, quoted
 
 ROLE_PLACEHOLDERS = ("account_id", "account")
 ROLE_ARN_RE = re.compile(
@@ -49,13 +43,13 @@ def _check_role_name(value: str) -> str:
     try:
         parts = list(string.Formatter().parse(value))
     except ValueError as exc:
-        raise ValueError(f"role_name {_quoted(value)} is not a valid template: {exc}") from None
+        raise ValueError(f"role_name {quoted(value)} is not a valid template: {exc}") from None
     for _text, field, spec, conversion in parts:
         if field is None:
             continue
         if field not in ROLE_PLACEHOLDERS or spec or conversion:
             raise ValueError(
-                f"role_name {_quoted(value)} may only use the placeholders {{account_id}} and "
+                f"role_name {quoted(value)} may only use the placeholders {{account_id}} and "
                 f"{{account}}; found {{{field[:40]}}}"
             )
     rendered = value.format(account_id="123456789012", account="key")
@@ -63,7 +57,7 @@ def _check_role_name(value: str) -> str:
     path_ok = not path or _IAM_PATH_RE.match(path + "/")
     if not name or not _IAM_NAME_RE.match(name) or not path_ok:
         raise ValueError(
-            f"role_name {_quoted(value)} is not an IAM role name: use letters, digits and "
+            f"role_name {quoted(value)} is not an IAM role name: use letters, digits and "
             "'+=,.@_-', optionally after a path like 'path/to/'"
         )
     return value
@@ -72,7 +66,7 @@ def _check_role_name(value: str) -> str:
 def _check_role_arn(value: str) -> str:
     if not ROLE_ARN_RE.match(value):
         raise ValueError(
-            f"role_arn {_quoted(value)} is not an IAM role ARN "
+            f"role_arn {quoted(value)} is not an IAM role ARN "
             "(arn:aws:iam::123456789012:role/Name)"
         )
     return value
@@ -111,7 +105,7 @@ def _check_profile(value: str) -> str:
 def _check_principal_arn(value: str) -> str:
     if not PRINCIPAL_ARN_RE.match(value):
         raise ValueError(
-            f"principal_arn {_quoted(value)} is not an IAM role, user or account root ARN "
+            f"principal_arn {quoted(value)} is not an IAM role, user or account root ARN "
             "(arn:aws:iam::123456789012:role/Name)"
         )
     return value
@@ -128,7 +122,7 @@ SourceIdentity = Annotated[StrictStr, AfterValidator(_check_source_identity)]
 PrincipalArn = Annotated[StrictStr, AfterValidator(_check_principal_arn)]
 
 
-class AccessDefaults(_Model):
+class AccessDefaults(FrozenModel):
     """How every account is reached unless the account overrides it."""
 
     role_name: RoleName = Field(
@@ -179,7 +173,7 @@ class AccessDefaults(_Model):
         return self.role_name.format(account_id=account_id, account=account_key)
 
 
-class Account(_Model):
+class Account(FrozenModel):
     """One AWS account and how to reach it. Unset fields fall back to defaults.access."""
 
     id: AccountId = Field(description='The 12-digit account id. Quote it: "012345678901".')

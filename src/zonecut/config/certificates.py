@@ -5,28 +5,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import (
-    AfterValidator,
-    Field,
-    StrictStr,
-    field_validator,
-)
+from pydantic import AfterValidator, Field, StrictStr, field_validator
 
 from zonecut import names
-from zonecut.config.fields import Region, _Model, _quoted
+from zonecut.config.fields import FrozenModel, Region, quoted
 
 
 def _check_cert_domain(value: str) -> str:
     found = names.problems(value, allow_wildcard=True)
     if found:
-        raise ValueError(f"{_quoted(value)}: " + "; ".join(t[:200] for t in found))
+        raise ValueError(f"{quoted(value)}: " + "; ".join(t[:200] for t in found))
     return names.normalize(value)
 
 
 CertDomain = Annotated[StrictStr, AfterValidator(_check_cert_domain)]
 
 
-class CertificateSpec(_Model):
+class CertificateSpec(FrozenModel):
     """An ACM certificate requested in the zone's account, validated through the zone."""
 
     domains: Annotated[tuple[CertDomain, ...], Field(min_length=1, max_length=10)] = Field(

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Self
 
-from pydantic import (
-    Field,
-    StrictInt,
-    model_validator,
-)
+from pydantic import Field, StrictInt, model_validator
 
 from zonecut.config.accounts import AccessDefaults
-from zonecut.config.fields import Ttl, _Model
+from zonecut.config.fields import FrozenModel, Ttl
 from zonecut.config.handoff import SsmDefaults
 from zonecut.config.zones import ApexNs
 
 
-class NsTtlPolicy(_Model):
+class NsTtlPolicy(FrozenModel):
     """The NS TTL range that ``verify`` accepts on delegations."""
 
     min: Ttl = Field(300, description="Lowest NS TTL (seconds) verify accepts.")
@@ -29,7 +25,7 @@ class NsTtlPolicy(_Model):
         return self
 
 
-class Defaults(_Model):
+class Defaults(FrozenModel):
     """Settings that apply to every account and zone unless overridden."""
 
     ns_ttl: Ttl = Field(3600, description="TTL (seconds) of the NS records written into "

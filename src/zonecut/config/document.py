@@ -4,26 +4,20 @@ Field validation (types, ranges, name syntax) lives on the models. Checks that
 relate several parts of a config (references, duplicates, roots) are
 :func:`zonecut.config.relations.relation_problems`: :class:`Config` runs it when
 built directly, and the loader runs it on partly invalid input too, so that one run
-reports every problem with its line."""
+reports every problem with its line.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Self
 
-from pydantic import (
-    AfterValidator,
-    ConfigDict,
-    Field,
-    StrictInt,
-    ValidationInfo,
-    model_validator,
-)
+from pydantic import AfterValidator, ConfigDict, Field, StrictInt, ValidationInfo, model_validator
 
 from zonecut.config.accounts import AccessDefaults, Account
 from zonecut.config.defaults import Defaults
 from zonecut.config.errors import format_loc
 from zonecut.config.facts import facts_of_accounts, facts_of_zones
-from zonecut.config.fields import AccountKey, _Model
+from zonecut.config.fields import AccountKey, FrozenModel
 from zonecut.config.relations import relation_problems
 from zonecut.config.zones import ZoneSpec
 
@@ -37,7 +31,7 @@ def _check_version(value: int) -> int:
     return value
 
 
-class Config(_Model):
+class Config(FrozenModel):
     """A whole zonecut.yaml."""
 
     model_config = ConfigDict(

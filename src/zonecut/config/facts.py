@@ -7,11 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from pydantic import (
-    StrictBool,
-    TypeAdapter,
-    ValidationError,
-)
+from pydantic import StrictBool, TypeAdapter, ValidationError
 
 from zonecut.config.accounts import Account
 from zonecut.config.certificates import CertDomain

@@ -27,7 +27,7 @@ REGION_RE = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}$")
 _TAG_PUNCTUATION = frozenset(" _.:/=+-@")
 
 
-def _quoted(value: str, limit: int = 80) -> str:
+def quoted(value: str, limit: int = 80) -> str:
     """``repr`` of user text, cut short so a huge value cannot flood the messages."""
     return repr(value if len(value) <= limit else value[:limit] + "...")
 
@@ -48,14 +48,14 @@ def _int_account_id(value: object) -> object:
 
 def _check_account_id(value: str) -> str:
     if not ACCOUNT_ID_RE.match(value):
-        raise ValueError(f"account id {_quoted(value)} must be exactly 12 digits")
+        raise ValueError(f"account id {quoted(value)} must be exactly 12 digits")
     return value
 
 
 def _check_account_key(value: str) -> str:
     if not ACCOUNT_KEY_RE.match(value):
         raise ValueError(
-            f"account key {_quoted(value)} may only hold letters, digits, '.', '_' and '-', "
+            f"account key {quoted(value)} may only hold letters, digits, '.', '_' and '-', "
             "must start with a letter or digit and be at most 64 characters"
         )
     return value
@@ -70,13 +70,13 @@ def _check_account_ref(value: str) -> str:
 def _check_zone_name(value: str) -> str:
     found = names.problems(value)
     if found:
-        raise ValueError(f"{_quoted(value)}: " + "; ".join(text[:200] for text in found))
+        raise ValueError(f"{quoted(value)}: " + "; ".join(text[:200] for text in found))
     return names.normalize(value)
 
 
 def _check_region(value: str) -> str:
     if not REGION_RE.match(value):
-        raise ValueError(f"region {_quoted(value)} is not an AWS region name like 'us-east-1'")
+        raise ValueError(f"region {quoted(value)} is not an AWS region name like 'us-east-1'")
     return value
 
 
@@ -84,7 +84,7 @@ def _check_zone_id(value: str) -> str:
     bare = value.removeprefix("/hostedzone/")
     if not ZONE_ID_RE.match(bare):
         raise ValueError(
-            f"zone_id {_quoted(value)} is not a hosted zone id "
+            f"zone_id {quoted(value)} is not a hosted zone id "
             "(upper-case letters and digits, like Z0123456789ABC)"
         )
     return bare
@@ -94,8 +94,8 @@ def _check_tag_text(value: str) -> str:
     bad = sorted({ch for ch in value if not (ch.isalnum() or ch in _TAG_PUNCTUATION)})
     if bad:
         raise ValueError(
-            f"{_quoted(value)} holds characters Route 53 tags do not allow: "
-            f"{_quoted(''.join(bad))} "
+            f"{quoted(value)} holds characters Route 53 tags do not allow: "
+            f"{quoted(''.join(bad))} "
             "(letters, digits, spaces and '_.:/=+-@' are allowed)"
         )
     return value
@@ -103,9 +103,9 @@ def _check_tag_text(value: str) -> str:
 
 def _check_tag_key(value: str) -> str:
     if value.lower().startswith("aws:"):
-        raise ValueError(f"tag key {_quoted(value)}: the 'aws:' prefix is reserved by AWS")
+        raise ValueError(f"tag key {quoted(value)}: the 'aws:' prefix is reserved by AWS")
     if value.lower() == "zonecut:managed":
-        raise ValueError(f"tag key {_quoted(value)} is zonecut's own: it marks the zones "
+        raise ValueError(f"tag key {quoted(value)} is zonecut's own: it marks the zones "
                          "zonecut created (the ones `apply --prune` may delete)")
     return _check_tag_text(value)
 
@@ -126,5 +126,7 @@ TagValue = Annotated[StrictStr, Field(max_length=256), AfterValidator(_check_tag
 Partition = Literal["aws", "aws-cn", "aws-us-gov"]  # keep in step with PARTITIONS
 
 
-class _Model(BaseModel):
+class FrozenModel(BaseModel):
+    """The base of every config model: frozen, unknown keys refused."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -6,15 +6,10 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import (
-    AfterValidator,
-    Field,
-    StrictBool,
-    StrictStr,
-)
+from pydantic import AfterValidator, Field, StrictBool, StrictStr
 
 from zonecut.config.accounts import RoleArn
-from zonecut.config.fields import AccountRef, Region, _Model, _quoted
+from zonecut.config.fields import AccountRef, FrozenModel, Region, quoted
 
 _SSM_NAME_RE = re.compile(r"^(?:/[A-Za-z0-9_.-]+)+$", re.ASCII)
 
@@ -28,12 +23,12 @@ def _check_ssm_prefix(value: str) -> str:
 def _check_ssm_name(value: str) -> str:
     if not _SSM_NAME_RE.match(value) or len(value) > 1011:
         raise ValueError(
-            f"{_quoted(value)} is not an SSM parameter path: it starts with '/' and holds "
+            f"{quoted(value)} is not an SSM parameter path: it starts with '/' and holds "
             "letters, digits and '_.-' between the slashes (at most 1011 characters)"
         )
     first = value.split("/")[1].lower()
     if first.startswith(("aws", "ssm")):
-        raise ValueError(f"{_quoted(value)}: SSM reserves names that begin with 'aws' or 'ssm'")
+        raise ValueError(f"{quoted(value)}: SSM reserves names that begin with 'aws' or 'ssm'")
     return value
 
 
@@ -41,7 +36,7 @@ SsmPrefix = Annotated[StrictStr, AfterValidator(_check_ssm_prefix)]
 SsmName = Annotated[StrictStr, AfterValidator(_check_ssm_name)]
 
 
-class SsmDefaults(_Model):
+class SsmDefaults(FrozenModel):
     """The SSM Parameter Store handoff: zone details published for child accounts."""
 
     publish: StrictBool = Field(
@@ -59,7 +54,7 @@ class SsmDefaults(_Model):
     )
 
 
-class ParentFromSsm(_Model):
+class ParentFromSsm(FrozenModel):
     """The zone's parent is not in this file: read it from an SSM parameter."""
 
     account: AccountRef = Field(

@@ -1,9 +1,11 @@
 """zonecut.yaml -> :class:`Config`, or :class:`ConfigError` naming file and line.
 
 The YAML is composed into nodes (which keep their marks) and turned into plain
-data here, recording the line of every mapping key and list item. Pydantic then
-validates; its errors and the relation checks are translated into one plain
-message per problem, all collected before anything is raised.
+data, recording the line of every mapping key and list item
+(:mod:`zonecut.config.yaml_reader`). Pydantic then validates; its errors
+(:mod:`zonecut.config.messages`) and the relation checks
+(:mod:`zonecut.config.relations`) are translated into one plain message per
+problem, all collected before anything is raised.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from zonecut.config.defaults import Defaults
 from zonecut.config.document import SKIP_RELATION_CHECKS, Config
 from zonecut.config.errors import ConfigError, ConfigProblem, Loc, format_loc
 from zonecut.config.facts import account_facts_from_raw, defaults_from_raw, zone_facts_from_raw
-from zonecut.config.messages import _kind, _translate
+from zonecut.config.messages import kind_of, translate_errors
 from zonecut.config.relations import relation_problems
-from zonecut.config.yaml_reader import _compose, _Document
+from zonecut.config.yaml_reader import YamlDocument, read_yaml
 
 MAX_BYTES = 4 * 1024 * 1024
 """Largest config accepted (about 50,000 zones)."""
@@ -52,7 +54,7 @@ def load_config_text(text: str, filename: str = "<string>") -> Config:
     if len(text) > MAX_BYTES:
         raise _single(filename, f"the text is {len(text)} characters; at most {MAX_BYTES} "
                       "are read")
-    document = _compose(text, filename)
+    document = read_yaml(text, filename)
     problems = list(document.problems)
     data = document.data
     if problems and data is None:
@@ -65,14 +67,14 @@ def load_config_text(text: str, filename: str = "<string>") -> Config:
         problems.append(ConfigProblem(
             filename, line, column,
             "the top level must be a mapping with `version`, `accounts` and `zones`; "
-            f"found {_kind(data)}",
+            f"found {kind_of(data)}",
         ))
         raise ConfigError(problems)
     config: Config | None = None
     try:
         config = Config.model_validate(data, context={SKIP_RELATION_CHECKS: True})
     except ValidationError as exc:
-        problems += _translate(exc, document)
+        problems += translate_errors(exc, document)
     problems += _relations(data, document)
     if problems or config is None:
         raise ConfigError(problems)
@@ -83,7 +85,7 @@ def _single(filename: str, message: str) -> ConfigError:
     return ConfigError([ConfigProblem(filename, None, None, message)])
 
 
-def _relations(data: Mapping[str, object], document: _Document) -> list[ConfigProblem]:
+def _relations(data: Mapping[str, object], document: YamlDocument) -> list[ConfigProblem]:
     raw_defaults = data.get("defaults", {})
     defaults = Defaults() if raw_defaults is None else defaults_from_raw(raw_defaults)
     raw_accounts = data.get("accounts")

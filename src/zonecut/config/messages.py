@@ -14,16 +14,19 @@ from pydantic_core import ErrorDetails
 
 from zonecut.config.document import Config
 from zonecut.config.errors import ConfigProblem, Loc, format_loc
-from zonecut.config.yaml_reader import _clip, _Document
+from zonecut.config.yaml_reader import YamlDocument, clip
 
 
-def _kind(value: object) -> str:
+def kind_of(value: object) -> str:
+    """What a top level that is not a mapping holds, in words."""
     if isinstance(value, str | int | float | bool) or value is None:
         return f"a single value ({_show(value)})"
     return _show(value)
 
 
-def _translate(exc: ValidationError, document: _Document) -> list[ConfigProblem]:
+def translate_errors(exc: ValidationError, document: YamlDocument) -> list[ConfigProblem]:
+    """One plain problem per pydantic error, at its line; errors under a value YAML
+    already refused are left out."""
     found: list[ConfigProblem] = []
     for error in exc.errors(include_url=False):
         loc: Loc = tuple(part for part in error["loc"] if part != "[key]")
@@ -106,7 +109,7 @@ def _constraint(kind: str, ctx: dict[str, Any], value: object, fallback: str) ->
 
 
 def _unknown_key(key: str, model: type[BaseModel] | None) -> str:
-    message = f"unknown key {_clip(key)!r}"
+    message = f"unknown key {clip(key)!r}"
     if model is None:
         return message
     allowed = list(model.model_fields)
@@ -177,7 +180,7 @@ def _show(value: object) -> str:
     if isinstance(value, float):
         return f"the number {value!r}"
     if isinstance(value, str):
-        return f"the text {_clip(value)!r}"
+        return f"the text {clip(value)!r}"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list | tuple):

@@ -23,7 +23,7 @@ from zonecut.config.aliases import (
     alias_target_problem,
     alias_target_region,
 )
-from zonecut.config.fields import Region, Ttl, ZoneId, _Model, _quoted
+from zonecut.config.fields import FrozenModel, Region, Ttl, ZoneId, quoted
 
 _TXT_CHUNK = 255
 RECORD_TYPES: tuple[str, ...] = ("A", "AAAA", "CNAME", "TXT", "MX")
@@ -36,14 +36,14 @@ def _check_record_name(value: str) -> str:
     found = [p for p in names.problems(text, allow_wildcard=True)
              if not p.startswith("a zone name needs")]
     if found:
-        raise ValueError(f"record name {_quoted(value)}: " + "; ".join(t[:200] for t in found))
+        raise ValueError(f"record name {quoted(value)}: " + "; ".join(t[:200] for t in found))
     return text
 
 
 def _check_host(value: str, what: str) -> str:
     found = [p for p in names.problems(value) if not p.startswith("a zone name needs")]
     if found:
-        raise ValueError(f"{what} {_quoted(value)}: " + "; ".join(t[:200] for t in found))
+        raise ValueError(f"{what} {quoted(value)}: " + "; ".join(t[:200] for t in found))
     return names.normalize(value)
 
 
@@ -65,18 +65,18 @@ def record_value(rtype: str, value: str) -> str:
         try:
             return str(ipaddress.IPv4Address(text))
         except ValueError:
-            raise ValueError(f"{_quoted(value)} is not an IPv4 address") from None
+            raise ValueError(f"{quoted(value)} is not an IPv4 address") from None
     if rtype == "AAAA":
         try:
             return str(ipaddress.IPv6Address(text))
         except ValueError:
-            raise ValueError(f"{_quoted(value)} is not an IPv6 address") from None
+            raise ValueError(f"{quoted(value)} is not an IPv6 address") from None
     if rtype == "CNAME":
         return _check_host(text, "CNAME target")
     if rtype == "MX":
         parts = text.split()
         if len(parts) != 2 or not parts[0].isdigit() or int(parts[0]) > 65535:
-            raise ValueError(f"MX value {_quoted(value)} must be 'PREFERENCE HOST' "
+            raise ValueError(f"MX value {quoted(value)} must be 'PREFERENCE HOST' "
                              "(preference 0-65535), like '10 mail.example.com'")
         return f"{int(parts[0])} {_check_host(parts[1], 'MX host')}"
     if rtype == "TXT":
@@ -94,7 +94,7 @@ AliasKind = Literal["cloudfront", "apigateway", "apigateway-edge", "alb", "elb",
 _CLOUDFRONT_ALIASES = frozenset({"cloudfront", "apigateway-edge"})
 
 
-class AliasSpec(_Model):
+class AliasSpec(FrozenModel):
     """An alias to an AWS resource: Route 53 answers with the target's addresses."""
 
     type: AliasKind = Field(
@@ -142,7 +142,7 @@ class AliasSpec(_Model):
         return self
 
 
-class RecordSpec(_Model):
+class RecordSpec(FrozenModel):
     """One record set the zone's owner declares."""
 
     name: RecordName = Field(

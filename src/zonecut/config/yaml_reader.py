@@ -31,7 +31,7 @@ _INT = "tag:yaml.org,2002:int"
 
 
 @dataclass
-class _Document:
+class YamlDocument:
     """Plain data from the YAML, the position of every key and item, and YAML problems."""
 
     filename: str
@@ -71,8 +71,10 @@ class _Cycle(Exception):
         self.node = node
 
 
-def _compose(text: str, filename: str) -> _Document:
-    document = _Document(filename)
+def read_yaml(text: str, filename: str) -> YamlDocument:
+    """Compose ``text`` into plain data with positions; YAML problems are collected on the
+    document, never raised."""
+    document = YamlDocument(filename)
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -239,7 +241,7 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], visiting: set[int]) -
 class _Walker:
     """Turns composed nodes into plain data, recording positions and YAML problems."""
 
-    def __init__(self, document: _Document,
+    def __init__(self, document: YamlDocument,
                  loader: yaml.SafeLoader | yaml.CSafeLoader) -> None:
         self.document = document
         self.loader = loader
@@ -282,7 +284,7 @@ class _Walker:
             self.document.problem(node.start_mark, f"cannot read this value: {exc.problem}", loc)
         except (ValueError, ArithmeticError, TypeError) as exc:
             reason = "the number is too large" if node.tag == _INT else str(exc)
-            self.document.problem(node.start_mark, f"cannot read {_clip(str(node.value))!r}: "
+            self.document.problem(node.start_mark, f"cannot read {clip(str(node.value))!r}: "
                                   f"{reason}", loc)
         return None
 
@@ -302,7 +304,7 @@ class _Walker:
             if key in first_line:
                 self.document.problem(
                     key_node.start_mark,
-                    f"the key {_clip(key)!r} appears twice in this mapping (first on line "
+                    f"the key {clip(key)!r} appears twice in this mapping (first on line "
                     f"{first_line[key]}); YAML keeps only one, so remove one",
                 )
                 continue
@@ -334,5 +336,6 @@ class _Walker:
                 result.setdefault(key, value)
 
 
-def _clip(text: str, limit: int = 60) -> str:
+def clip(text: str, limit: int = 60) -> str:
+    """User text cut to ``limit`` characters for a message."""
     return text if len(text) <= limit else text[:limit] + "..."

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import (
-    Field,
-    StrictBool,
-    StrictStr,
-)
+from pydantic import Field, StrictBool, StrictStr
 
 from zonecut.config.certificates import CertificateSpec
-from zonecut.config.fields import AccountRef, TagKey, TagValue, Ttl, ZoneId, ZoneName, _Model
+from zonecut.config.fields import AccountRef, FrozenModel, TagKey, TagValue, Ttl, ZoneId, ZoneName
 from zonecut.config.handoff import ParentFromSsm
 from zonecut.config.records import RecordSpec
 
 ApexNs = Literal["repair", "report"]
 
 
-class ZoneSpec(_Model):
+class ZoneSpec(FrozenModel):
     """One public hosted zone. Its parent is its closest declared ancestor."""
 
     name: ZoneName = Field(description="Zone name; stored lower case without trailing dot.")
