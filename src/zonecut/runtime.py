@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 from zonecut.apply.certificates import DnsView
 from zonecut.apply.executor import ApplyEvent, ApplyResult, Executor
@@ -16,6 +16,7 @@ from zonecut.aws.access import AccountAccess, role_arn_for
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import LOST_CHANGE_WAIT, CallCounter
 from zonecut.aws.sessions import SessionFactory, StaticCredentials
+from zonecut.config.access import resolved_accesses
 from zonecut.config.document import Config
 from zonecut.config.tree import DesiredTree, build_tree
 from zonecut.plan.changes import Plan
@@ -43,31 +44,10 @@ class Target:
 
 
 def account_accesses(config: Config) -> dict[str, AccountAccess]:
-    """Resolve each declared account's access from its own keys and the defaults."""
-    defaults = config.defaults.access
-    found: dict[str, AccountAccess] = {}
-    for key, account in config.accounts.items():
-        role_arn: str | None = None
-        if account.assume_role:
-            if account.role_arn:
-                role_arn = account.role_arn
-            else:
-                template = account.role_name or defaults.role_name
-                if template:
-                    name = template.format(account_id=account.id, account=key)
-                    role_arn = role_arn_for(defaults.partition, account.id, name)
-        found[account.id] = AccountAccess(
-            key=key,
-            account_id=account.id,
-            profile=account.profile,
-            role_arn=role_arn,
-            external_id=account.external_id or defaults.external_id,
-            source_identity=account.source_identity or defaults.source_identity,
-            region=account.region or defaults.region,
-            partition=defaults.partition,
-            session_name=defaults.session_name,
-        )
-    return found
+    """Each declared account's access (resolved by :mod:`zonecut.config.access`), as the
+    AWS sessions take it."""
+    return {account_id: AccountAccess(**asdict(access))
+            for account_id, access in resolved_accesses(config).items()}
 
 
 SANDBOX_PROFILE_ROLE = "ZonecutSandboxProfile"
