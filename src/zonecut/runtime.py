@@ -13,8 +13,9 @@ from zonecut.apply.observe_each import observe_each_account
 from zonecut.apply.records import ChildPlan, ChildResources, ChildResult
 from zonecut.apply.teardown import Teardown
 from zonecut.aws.access import AccountAccess, role_arn_for
+from zonecut.aws.calls import CallCounter
 from zonecut.aws.fleet import Fleet
-from zonecut.aws.route53 import LOST_CHANGE_WAIT, CallCounter
+from zonecut.aws.route53 import LOST_CHANGE_WAIT
 from zonecut.aws.sessions import SessionFactory, StaticCredentials
 from zonecut.config.access import resolved_accesses
 from zonecut.config.document import Config

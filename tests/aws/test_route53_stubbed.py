@@ -10,9 +10,10 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from zonecut.aws.calls import CallCounter
 from zonecut.aws.errors import AccessDenied, AwsError, SyncTimeout
 from zonecut.aws.ratelimit import TokenBucket
-from zonecut.aws.route53 import CallCounter, RecordChange, Route53Account
+from zonecut.aws.route53 import RecordChange, Route53Account
 from zonecut.aws.zone_references import ZoneReferences
 from zonecut.state import RRSet
 

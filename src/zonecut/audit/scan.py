@@ -9,9 +9,9 @@ from zonecut.audit.accounts import from_organization
 from zonecut.audit.inventory import AuditAccount, Inventory
 from zonecut.audit.reader import AccountResult, read_inventory
 from zonecut.aws.access import AccountAccess
+from zonecut.aws.calls import CallCounter
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.organizations import Organizations
-from zonecut.aws.route53 import CallCounter
 from zonecut.aws.sessions import SessionFactory
 from zonecut.runtime import SANDBOX_CREDENTIALS, Target
 

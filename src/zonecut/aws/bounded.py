@@ -15,9 +15,10 @@ from typing import Any
 from botocore.config import Config
 
 from zonecut.aws.access import AccountAccess
+from zonecut.aws.calls import CallCounter
 from zonecut.aws.ratelimit import TokenBucket
 from zonecut.aws.retry import RetryPolicy
-from zonecut.aws.route53 import CallCounter, Route53Account
+from zonecut.aws.route53 import Route53Account
 from zonecut.aws.sessions import SessionFactory
 from zonecut.aws.ssm import SsmAccount
 

@@ -6,8 +6,9 @@ import threading
 from collections.abc import Mapping
 
 from zonecut.aws.access import AccountAccess
+from zonecut.aws.calls import CallCounter
 from zonecut.aws.ratelimit import TokenBucket
-from zonecut.aws.route53 import LOST_CHANGE_WAIT, CallCounter, Route53Account
+from zonecut.aws.route53 import LOST_CHANGE_WAIT, Route53Account
 from zonecut.aws.sessions import SessionFactory
 from zonecut.errors import ZonecutError
 

@@ -13,9 +13,9 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from zonecut.aws.access import HOME_REGIONS
+from zonecut.aws.calls import CallCounter
 from zonecut.aws.errors import AccessDenied, AwsError, translate
 from zonecut.aws.ratelimit import TokenBucket
-from zonecut.aws.route53 import CallCounter
 from zonecut.aws.sessions import RETRY_CONFIG, StaticCredentials
 
 PAGE_SIZE = 20

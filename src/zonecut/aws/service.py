@@ -7,9 +7,9 @@ from typing import Any, ClassVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from zonecut.aws.calls import CallCounter
 from zonecut.aws.errors import AccessDenied, AwsError
 from zonecut.aws.ratelimit import TokenBucket
-from zonecut.aws.route53 import CallCounter
 
 
 class ServiceAccount:

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from zonecut import names
 from zonecut.apply.ssm_publish import HandoffError, ZoneDocument, parameter_name
 from zonecut.aws import bounded
-from zonecut.aws.route53 import CallCounter, RecordChange, Route53Account
+from zonecut.aws.calls import CallCounter
+from zonecut.aws.route53 import RecordChange, Route53Account
 from zonecut.aws.sessions import SessionFactory
 from zonecut.aws.ssm import SsmAccount
 from zonecut.aws_lambda.deadline import Deadline
