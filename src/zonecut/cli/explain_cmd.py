@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from zonecut.cli.app import app, out
-from zonecut.cli.boundary import EXIT_USAGE, fail
+from zonecut.cli.options import EXIT_USAGE, fail, out
 from zonecut.cli.render import SEVERITY_STYLES
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
@@ -36,7 +35,6 @@ def doc_section(document: Path, code: str) -> str | None:
     return None
 
 
-@app.command()
 def explain(code: Annotated[str, typer.Argument(
         help="A finding code from verify or audit, e.g. DANGLING_DELEGATION.")]) -> None:
     """What a verify or audit finding code means, why it matters and how to fix it."""

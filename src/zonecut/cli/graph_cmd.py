@@ -12,7 +12,7 @@ import typer
 from zonecut.audit.findings import AuditFinding
 from zonecut.audit.inventory import Inventory
 from zonecut.audit.tree import OrgTree
-from zonecut.cli.app import (
+from zonecut.cli.options import (
     DEFAULT_CONFIG,
     DEFAULT_STATE,
     ConfigOpt,
@@ -20,7 +20,6 @@ from zonecut.cli.app import (
     SandboxOpt,
     StateDirOpt,
     account_keys,
-    app,
     dns_roots,
     err,
     fail,
@@ -128,7 +127,6 @@ def write_output(data: str | bytes, path: Path | None, what: str) -> None:
     err.print(f"{what} written to {path}", highlight=False, markup=False)
 
 
-@app.command()
 def graph(
     config: ConfigOpt = DEFAULT_CONFIG,
     output: Annotated[GraphFormat, typer.Option(

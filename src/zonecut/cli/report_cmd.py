@@ -9,15 +9,6 @@ from typing import Annotated
 import typer
 
 from zonecut import __version__
-from zonecut.cli.app import (
-    DEFAULT_CONFIG,
-    DEFAULT_STATE,
-    ConfigOpt,
-    EndpointOpt,
-    SandboxOpt,
-    StateDirOpt,
-    app,
-)
 from zonecut.cli.graph_cmd import (
     ConcurrencyOpt,
     ReplayOpt,
@@ -26,6 +17,14 @@ from zonecut.cli.graph_cmd import (
     TimeoutOpt,
     graph_for,
     write_output,
+)
+from zonecut.cli.options import (
+    DEFAULT_CONFIG,
+    DEFAULT_STATE,
+    ConfigOpt,
+    EndpointOpt,
+    SandboxOpt,
+    StateDirOpt,
 )
 from zonecut.graph import render_html
 
@@ -36,7 +35,6 @@ def stamp() -> str:
     return f"zonecut {__version__}, {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}"
 
 
-@app.command()
 def report(
     config: ConfigOpt = DEFAULT_CONFIG,
     file: Annotated[Path, typer.Option(
