@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from zonecut import __version__
 from zonecut.cli.graph_cmd import (
     ConcurrencyOpt,
     ReplayOpt,
@@ -16,6 +14,7 @@ from zonecut.cli.graph_cmd import (
     RootHintsOpt,
     TimeoutOpt,
     graph_for,
+    stamp,
     write_output,
 )
 from zonecut.cli.options import (
@@ -29,10 +28,6 @@ from zonecut.cli.options import (
 from zonecut.graph import render_html
 
 DEFAULT_REPORT = Path("zonecut-report.html")
-
-
-def stamp() -> str:
-    return f"zonecut {__version__}, {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}"
 
 
 def report(
