@@ -11,7 +11,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from zonecut.cli.app import app
+from zonecut.cli.main import app
 
 ZONECUT = str(Path(sys.executable).parent / "zonecut")
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -56,7 +56,6 @@ runner = CliRunner()
 def invoke(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Ran:
     """The real app in-process (typer's runner): the same group, boundary and commands as
     the `zonecut` script, without a Python start-up per case on a busy machine."""
-    main_modules()
     saved = os.environ.copy()
     here = os.getcwd()
     os.environ.clear()
@@ -71,17 +70,6 @@ def invoke(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Ran:
     assert result.exception is None or isinstance(result.exception, SystemExit), (
         repr(result.exception))
     return Ran(result.exit_code, result.stdout, result.stderr)
-
-
-def main_modules() -> None:
-    from zonecut.cli import (  # noqa: F401
-        audit_cmd,
-        demo,
-        explain_cmd,
-        iam_cmd,
-        sandbox_cmds,
-        verify_cmd,
-    )
 
 
 def one_error_line(result: subprocess.CompletedProcess[str] | Ran) -> str:

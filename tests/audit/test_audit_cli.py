@@ -9,8 +9,7 @@ import pytest
 from audit_world import World, build_healthy, build_scenario
 from typer.testing import CliRunner
 
-from zonecut.cli import audit_cmd  # noqa: F401  (registers the command)
-from zonecut.cli.app import app
+from zonecut.cli.main import app
 from zonecut.config.loader import load_config
 from zonecut.sandbox import Sandbox
 

@@ -9,7 +9,7 @@ import pytest
 from child_support import HEADER, acm_wait
 from typer.testing import CliRunner
 
-from zonecut.cli.app import app
+from zonecut.cli.main import app
 from zonecut.sandbox import Sandbox
 
 runner = CliRunner()

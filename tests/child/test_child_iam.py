@@ -11,8 +11,7 @@ import pytest
 from child_support import DEV, NETWORK, PRINCIPAL, PROD, TEAM, config
 from typer.testing import CliRunner
 
-from zonecut.cli import iam_cmd  # noqa: F401  (registers the command)
-from zonecut.cli.app import app
+from zonecut.cli.main import app
 from zonecut.iam import IamError, account_permissions, template
 
 FULL = f"""\

@@ -16,8 +16,7 @@ from child_support import DEV, NETWORK, TEAM
 from typer.testing import CliRunner
 
 from zonecut.aws_lambda.package import PLATFORM, foreign_modules, pip_command, write_zip
-from zonecut.cli import lambda_cmd  # noqa: F401  (registers the command)
-from zonecut.cli.app import app
+from zonecut.cli.main import app
 from zonecut.iam.lambda_template import LambdaDeployment, consumer_template, parent_template
 
 runner = CliRunner()

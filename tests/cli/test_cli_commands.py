@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from zonecut.cli import demo, sandbox_cmds  # noqa: F401  (registers the sub-commands)
-from zonecut.cli.app import app
+from zonecut.cli.main import app
 from zonecut.sandbox import Sandbox
 
 runner = CliRunner()

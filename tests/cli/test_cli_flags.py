@@ -9,7 +9,7 @@ import pytest
 
 from cli_support import SAMPLE_CONFIG, invoke
 from zonecut.audit import AUDIT_CATALOGUE
-from zonecut.cli.app import app
+from zonecut.cli.main import app
 from zonecut.verify.findings import CATALOGUE
 
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from zonecut.cli.app import app
+from zonecut.cli.main import app
 from zonecut.sandbox import Sandbox
 
 runner = CliRunner()

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import re
 import shlex
-from pathlib import Path
 
 import typer.main
 
-from cli_support import README, invoke
-from zonecut.cli.app import app, register_commands
-
-register_commands()  # the whole command line, as `zonecut` has it
+from cli_support import README
+from zonecut.cli.main import app
 
 
 def command_tree() -> object:
-    invoke("--help", cwd=Path("."))  # registers every sub-command module
     return typer.main.get_command(app)
 
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from zonecut.cli.app import app
+from zonecut.cli.main import app
 from zonecut.config.loader import load_config
 from zonecut.plan.saved import SavedPlan
 from zonecut.runtime import Runtime, Target

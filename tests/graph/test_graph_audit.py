@@ -14,8 +14,7 @@ from audit_data import A, B, C, healthy, inventory, servers, zone
 
 from zonecut.audit import analyse, build_tree
 from zonecut.audit.inventory import Inventory
-from zonecut.cli import audit_cmd  # noqa: F401  (registers `audit`)
-from zonecut.cli.app import app
+from zonecut.cli.main import app
 from zonecut.graph import EdgeKind, Graph, Group, NodeKind, Status, from_audit
 
 runner = CliRunner()

@@ -10,8 +10,7 @@ import pytest
 from graph_world import APEX, DEV, EXAMPLE, POLICY, TEAM, World
 from typer.testing import CliRunner
 
-from zonecut.cli import graph_cmd, report_cmd  # noqa: F401  (registers the commands)
-from zonecut.cli.app import app
+from zonecut.cli.main import app
 from zonecut.graph import Graph
 from zonecut.sandbox import Sandbox
 from zonecut.verify import ServerAddress, probe_sync

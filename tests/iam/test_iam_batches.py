@@ -20,7 +20,7 @@ from iam_evaluator import batch_request, decide, statements_of
 from typer.testing import CliRunner
 
 from sandbox_fixtures import session_for
-from zonecut.cli.app import app
+from zonecut.cli.main import app
 from zonecut.iam import account_permissions
 from zonecut.names import iam_normalized, normalize
 from zonecut.sandbox import Sandbox

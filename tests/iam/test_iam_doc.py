@@ -8,8 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from zonecut.cli import iam_cmd  # noqa: F401  (registers the command)
-from zonecut.cli.app import app
+from zonecut.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[2]
 

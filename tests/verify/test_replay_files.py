@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 from verify_world import World
 
-from zonecut.cli import verify_cmd  # noqa: F401  (registers the command)
-from zonecut.cli.app import app
+from zonecut.cli.main import app
 from zonecut.verify.observations import Observations
 
 runner = CliRunner()

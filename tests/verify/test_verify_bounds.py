@@ -189,8 +189,7 @@ def test_scope_follows_the_roots() -> None:
 def test_sandbox_info_off_loopback_is_refused(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from zonecut.cli import verify_cmd  # noqa: F401  (registers the command)
-    from zonecut.cli.app import app
+    from zonecut.cli.main import app
     from zonecut.sandbox.info import SandboxInfo, SandboxInfoRefused
 
     good = {"name": "a.root-servers.sandbox", "address": "127.53.0.1", "port": 53}

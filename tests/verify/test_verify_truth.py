@@ -137,7 +137,7 @@ def test_tree_shows_a_duplicated_zone_and_fails(tree: Tree, tmp_path: Path,
     """Wrong answer 2, `zonecut tree`: it left dev and team-a out and exited 0."""
     from typer.testing import CliRunner
 
-    from zonecut.cli.app import app
+    from zonecut.cli.main import app
 
     tree.clients["dev"].create_hosted_zone(Name=DEV, CallerReference="copy-2")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")

@@ -9,16 +9,15 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from zonecut import __version__
-from zonecut.audit.findings import AUDIT_CATALOGUE, AuditFinding
+from zonecut.audit.findings import AUDIT, AuditFinding
 from zonecut.audit.inventory import Inventory
 from zonecut.audit.tree import OrgTree, TreeZone
-from zonecut.verify.findings import Severity
-from zonecut.verify.report import SARIF_LEVEL, Table, physical_location, sarif_rules
+from zonecut.findings import Row, Severity, Table, sarif_log
+from zonecut.findings import catalogue_table as rules_table
+from zonecut.findings import findings_table as rows_table
 
 REPORT_FORMAT = "zonecut.audit.report"
 REPORT_VERSION = 1
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def exit_code(findings: Sequence[AuditFinding]) -> int:
@@ -120,56 +119,8 @@ def to_sarif(findings: Sequence[AuditFinding], *, artifact: str = "zonecut.yaml"
     at a line of ``artifact`` (the config line declaring the zone, when ``lines`` knows
     it; else line 1) and, logically, at its zone and the account holding it.
     Info-level findings (one per root zone) only with ``include_info``."""
-    index = {rule.code: i for i, rule in enumerate(AUDIT_CATALOGUE)}
-    rules = sarif_rules(AUDIT_CATALOGUE, "docs/audit.md")
-    results = []
-    for item in _sorted(findings):
-        if item.severity is Severity.INFO and not include_info:
-            continue
-        locations: list[dict[str, str]] = []
-        if item.zone:
-            locations.append({"name": item.zone, "fullyQualifiedName": item.zone,
-                              "kind": "resource"})
-        if item.account_id:
-            locations.append({"name": item.account_id,
-                              "fullyQualifiedName": f"aws:account/{item.account_id}",
-                              "kind": "namespace"})
-        result: dict[str, Any] = {
-            "ruleId": item.code,
-            "ruleIndex": index[item.code],
-            "level": SARIF_LEVEL[item.severity],
-            "message": {"text": item.message},
-            "locations": [{
-                "physicalLocation": physical_location(item.zone, artifact, lines),
-                **({"logicalLocations": locations} if locations else {}),
-            }],
-            "partialFingerprints": {
-                "zonecutAudit/v1":
-                    f"{item.code}:{item.zone}:{item.account_id or ''}:{item.zone_id or ''}",
-            },
-            "properties": {
-                "severity": item.severity.value,
-                "zone": item.zone,
-                "account_id": item.account_id,
-                "zone_id": item.zone_id,
-                "reference": item.reference,
-                "details": dict(item.details),
-            },
-        }
-        results.append(result)
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "zonecut audit",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "rules": rules,
-            }},
-            "results": results,
-        }],
-    }
+    return sarif_log(_sorted(findings), AUDIT, artifact=artifact, lines=lines,
+                     include_info=include_info)
 
 
 def findings_table(findings: Sequence[AuditFinding], inventory: Inventory | None = None
@@ -181,12 +132,8 @@ def findings_table(findings: Sequence[AuditFinding], inventory: Inventory | None
             return ""
         return inventory.key_of(account_id) if inventory is not None else account_id
 
-    return Table(
-        title="Findings",
-        headers=("severity", "code", "zone", "account", "message"),
-        rows=tuple((f.severity.value, f.code, f.zone or "-", account(f.account_id), f.message)
-                   for f in _sorted(findings)),
-    )
+    return rows_table([Row(f.severity.value, f.code, f.zone or "-", account(f.account_id),
+                           f.message) for f in _sorted(findings)], "account")
 
 
 def zones_table(inventory: Inventory, tree: OrgTree, findings: Sequence[AuditFinding]
@@ -205,8 +152,4 @@ def zones_table(inventory: Inventory, tree: OrgTree, findings: Sequence[AuditFin
 
 def catalogue_table() -> Table:
     """The audit catalogue (``zonecut audit --list-codes``)."""
-    return Table(
-        title="Audit finding codes",
-        headers=("code", "severity", "title", "reference"),
-        rows=tuple((r.code, r.severity.value, r.title, r.reference) for r in AUDIT_CATALOGUE),
-    )
+    return rules_table(AUDIT)

@@ -16,8 +16,8 @@ from functools import cached_property
 
 from zonecut.audit.inventory import Inventory, ZoneRecord
 from zonecut.config.nesting import declared_parent
+from zonecut.findings import zone_order
 from zonecut.state import RRSet
-from zonecut.verify.findings import zone_order
 
 
 class DelegationState(StrEnum):

@@ -1,5 +1,5 @@
 """`python -m zonecut.cli` runs the command line."""
 
-from zonecut.cli.app import main
+from zonecut.cli.main import main
 
 main()

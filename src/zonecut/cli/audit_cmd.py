@@ -35,22 +35,23 @@ from zonecut.audit import (
 from zonecut.audit.reader import AccountResult
 from zonecut.audit.report import catalogue_table, findings_table, verdict, zones_table
 from zonecut.aws.access import AccountAccess
-from zonecut.cli.app import (
+from zonecut.cli.options import (
     DEFAULT_STATE,
+    EXIT_FINDINGS,
+    EXIT_OK,
     EndpointOpt,
     SandboxOpt,
     StateDirOpt,
-    app,
     dns_roots,
     err,
     fail,
     guarded,
     out,
+    positive,
     read_config,
     resolve_target,
     write_file,
 )
-from zonecut.cli.boundary import EXIT_FINDINGS, EXIT_OK, positive
 from zonecut.cli.verify_cmd import rich_table
 from zonecut.config.lines import zone_lines
 from zonecut.runtime import Target, account_accesses
@@ -152,7 +153,6 @@ def report(inventory: Inventory, tree: OrgTree, findings: list[AuditFinding],
                   "it: zonecut explain CODE")
 
 
-@app.command()
 def audit(
     accounts: Annotated[str | None, typer.Option(
         "--accounts", help="Audit these accounts: ids or name=id, comma separated "

@@ -11,20 +11,19 @@ from typing import Annotated, Any
 import typer
 from rich.rule import Rule
 
-from zonecut.cli.app import (
+from zonecut.cli.changes import run_apply
+from zonecut.cli.graph_cmd import title_for, write_pictures
+from zonecut.cli.options import (
+    EXIT_FINDINGS,
     Output,
     account_keys,
-    app,
     err,
     fail,
     guarded,
     out,
     read_config,
-    run_apply,
-    tree_for,
 )
-from zonecut.cli.boundary import EXIT_FINDINGS
-from zonecut.cli.graph_cmd import title_for, write_pictures
+from zonecut.cli.tree_cmd import tree_for
 from zonecut.cli.verify_cmd import VerifyOutput, policy_for, report
 from zonecut.graph import from_verify, plan_lines
 from zonecut.runtime import Runtime, Target
@@ -39,7 +38,6 @@ def example_text() -> str:
     return resources.files("zonecut").joinpath("examples/org.yaml").read_text()
 
 
-@app.command()
 def demo(
     config: Annotated[Path, typer.Option("--config", "-c", help="The organisation to build "
                                          "(written from the packaged example when missing).")]

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from zonecut import __version__
 from zonecut.audit.findings import AuditFinding
 from zonecut.audit.inventory import Inventory
 from zonecut.audit.tree import OrgTree
-from zonecut.cli.app import (
+from zonecut.cli.options import (
     DEFAULT_CONFIG,
     DEFAULT_STATE,
     ConfigOpt,
@@ -20,7 +22,6 @@ from zonecut.cli.app import (
     SandboxOpt,
     StateDirOpt,
     account_keys,
-    app,
     dns_roots,
     err,
     fail,
@@ -128,7 +129,6 @@ def write_output(data: str | bytes, path: Path | None, what: str) -> None:
     err.print(f"{what} written to {path}", highlight=False, markup=False)
 
 
-@app.command()
 def graph(
     config: ConfigOpt = DEFAULT_CONFIG,
     output: Annotated[GraphFormat, typer.Option(
@@ -163,10 +163,14 @@ SUFFIXES = {".svg": GraphFormat.svg, ".png": GraphFormat.png, ".dot": GraphForma
             ".mermaid": GraphFormat.mermaid, ".json": GraphFormat.json}
 
 
+def stamp() -> str:
+    """When and by which zonecut a report was made (its footer)."""
+    return f"zonecut {__version__}, {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}"
+
+
 def draw_audit(inventory: Inventory, tree: OrgTree, findings: Sequence[AuditFinding],
                path: Path) -> None:
     """`zonecut audit --graph FILE`: the tree that really exists, in the suffix's format."""
-    from zonecut.cli.report_cmd import stamp
     from zonecut.graph import from_audit, render_html
 
     suffix = path.suffix.lower()
@@ -184,7 +188,6 @@ def draw_audit(inventory: Inventory, tree: OrgTree, findings: Sequence[AuditFind
 def write_pictures(drawn: Graph, out_dir: Path) -> list[tuple[str, Path]]:
     """The picture (SVG, and PNG when resvg-py is installed) and the HTML report in
     ``out_dir``: what `zonecut demo` leaves behind. Returns what was written."""
-    from zonecut.cli.report_cmd import stamp
     from zonecut.graph import PngUnavailable, render_html, render_svg, svg_to_png
 
     try:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from zonecut.cli.app import DEFAULT_CONFIG, ConfigOpt, app, err, guarded, out, read_config
+from zonecut.cli.options import DEFAULT_CONFIG, ConfigOpt, err, guarded, out, read_config
 
 
 class IamFormat(StrEnum):
@@ -17,7 +17,6 @@ class IamFormat(StrEnum):
     triples = "triples"
 
 
-@app.command("iam")
 def iam(
     config: ConfigOpt = DEFAULT_CONFIG,
     output_format: Annotated[IamFormat, typer.Option(

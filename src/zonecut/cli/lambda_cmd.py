@@ -8,12 +8,11 @@ from typing import Annotated
 
 import typer
 
-from zonecut.cli.app import app, err, guarded, out
+from zonecut.cli.options import err, guarded, out
 from zonecut.errors import ZonecutError
 
 lambda_app = typer.Typer(help="Deploy the self-service Lambda handlers (custom resource "
                          "and EventBridge).", no_args_is_help=True)
-app.add_typer(lambda_app, name="lambda")
 
 
 class TemplateInputError(ZonecutError):

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from zonecut import __version__
-from zonecut.cli.app import (
-    DEFAULT_CONFIG,
-    DEFAULT_STATE,
-    ConfigOpt,
-    EndpointOpt,
-    SandboxOpt,
-    StateDirOpt,
-    app,
-)
 from zonecut.cli.graph_cmd import (
     ConcurrencyOpt,
     ReplayOpt,
@@ -25,18 +14,22 @@ from zonecut.cli.graph_cmd import (
     RootHintsOpt,
     TimeoutOpt,
     graph_for,
+    stamp,
     write_output,
+)
+from zonecut.cli.options import (
+    DEFAULT_CONFIG,
+    DEFAULT_STATE,
+    ConfigOpt,
+    EndpointOpt,
+    SandboxOpt,
+    StateDirOpt,
 )
 from zonecut.graph import render_html
 
 DEFAULT_REPORT = Path("zonecut-report.html")
 
 
-def stamp() -> str:
-    return f"zonecut {__version__}, {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}"
-
-
-@app.command()
 def report(
     config: ConfigOpt = DEFAULT_CONFIG,
     file: Annotated[Path, typer.Option(

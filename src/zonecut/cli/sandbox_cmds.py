@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from zonecut.cli.app import DEFAULT_STATE, StateDirOpt, app, err, fail, out
+from zonecut.cli.options import DEFAULT_STATE, StateDirOpt, err, fail, out
 
 if TYPE_CHECKING:
     from zonecut.sandbox.fault_settings import FaultSettings
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 sandbox_app = typer.Typer(help="The sandbox: an emulated multi-account AWS organisation "
                           "(moto server) plus a DNS hierarchy on loopback. No real AWS.",
                           no_args_is_help=True)
-app.add_typer(sandbox_app, name="sandbox")
 
 PortOpt = Annotated[int, typer.Option("--port", help="HTTP port of the emulated AWS "
                                       "endpoint (0: any free port).")]

@@ -12,23 +12,24 @@ import typer
 from rich.console import RenderableType
 from rich.text import Text
 
-from zonecut.cli.app import (
+from zonecut.cli.options import (
     DEFAULT_CONFIG,
     DEFAULT_STATE,
+    EXIT_FINDINGS,
+    EXIT_OK,
     ConfigOpt,
     EndpointOpt,
     SandboxOpt,
     StateDirOpt,
-    app,
     dns_roots,
     err,
     guarded,
     out,
+    positive,
     read_config,
     resolve_target,
     write_file,
 )
-from zonecut.cli.boundary import EXIT_FINDINGS, EXIT_OK, positive
 from zonecut.cli.render import table_view
 from zonecut.config.document import Config
 from zonecut.config.lines import zone_lines
@@ -135,7 +136,6 @@ def report(findings: list[Finding], targets: list[DelegationTarget], output: Ver
                       "means and how to fix it: zonecut explain CODE", highlight=False)
 
 
-@app.command()
 def verify(
     zones: Annotated[list[str] | None, typer.Argument(
         help="Only these declared zones (default: all).")] = None,

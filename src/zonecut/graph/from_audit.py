@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from zonecut.graph.fixes import fix_for
 from zonecut.graph.model import (
     Account,
     Edge,
@@ -40,7 +39,7 @@ PARTIAL = "partial"  # zonecut.audit.tree.DelegationState.PARTIAL
 def _finding(item: AuditFinding) -> GraphFinding:
     return GraphFinding(code=item.code, severity=item.severity.value, zone=item.zone,
                         message=item.message, account_id=item.account_id,
-                        zone_id=item.zone_id, fix=fix_for(item.code),
+                        zone_id=item.zone_id, fix=item.fix,
                         reference=item.reference)
 
 

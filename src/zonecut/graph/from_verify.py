@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from zonecut.graph.fixes import fix_for
 from zonecut.graph.model import (
     Account,
     Edge,
@@ -52,7 +51,7 @@ def graph_finding(item: Finding, target: DelegationTarget | None) -> GraphFindin
         code=item.code, severity=item.severity.value, zone=item.zone, message=item.message,
         account_id=target.child_account if target is not None else None,
         zone_id=zone.zone_id if zone is not None else None, server=item.server,
-        fix=fix_for(item.code), reference=item.reference)
+        fix=item.fix, reference=item.reference)
 
 
 def _edge_status(findings: Sequence[GraphFinding]) -> Status:

@@ -15,7 +15,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from zonecut.verify.findings import Severity, zone_order
+from zonecut.findings import Severity, zone_order
 
 GRAPH_FORMAT = "zonecut.graph"
 GRAPH_VERSION = 1

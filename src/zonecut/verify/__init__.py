@@ -4,8 +4,9 @@ probe (the only packet sender) -> :class:`Observations` (JSON save/replay) ->
 :func:`check` (pure) -> :class:`Finding` list -> report (JSON, SARIF, tables).
 """
 
+from zonecut.findings import Rule, Severity
 from zonecut.verify.checks import check
-from zonecut.verify.findings import CATALOGUE, RULES, Finding, Rule, Severity
+from zonecut.verify.findings import CATALOGUE, RULES, Finding
 from zonecut.verify.observations import Observations, ObservationsFormatError
 from zonecut.verify.probe import probe, probe_sync
 from zonecut.verify.report import (

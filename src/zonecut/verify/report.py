@@ -8,29 +8,28 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Any
-from urllib.parse import quote
 
-from zonecut import __version__
-from zonecut.verify.findings import CATALOGUE, Finding, Rule, Severity, zone_order
+from zonecut.findings import (
+    SARIF_LEVEL,
+    Row,
+    Severity,
+    Table,
+    physical_location,
+    sarif_log,
+    zone_order,
+)
+from zonecut.findings import catalogue_table as rules_table
+from zonecut.findings import findings_table as rows_table
+from zonecut.verify.findings import VERIFY_CATALOGUE, Finding
 from zonecut.verify.targets import DelegationTarget
 
 REPORT_FORMAT = "zonecut.verify.report"
 REPORT_VERSION = 1
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 NOT_VERIFIED = frozenset({"ZONE_MISSING", "ZONE_UNREAD", "UNVERIFIED", "WALK_FAILED",
                           "PARENT_UNREACHABLE", "DEADLINE_EXCEEDED"})
 """Codes that mean the zone's delegation was not (fully) checked from the DNS."""
-
-SARIF_LEVEL: dict[Severity, str] = {
-    Severity.CRITICAL: "error",
-    Severity.ERROR: "error",
-    Severity.WARNING: "warning",
-    Severity.INFO: "note",
-}
-
 
 def _sorted(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: f.sort_key)
@@ -131,119 +130,20 @@ def to_json(findings: Sequence[Finding], targets: Sequence[DelegationTarget]) ->
     }
 
 
-def _rule_name(code: str) -> str:
-    return "".join(part.capitalize() for part in code.split("_"))
-
-
-def sarif_rules(catalogue: Sequence[Rule], docs_page: str) -> list[dict[str, Any]]:
-    """SARIF ``tool.driver.rules`` for a finding catalogue (verify's or audit's)."""
-    return [
-        {
-            "id": rule.code,
-            "name": _rule_name(rule.code),
-            "shortDescription": {"text": rule.title},
-            "helpUri": rule.help_uri,
-            "help": {"text": f"{rule.title} Reference: {rule.reference}. "
-                             f"See {docs_page}#{rule.code.lower()}."},
-            "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
-            "properties": {"severity": rule.severity.value, "reference": rule.reference},
-        }
-        for rule in catalogue
-    ]
-
-
-def artifact_uri(path: str) -> str:
-    """A relative URI reference for a file path (what code scanning matches to a file
-    of the repository): forward slashes, reserved characters escaped."""
-    return quote(PurePath(path).as_posix(), safe="/._-~")
-
-
-def physical_location(zone: str, artifact: str, lines: Mapping[str, int] | None
-                      ) -> dict[str, Any]:
-    """The config line that declares ``zone`` (or its closest declared ancestor; line 1
-    when none is known): what GitHub code scanning needs on every result."""
-    line = 1
-    known = lines or {}
-    name = zone
-    while name:
-        if name in known:
-            line = known[name]
-            break
-        name = name.partition(".")[2]
-    return {"artifactLocation": {"uri": artifact_uri(artifact)},
-            "region": {"startLine": max(1, int(line))}}
-
-
 def to_sarif(findings: Sequence[Finding], *, artifact: str = "zonecut.yaml",
              lines: Mapping[str, int] | None = None,
              include_info: bool = False) -> dict[str, Any]:
     """A SARIF 2.1.0 log: the catalogue as rules, each finding a result located at the
     config line that declares its zone (``lines``: zone -> line of ``artifact``) and,
     logically, at the zone. Info-level findings only with ``include_info``."""
-    index = {rule.code: i for i, rule in enumerate(CATALOGUE)}
-    rules = sarif_rules(CATALOGUE, "docs/findings.md")
-    results = []
-    for item in _sorted(findings):
-        if item.severity is Severity.INFO and not include_info:
-            continue
-        result: dict[str, Any] = {
-            "ruleId": item.code,
-            "level": SARIF_LEVEL[item.severity],
-            "message": {"text": item.message},
-            "locations": [{
-                "physicalLocation": physical_location(item.zone, artifact, lines),
-                "logicalLocations": [
-                    {"name": item.zone, "fullyQualifiedName": item.zone, "kind": "resource"},
-                ],
-            }],
-            "partialFingerprints": {
-                "zonecutFinding/v1": f"{item.code}:{item.zone}:{item.server or ''}",
-            },
-            "properties": {
-                "severity": item.severity.value,
-                "zone": item.zone,
-                "server": item.server,
-                "reference": item.reference,
-                "details": dict(item.details),
-            },
-        }
-        if item.code in index:
-            result["ruleIndex"] = index[item.code]
-        results.append(result)
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "zonecut",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "rules": rules,
-            }},
-            "results": results,
-        }],
-    }
-
-
-@dataclass(frozen=True)
-class Table:
-    """Rows of plain strings; the CLI decides how to draw them."""
-
-    title: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    return sarif_log(_sorted(findings), VERIFY_CATALOGUE, artifact=artifact, lines=lines,
+                     include_info=include_info)
 
 
 def findings_table(findings: Sequence[Finding]) -> Table:
     """One row per finding: severity, code, zone, server, message."""
-    return Table(
-        title="Findings",
-        headers=("severity", "code", "zone", "server", "message"),
-        rows=tuple(
-            (f.severity.value, f.code, f.zone, f.server or "", f.message)
-            for f in _sorted(findings)
-        ),
-    )
+    return rows_table([Row(f.severity.value, f.code, f.zone, f.server or "", f.message)
+                       for f in _sorted(findings)], "server")
 
 
 def zones_table(findings: Sequence[Finding], targets: Sequence[DelegationTarget]) -> Table:
@@ -266,11 +166,7 @@ def zones_table(findings: Sequence[Finding], targets: Sequence[DelegationTarget]
 
 def catalogue_table() -> Table:
     """The catalogue itself (``zonecut verify --list-codes``)."""
-    return Table(
-        title="Finding codes",
-        headers=("code", "severity", "title", "reference"),
-        rows=tuple((r.code, r.severity.value, r.title, r.reference) for r in CATALOGUE),
-    )
+    return rules_table(VERIFY_CATALOGUE)
 
 
 __all__ = [

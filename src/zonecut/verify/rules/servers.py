@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from zonecut.verify.findings import Finding, Severity, finding
+from zonecut.findings import Severity
+from zonecut.verify.findings import Finding, finding
 from zonecut.verify.targets import VerifyPolicy
 from zonecut.verify.views import DelegationView, ServerState
 
