@@ -26,7 +26,7 @@ import logging
 from dataclasses import dataclass
 
 from zonecut import names
-from zonecut.apply.ssm_publish import HandoffError, ZoneDocument, parameter_name
+from zonecut.apply.handoff_read import HandoffError, ZoneDocument, parameter_name
 from zonecut.aws import bounded
 from zonecut.aws.route53 import CallCounter, RecordChange, Route53Account
 from zonecut.aws.sessions import SessionFactory
