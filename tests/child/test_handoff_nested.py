@@ -16,66 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from child_support import DEV, NETWORK, PROD, TEAM, rrsets
+from child_support import DEV, NETWORK, rrsets
+from handoff_support import CENTRAL, PARAM, TEAM_A, TEAM_A_CONFIG, TEAM_B, TEAM_B_CONFIG
 
 from cli_support import Ran, clean_env, invoke
 from sandbox_fixtures import session_for
 from zonecut.apply.handoff_read import ZoneDocument
 from zonecut.names import normalize
 from zonecut.sandbox import Sandbox
-
-TEAM_A, TEAM_B = TEAM, PROD
-PARAM = "/zonecut/zones/dev.example.com"
-READER = f"arn:aws:iam::{NETWORK}:role/ZonecutReadZones"
-
-CENTRAL = f"""\
-version: 1
-defaults:
-  rate_limit: 200
-  access: {{role_name: ZonecutDelegation}}
-  ssm: {{publish: true, account: network}}
-accounts:
-  network: {{id: "{NETWORK}"}}
-  dev: {{id: "{DEV}"}}
-zones:
-  - {{name: example.com, account: network, root: true}}
-  - {{name: dev.example.com, account: dev}}
-"""
-
-TEAM_A_CONFIG = f"""\
-version: 1
-defaults:
-  rate_limit: 200
-  access: {{role_name: ZonecutDelegation}}
-  ssm: {{publish: true, account: network}}
-accounts:
-  network: {{id: "{NETWORK}"}}
-  dev: {{id: "{DEV}"}}
-  team-a: {{id: "{TEAM_A}"}}
-zones:
-  - name: app.dev.example.com
-    account: team-a
-    parent_from_ssm:
-      account: network
-      parameter: {PARAM}
-      role_arn: "{READER}"
-      parent_account: dev
-"""
-
-TEAM_B_CONFIG = f"""\
-version: 1
-defaults:
-  rate_limit: 200
-  access: {{role_name: ZonecutDelegation}}
-  ssm: {{publish: true}}
-accounts:
-  dev: {{id: "{DEV}"}}
-  team-b: {{id: "{TEAM_B}"}}
-zones:
-  - name: api.dev.example.com
-    account: team-b
-    parent_from_ssm: {{account: dev, parameter: {PARAM}}}
-"""
 
 WRITES = ("CreateHostedZone", "ChangeResourceRecordSets", "ChangeTagsForResource",
           "DeleteHostedZone", "UpdateHostedZoneComment")
