@@ -145,7 +145,8 @@ class ParentAccount:
 
 def parent_account_of(document: ZoneDocument, where: str, child: str, *,
                       declared: Mapping[str, str], expected: str | None,
-                      role_hint: str) -> ParentAccount:
+                      role_hint: str, expected_label: str = "parent_from_ssm.parent_account"
+                      ) -> ParentAccount:
     """Where the parent zone of ``child`` is, by its document: an account the config
     declares (``declared``: id -> key), equal to ``expected`` (``parent_account``) when
     the config names one. ``role_hint`` is the role zonecut would assume in an account
@@ -153,9 +154,10 @@ def parent_account_of(document: ZoneDocument, where: str, child: str, *,
     account = document.account_id
     if expected is not None and account != expected:
         key = declared.get(expected, expected)
+        named = expected if key == expected else f"{key} ({expected})"
         return ParentAccount(account, problem=(
             f"{child}: {where} says {document.name} is in account {account}, but "
-            f"parent_from_ssm.parent_account is {key} ({expected}); nothing was changed"))
+            f"{expected_label} is {named}; nothing was changed"))
     if account not in declared:
         return ParentAccount(account, problem=(
             f"{child}: {where} says {document.name} is in account {account}, which the "
