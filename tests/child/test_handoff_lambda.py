@@ -137,3 +137,33 @@ def test_a_parent_document_that_does_not_hold_refuses_and_writes_nothing(
     sent = cr.handler(custom_resource("Create", DEV, responses.url("ok"), {
         "ZoneName": "dev.example.com", "NameServers": dev_servers}), None, environ=env)
     assert sent["Status"] == "SUCCESS", sent["Reason"]
+
+
+def test_the_template_publishes_in_the_registry_and_checks_the_parent_document() -> None:
+    from test_lambda_deploy import lint
+    from typer.testing import CliRunner
+
+    from zonecut.cli import lambda_cmd  # noqa: F401  (registers the command)
+    from zonecut.cli.app import app
+
+    runner = CliRunner()
+    base = ["lambda", "template", "--parent-zone-id", "Z0123456789ABC", "--allow",
+            json.dumps({DEV: ["dev.example.com"]})]
+    made = runner.invoke(app, [*base, "--ssm-role-arn", ROLE, "--parent-parameter", APEX])
+    assert made.exit_code == 0, made.output
+    body = json.loads(made.stdout)
+    assert lint(body) == []
+    env = body["Resources"]["CustomResource"]["Properties"]["Environment"]["Variables"]
+    assert (env["ZONECUT_SSM_ACCOUNT_ID"], env["ZONECUT_SSM_ROLE_ARN"],
+            env["ZONECUT_PARENT_PARAMETER"]) == (REGISTRY, ROLE, APEX)
+    statements = {s["Sid"]: s for s in body["Resources"]["FunctionRole"]["Properties"][
+        "Policies"][0]["PolicyDocument"]["Statement"]}
+    assert statements["PublishInRegistry"] == {
+        "Sid": "PublishInRegistry", "Effect": "Allow", "Action": "sts:AssumeRole",
+        "Resource": ROLE}
+    # the documents are not in the function's own account any more: only the owners
+    assert "zonecut/zones" not in json.dumps(statements["OwnerRecords"])
+    bad = runner.invoke(app, [*base, "--ssm-role-arn", "arn:aws:iam::12:role/x"])
+    assert bad.exit_code == 1 and "--ssm-role-arn 'arn:aws:iam::12:role/x': not an IAM role" \
+        in bad.stderr
+    assert "Traceback" not in bad.output
