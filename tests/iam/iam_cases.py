@@ -56,10 +56,32 @@ zones:
     parent_from_ssm: {{account: network, parameter: /zonecut/zones/example.org}}
 """
 
+NESTED = f"""\
+version: 1
+defaults:
+  ssm: {{publish: true, account: network}}
+  access: {{role_name: ZonecutDelegation, principal_arn: "{PRINCIPAL}"}}
+accounts:
+  network: {{id: "111111111111"}}
+  dev: {{id: "222222222222"}}
+  team: {{id: "444444444444"}}
+zones:
+  - name: app.dev.example.com
+    account: team
+    parent_from_ssm: {{account: network, parameter: /zonecut/zones/dev.example.com,
+                       role_arn: "arn:aws:iam::111111111111:role/ZonecutReadZones",
+                       parent_account: dev}}
+  - name: api.dev.example.org
+    account: team
+    parent_from_ssm: {{account: dev, parameter: /zonecut/zones/dev.example.org}}
+"""
+"""The nested SSM handoff (issue 18): read in the registry, written in dev."""
+
 CONFIGS = {
     "org.yaml": (EXAMPLES / "org.yaml").read_text(),
     "child-accounts.yaml": (EXAMPLES / "child-accounts.yaml").read_text(),
     "rich": RICH,
+    "nested": NESTED,
 }
 
 ALL_TYPES = ("A", "AAAA", "CAA", "CNAME", "DS", "HTTPS", "MX", "NAPTR", "NS", "PTR", "SOA",
@@ -129,7 +151,8 @@ def needed(cfg: Config, tree: DesiredTree, key: str, name: str, rtype: str, acti
             return True
     for zone in tree.zones:
         ref = zone.ssm_parent
-        if ref is not None and ref.account_id == account and writes and rtype == "NS" \
+        if ref is not None and (ref.parent_account_id or ref.account_id) == account \
+                and writes and rtype == "NS" \
                 and name == zone.name:
             return True
     return teardown and action == "DELETE" and rtype != "SOA" and any(

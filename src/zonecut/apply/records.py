@@ -22,6 +22,7 @@ from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import RecordChange
 from zonecut.config.document import Config
+from zonecut.config.handoff_location import HandoffLocation
 from zonecut.config.tree import DesiredTree, DesiredZone
 from zonecut.errors import ZonecutError
 from zonecut.names import normalize
@@ -206,8 +207,11 @@ class ChildPlan:
         for link in self.ssm.links:
             action = link.action(self.ssm.servers.get(link.zone, ()))
             if link.problem is None and action and link.parent is not None:
+                read = (f" in account {link.read_in}"
+                        if link.read_in and link.read_in != link.account_id else "")
                 found.append(f"{link.zone}: {action.lower()} NS in {link.parent.name} "
-                             f"(account {link.account_id}; parent read from {link.parameter})")
+                             f"(account {link.account_id}; parent read from {link.parameter}"
+                             f"{read})")
         for zone in self.records.zones:
             for change in zone.changes:
                 found.append(f"{zone.zone} ({zone.account_key}): {change.describe()}")
@@ -270,7 +274,9 @@ class ChildResources:
         self.certificates = CertificateManager(
             fleet, tree, timeout=float(config.defaults.certificate_timeout),
             sync_timeout=sync, max_workers=max_workers, on_event=self._event)
-        self.handoff = SsmHandoff(fleet, tree, config.defaults.ssm, sync_timeout=sync)
+        self.handoff = SsmHandoff(fleet, tree, config.defaults.ssm, sync_timeout=sync,
+                                  location=HandoffLocation.of(config),
+                                  access=config.defaults.access)
 
     def _event(self, event: ApplyEvent) -> None:
         self.on_event(event)

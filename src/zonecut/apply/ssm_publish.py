@@ -1,15 +1,20 @@
 """The SSM Parameter Store handoff between a parent's and a child's zonecut.
 
 Publish: with ``defaults.ssm.publish``, apply writes one String parameter per declared
-zone, ``PREFIX/ZONE`` (``/zonecut/zones/dev.example.com``), in the account of the zone's
-parent (a root zone: its own account), holding JSON: the zone's id, name, name servers
-and owning account, and its parent's name, zone id and account. Written only when it
-differs.
+zone, ``PREFIX/ZONE`` (``/zonecut/zones/dev.example.com``), where
+``defaults.ssm.publish_in`` says (:mod:`zonecut.config.handoff_location`: the parent's
+account by default, the zone's own, or one registry account), holding JSON: the zone's
+id, name, name servers and owning account, and its parent's name, zone id and account.
+Written only when it differs.
 
 Read: a zone with ``parent_from_ssm`` has no parent in its own file. zonecut reads the
-parent's parameter in the named account (through ``role_arn`` when given, a read-only
-role), checks it describes a zone above this one in that very account, and writes the
-NS delegation into that zone, as it would for a declared parent.
+parent's parameter in ``parent_from_ssm.account`` (through ``role_arn`` when given, a
+read-only role), and checks it (:mod:`zonecut.apply.handoff_read`): it describes a zone
+above this one, the account it names is declared (and is ``parent_account`` when that
+is set), and that account holds the zone under that id, with that name and those name
+servers. Then the NS delegation is written into that zone, in that account, with that
+account's access, as it would be for a declared parent. Any problem stops the apply
+before anything is written.
 """
 
 from __future__ import annotations
@@ -19,68 +24,28 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from zonecut.apply.handoff_read import (
+    HandoffError,
+    ZoneDocument,
+    below_problem,
+    check_against_zone,
+    parameter_name,
+    parent_account_of,
+)
+from zonecut.aws.access import role_arn_for
+from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import RecordChange
 from zonecut.aws.ssm import SsmAccount, handoff_region, ssm_account
+from zonecut.config.accounts import AccessDefaults
 from zonecut.config.handoff import SsmDefaults
+from zonecut.config.handoff_location import HandoffLocation
 from zonecut.config.tree import DesiredTree, DesiredZone
-from zonecut.errors import ZonecutError
-from zonecut.names import is_below, normalize
 from zonecut.plan.changes import Plan
 from zonecut.state import HostedZone, RRSet
 
-FORMAT = "zonecut.zone/1"
-
-
-class HandoffError(ZonecutError):
-    """A parameter that cannot be used as a zone's parent description."""
-
-
-@dataclass(frozen=True)
-class ZoneDocument:
-    """What a zone's parameter says."""
-
-    name: str
-    zone_id: str
-    account_id: str
-    name_servers: tuple[str, ...]
-    parent: str | None = None
-    parent_zone_id: str | None = None
-    parent_account_id: str | None = None
-
-    def to_json(self) -> str:
-        return json.dumps({
-            "format": FORMAT,
-            "name": self.name,
-            "zone_id": self.zone_id,
-            "account_id": self.account_id,
-            "name_servers": list(self.name_servers),
-            "parent": self.parent,
-            "parent_zone_id": self.parent_zone_id,
-            "parent_account_id": self.parent_account_id,
-        }, sort_keys=True, separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, text: str, where: str) -> ZoneDocument:
-        try:
-            data = json.loads(text)
-            if not isinstance(data, dict) or data.get("format") != FORMAT:
-                raise ValueError(f"not a {FORMAT} document")
-            return cls(
-                name=normalize(str(data["name"])),
-                zone_id=str(data["zone_id"]).removeprefix("/hostedzone/"),
-                account_id=str(data["account_id"]),
-                name_servers=tuple(normalize(str(s)) for s in data.get("name_servers", [])),
-                parent=data.get("parent"),
-                parent_zone_id=data.get("parent_zone_id"),
-                parent_account_id=data.get("parent_account_id"),
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise HandoffError(f"{where}: not a zonecut zone description: {exc}") from None
-
-
-def parameter_name(prefix: str, zone: str) -> str:
-    return f"{prefix}/{zone}"
+__all__ = ["HandoffError", "ParentLink", "Publication", "SsmHandoff", "SsmPlan", "SsmResult",
+           "ZoneDocument", "live_zones", "parameter_name"]
 
 
 def live_zones(plan: Plan, created: Mapping[str, HostedZone] | None = None
@@ -94,7 +59,9 @@ def live_zones(plan: Plan, created: Mapping[str, HostedZone] | None = None
 
 @dataclass(frozen=True)
 class ParentLink:
-    """A zone whose parent was read from SSM, and its NS rrset there now."""
+    """A zone whose parent was read from SSM, and its NS rrset there now. ``account_id``
+    is the parent zone's account (where the NS is written; the parameter's before the
+    document is read), ``read_in`` the account the parameter was read in."""
 
     zone: str
     account_id: str
@@ -103,6 +70,7 @@ class ParentLink:
     current: RRSet | None = None
     ttl: int = 3600
     problem: str | None = None
+    read_in: str = ""
 
     def action(self, servers: Sequence[str]) -> str | None:
         """CREATE, UPSERT, or None when the parent already delegates to ``servers``."""
@@ -121,6 +89,7 @@ class ParentLink:
             "parent": self.parent.name if self.parent else None,
             "parent_zone_id": self.parent.zone_id if self.parent else None,
             "account_id": self.account_id,
+            "parameter_account_id": self.read_in or self.account_id,
             "action": (self.action(servers) or "none").lower() if not self.problem else None,
             "problem": self.problem,
         }
@@ -172,11 +141,14 @@ class SsmResult:
 
 class SsmHandoff:
     def __init__(self, fleet: Fleet, tree: DesiredTree, settings: SsmDefaults, *,
-                 sync_timeout: float = 300.0) -> None:
+                 sync_timeout: float = 300.0, location: HandoffLocation | None = None,
+                 access: AccessDefaults | None = None) -> None:
         self.fleet = fleet
         self.tree = tree
         self.settings = settings
         self.sync_timeout = sync_timeout
+        self.location = location or HandoffLocation()
+        self.access = access or AccessDefaults()
         self._handles: dict[tuple[str, str | None, str | None], SsmAccount] = {}
 
     def _ssm(self, account_id: str, region: str | None,
@@ -185,6 +157,14 @@ class SsmHandoff:
         if key not in self._handles:
             self._handles[key] = ssm_account(self.fleet, account_id, region, role_arn)
         return self._handles[key]
+
+    def _role_hint(self, account_id: str) -> str:
+        """The role zonecut would assume in an account the config does not declare yet."""
+        name = self.access.role_name.replace("{account_id}", account_id).replace(
+            "{account}", "KEY")
+        return role_arn_for(self.access.partition, account_id, name) + (
+            " (KEY: the key you give the account)" if "{account}" in self.access.role_name
+            else "")
 
     # -- reading parents ----------------------------------------------------------------
     def read_parents(self) -> dict[str, ParentLink]:
@@ -195,34 +175,50 @@ class SsmHandoff:
         return links
 
     def _link(self, zone: DesiredZone) -> ParentLink:
+        """Read the parent's document where the parameter is, then check it against the
+        zone it names in the account it names; a problem (one line) instead of a guess."""
         ref = zone.ssm_parent
         assert ref is not None
         where = f"parameter {ref.parameter} in account {ref.account_key} ({ref.account_id})"
+
+        def failed(problem: str, parent: ZoneDocument | None = None,
+                   account_id: str = ref.account_id) -> ParentLink:
+            return ParentLink(zone.name, account_id, ref.parameter, parent, ttl=zone.ns_ttl,
+                              problem=problem, read_in=ref.account_id)
+
         text = self._ssm(ref.account_id, ref.region, ref.role_arn).get(ref.parameter)
         if text is None:
-            return ParentLink(zone.name, ref.account_id, ref.parameter, None, ttl=zone.ns_ttl,
-                              problem=f"{zone.name}: {where} does not exist; the parent's "
-                              "zonecut publishes it with defaults.ssm.publish")
+            return failed(f"{zone.name}: {where} does not exist; the parent's zonecut "
+                          "publishes it with defaults.ssm.publish")
         try:
             parent = ZoneDocument.from_json(text, where)
         except HandoffError as exc:
-            return ParentLink(zone.name, ref.account_id, ref.parameter, None, ttl=zone.ns_ttl,
-                              problem=f"{zone.name}: {exc}")
-        problem = None
-        if not is_below(zone.name, parent.name):
-            problem = (f"{zone.name}: {where} describes {parent.name}, which is not above "
-                       f"{zone.name} (zones nest on label boundaries)")
-        elif parent.account_id != ref.account_id:
-            problem = (f"{zone.name}: {where} says {parent.name} is in account "
-                       f"{parent.account_id}, not {ref.account_id}; name the account that "
-                       "holds the parent zone")
-        current = None
-        if problem is None:
-            rrsets = self.fleet.route53(ref.account_id).list_rrsets(parent.zone_id)
-            current = next((rr for rr in rrsets if rr.name == zone.name and rr.type == "NS"),
-                           None)
-        return ParentLink(zone.name, ref.account_id, ref.parameter, parent, current,
-                          ttl=zone.ns_ttl, problem=problem)
+            return failed(f"{zone.name}: {exc}; nothing was changed")
+        problem = below_problem(parent, where, zone.name)
+        if problem is not None:
+            return failed(problem, parent)
+        declared = {account_id: access.key for account_id, access in
+                    self.fleet.accesses.items()}
+        found = parent_account_of(parent, where, zone.name, declared=declared,
+                                  expected=ref.parent_account_id,
+                                  role_hint=self._role_hint(parent.account_id))
+        if found.problem is not None:
+            return failed(found.problem, parent)
+        r53 = self.fleet.route53(found.account_id)
+        try:
+            hosted: HostedZone | None = r53.get_zone(parent.zone_id)
+        except AwsError as exc:
+            if exc.code not in ("NoSuchHostedZone", "InvalidInput"):
+                raise
+            hosted = None
+        problem = check_against_zone(parent, where, zone.name, hosted,
+                                     f"{found.key} ({found.account_id})")
+        if problem is not None:
+            return failed(problem, parent, found.account_id)
+        current = next((rr for rr in r53.rrsets_at(parent.zone_id, zone.name)
+                        if rr.type == "NS"), None)
+        return ParentLink(zone.name, found.account_id, ref.parameter, parent, current,
+                          ttl=zone.ns_ttl, read_in=ref.account_id)
 
     # -- plan ---------------------------------------------------------------------------
     def plan(self, live: Mapping[str, HostedZone]) -> SsmPlan:
@@ -231,7 +227,7 @@ class SsmHandoff:
         publications: list[Publication] = []
         if self.settings.publish:
             for zone in self.tree.zones:
-                account_id = self._publisher(zone)
+                account_id = self._publisher(zone, links)
                 region = handoff_region(self.settings.region,
                                         self.fleet.access(account_id).partition)
                 name = parameter_name(self.settings.prefix, zone.name)
@@ -242,11 +238,11 @@ class SsmHandoff:
                     document.to_json() if document else None, current))
         return SsmPlan(tuple(links.values()), tuple(publications), servers)
 
-    def _publisher(self, zone: DesiredZone) -> str:
-        if zone.ssm_parent is not None:
-            return zone.ssm_parent.account_id
-        parent = self.tree.get(zone.parent) if zone.parent else None
-        return parent.account_id if parent is not None else zone.account_id
+    def _publisher(self, zone: DesiredZone, links: Mapping[str, ParentLink]) -> str:
+        """The account that holds ``zone``'s parameter (defaults.ssm.publish_in)."""
+        link = links.get(zone.name)
+        read = link.account_id if link is not None and link.problem is None else None
+        return self.location.account_for(self.tree, zone, read)
 
     def document(self, zone: DesiredZone, live: Mapping[str, HostedZone],
                  links: Mapping[str, ParentLink]) -> ZoneDocument | None:
@@ -301,7 +297,7 @@ class SsmHandoff:
             document = self.document(zone, live, links)
             if document is None:
                 continue
-            account_id = self._publisher(zone)
+            account_id = self._publisher(zone, links)
             ssm = self._ssm(account_id, self.settings.region)
             name = parameter_name(self.settings.prefix, zone.name)
             value = document.to_json()

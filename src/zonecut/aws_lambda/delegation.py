@@ -26,9 +26,16 @@ import logging
 from dataclasses import dataclass
 
 from zonecut import names
-from zonecut.apply.ssm_publish import HandoffError, ZoneDocument, parameter_name
+from zonecut.apply.handoff_read import (
+    HandoffError,
+    ZoneDocument,
+    check_against_zone,
+    parameter_name,
+    parent_account_of,
+)
 from zonecut.aws import bounded
 from zonecut.aws.calls import CallCounter
+from zonecut.aws.errors import AwsError
 from zonecut.aws.route53 import RecordChange, Route53Account
 from zonecut.aws.sessions import SessionFactory
 from zonecut.aws.ssm import SsmAccount
@@ -95,7 +102,9 @@ class ParentZone:
         """True once this request has written anything (an owner record first)."""
         self._r53: Route53Account | None = None
         self._ssm: SsmAccount | None = None
-        self._name: str | None = None
+        self._handoff: SsmAccount | None = None
+        self._zone: HostedZone | None = None
+        self._parent_checked: tuple[str | None] | None = None
         self._readers: dict[str, Route53Account] = {}
 
     # -- handles ------------------------------------------------------------------------
@@ -122,6 +131,19 @@ class ParentZone:
                                     counter=self.counter, guard=self._guard)
         return self._ssm
 
+    @property
+    def handoff(self) -> SsmAccount:
+        """Where the published documents are: the parent's Parameter Store (``ssm``) or
+        the registry's (ZONECUT_SSM_ACCOUNT_ID, through ZONECUT_SSM_ROLE_ARN)."""
+        if self.settings.ssm_account_id is None and self.settings.ssm_role_arn is None:
+            return self.ssm
+        if self._handoff is None:
+            self._handoff = bounded.ssm(self.factory, self.settings.handoff_access(),
+                                        self.settings.ssm_region,
+                                        rate_limit=self.settings.rate_limit,
+                                        counter=self.counter, guard=self._guard)
+        return self._handoff
+
     def reader(self, account_id: str) -> Route53Account:
         """Route 53 of a consumer account, through its read-only role."""
         found = self._readers.get(account_id)
@@ -133,10 +155,56 @@ class ParentZone:
         return found
 
     @property
+    def zone(self) -> HostedZone:
+        if self._zone is None:
+            self._zone = self.r53.get_zone(self.settings.parent_zone_id)
+        return self._zone
+
+    @property
     def name(self) -> str:
-        if self._name is None:
-            self._name = self.r53.get_zone(self.settings.parent_zone_id).name
-        return self._name
+        return self.zone.name
+
+    def parent_problem(self, child: str) -> str | None:
+        """With ZONECUT_PARENT_PARAMETER: why the parent zone's published document does
+        not describe this parent (read and checked by zonecut.apply.handoff_read, as the
+        CLI checks parent_from_ssm); None when it does, or without the setting."""
+        key = self.settings.parent_parameter
+        if key is None:
+            return None
+        if self._parent_checked is not None:
+            return self._parent_checked[0]
+        access = self.settings.handoff_access()
+        where = f"parameter {key} in account {access.account_id}"
+        problem: str | None = None
+        text = self.handoff.get(key)
+        if text is None:
+            problem = f"{child}: {where} does not exist; nothing was changed"
+        else:
+            try:
+                document = ZoneDocument.from_json(text, where)
+            except HandoffError as exc:
+                document, problem = None, f"{child}: {exc}; nothing was changed"
+            if document is not None:
+                parent = self.settings.parent_account_id
+                problem = parent_account_of(
+                    document, where, child, declared={parent: parent}, expected=parent,
+                    role_hint="ZONECUT_PARENT_ROLE_ARN",
+                    expected_label="ZONECUT_PARENT_ACCOUNT_ID").problem
+                if problem is None and document.zone_id != self.settings.parent_zone_id:
+                    problem = (f"{child}: {where} names zone {document.zone_id}, not "
+                               f"ZONECUT_PARENT_ZONE_ID {self.settings.parent_zone_id}; "
+                               "nothing was changed")
+                if problem is None:
+                    try:
+                        zone: HostedZone | None = self.zone
+                    except AwsError as exc:
+                        if exc.code != "NoSuchHostedZone":
+                            raise
+                        zone = None
+                    problem = check_against_zone(document, where, child, zone,
+                                                 f"ZONECUT_PARENT_ACCOUNT_ID ({parent})")
+        self._parent_checked = (problem,)
+        return problem
 
     # -- checks -------------------------------------------------------------------------
     def refusal(self, account_id: str, name: str) -> str | None:
@@ -224,6 +292,9 @@ class ParentZone:
         if not self.settings.ttl_min <= ttl <= self.settings.ttl_max:
             return self.refuse(account, name, f"TTL {ttl} is outside the allowed "
                                f"{self.settings.ttl_min}..{self.settings.ttl_max}")
+        problem = self.parent_problem(name)
+        if problem is not None:
+            return self.refuse(account, name, problem)
         proved = self._prove(claim)
         if isinstance(proved, Outcome):
             return proved
@@ -350,16 +421,16 @@ class ParentZone:
                                 owner.name_servers, self.name, self.settings.parent_zone_id,
                                 self.settings.parent_account_id)
         key = parameter_name(self.settings.ssm_prefix, owner.name)
-        if self.ssm.get(key) != document.to_json():
+        if self.handoff.get(key) != document.to_json():
             self.wrote = True
-            self.ssm.put(key, document.to_json(), f"zonecut self-service: {owner.name} "
+            self.handoff.put(key, document.to_json(), f"zonecut self-service: {owner.name} "
                          f"(account {owner.account_id})")
 
     def _unpublish(self, owner: Owner) -> None:
         if not self.settings.ssm_prefix:
             return
         key = parameter_name(self.settings.ssm_prefix, owner.name)
-        value = self.ssm.get(key)
+        value = self.handoff.get(key)
         if value is None:
             return
         try:
@@ -367,4 +438,4 @@ class ParentZone:
         except HandoffError:
             return
         if document.zone_id == owner.zone_id and document.account_id == owner.account_id:
-            self.ssm.delete(key)
+            self.handoff.delete(key)

@@ -16,6 +16,11 @@
 | ZONECUT_OWNER_PREFIX | no | where the owner of each delegation is recorded
   (/zonecut/owners) |
 | ZONECUT_SSM_PREFIX | no | where delegations are published (/zonecut/zones; "" for none) |
+| ZONECUT_SSM_ACCOUNT_ID | no | the account holding the published documents (a central
+  registry; default: the parent's account) |
+| ZONECUT_SSM_ROLE_ARN | no | the role to assume there (needed when it is another account) |
+| ZONECUT_PARENT_PARAMETER | no | the parent zone's own document (in that account), checked
+  before every delegation as the CLI checks parent_from_ssm |
 | ZONECUT_SYNC_TIMEOUT | no | seconds to wait for INSYNC at most (120; always bounded by
   the function's time left) |
 | ZONECUT_ANSWER_RESERVE | no | seconds kept back to answer CloudFormation (5) |
@@ -70,6 +75,10 @@ class Settings:
     owner_prefix: str = "/zonecut/owners"
     answer_reserve: float = 5.0
     partition: str = "aws"
+    ssm_account_id: str | None = None
+    """The account of the published documents (None: the parent's)."""
+    ssm_role_arn: str | None = None
+    parent_parameter: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -121,7 +130,30 @@ class Settings:
                                 f"ZONECUT_NS_TTL ({ttl}) <= ZONECUT_NS_TTL_MAX ({ttl_max}) "
                                 f"<= {TTL_LIMIT}")
         matched = _ROLE.match(role) if role else None
+        ssm_account = env.get("ZONECUT_SSM_ACCOUNT_ID", "").strip() or None
+        if ssm_account is not None and not _ACCOUNT.match(ssm_account):
+            raise SettingsError(f"ZONECUT_SSM_ACCOUNT_ID={ssm_account!r} is not 12 digits")
+        ssm_role = env.get("ZONECUT_SSM_ROLE_ARN", "").strip() or None
+        registry = ssm_account or account
+        if ssm_role is not None and (not _ROLE.match(ssm_role)
+                                     or f":{registry}:" not in ssm_role):
+            raise SettingsError(f"ZONECUT_SSM_ROLE_ARN={ssm_role!r} is not a role of account "
+                                f"{registry}")
+        if registry != account and ssm_role is None:
+            raise SettingsError(f"ZONECUT_SSM_ACCOUNT_ID={registry} is not the parent's "
+                                "account: set ZONECUT_SSM_ROLE_ARN, the role to assume there")
+        if registry != account and not prefix:
+            raise SettingsError("ZONECUT_SSM_ACCOUNT_ID is set but ZONECUT_SSM_PREFIX is "
+                                "empty: nothing would be published there")
+        parent_parameter = env.get("ZONECUT_PARENT_PARAMETER", "").strip() or None
+        if parent_parameter is not None and not re.match(r"^(?:/[A-Za-z0-9_.-]+)+$",
+                                                         parent_parameter):
+            raise SettingsError(f"ZONECUT_PARENT_PARAMETER={parent_parameter!r} is not an "
+                                "SSM parameter path")
         return cls(
+            ssm_account_id=None if registry == account else registry,
+            ssm_role_arn=ssm_role,
+            parent_parameter=parent_parameter,
             parent_zone_id=zone_id,
             parent_account_id=account,
             allow=AllowList.from_json(need("ZONECUT_ALLOW")),
@@ -149,6 +181,16 @@ class Settings:
         return AccountAccess(
             key="parent", account_id=self.parent_account_id, role_arn=self.role_arn,
             external_id=self.external_id, region=self.region, session_name="zonecut-lambda",
+            partition=self.partition)
+
+    def handoff_access(self) -> AccountAccess:
+        """The account of the published documents: the parent's, or the registry through
+        ZONECUT_SSM_ROLE_ARN."""
+        if self.ssm_account_id is None and self.ssm_role_arn is None:
+            return self.parent_access()
+        return AccountAccess(
+            key="registry", account_id=self.ssm_account_id or self.parent_account_id,
+            role_arn=self.ssm_role_arn, region=self.region, session_name="zonecut-lambda",
             partition=self.partition)
 
     def child_access(self, account_id: str) -> AccountAccess:

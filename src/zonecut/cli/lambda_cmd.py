@@ -35,10 +35,18 @@ def template(
     ssm_prefix: Annotated[str, typer.Option(
         "--ssm-prefix", help="Where delegated zones are published ('' for none).")
     ] = "/zonecut/zones",
+    ssm_role_arn: Annotated[str | None, typer.Option(
+        "--ssm-role-arn", help="Publish the documents in the registry account of this role "
+        "(it may get, put and delete parameters under the prefix and trusts zonecut-lambda "
+        "of this account; not in the template).")] = None,
+    parent_parameter: Annotated[str | None, typer.Option(
+        "--parent-parameter", help="The parent zone's own document, checked before every "
+        "delegation (in the registry with --ssm-role-arn).")] = None,
 ) -> None:
     """Print CloudFormation (JSON) for the parent's account or a consumer account."""
     from zonecut.aws_lambda.policy import AllowList
     from zonecut.aws_lambda.settings import Settings
+    from zonecut.config.accounts import ROLE_ARN_RE
     from zonecut.iam.lambda_template import LambdaDeployment, consumer_template, parent_template
 
     def make() -> dict[str, object]:
@@ -58,13 +66,22 @@ def template(
             except OSError as exc:
                 raise TemplateInputError(f"{where}: {exc.strerror}") from None
         policy = AllowList.from_json(text, where)
-        settings = Settings.from_env({  # the same checks the function makes at start
+        env = {  # the same checks the function makes at start
             "ZONECUT_PARENT_ZONE_ID": parent_zone_id, "ZONECUT_PARENT_ACCOUNT_ID": "0" * 12,
-            "ZONECUT_ALLOW": text, "ZONECUT_SSM_PREFIX": ssm_prefix})
+            "ZONECUT_ALLOW": text, "ZONECUT_SSM_PREFIX": ssm_prefix,
+            "ZONECUT_PARENT_PARAMETER": parent_parameter or ""}
+        if ssm_role_arn:
+            if ROLE_ARN_RE.match(ssm_role_arn) is None:
+                raise TemplateInputError(f"--ssm-role-arn {ssm_role_arn!r}: not an IAM role "
+                                         "ARN (arn:aws:iam::123456789012:role/Name)")
+            env.update(ZONECUT_SSM_ROLE_ARN=ssm_role_arn,
+                       ZONECUT_SSM_ACCOUNT_ID=ssm_role_arn.split(":")[4])
+        settings = Settings.from_env(env)
         return parent_template(LambdaDeployment(
             settings.parent_zone_id, {a: list(p) for a, p in policy.rules.items()},
             events=events, ssm_prefix=settings.ssm_prefix, owner_prefix=settings.owner_prefix,
-            ns_ttl=settings.ns_ttl))
+            ns_ttl=settings.ns_ttl, ssm_role_arn=settings.ssm_role_arn,
+            parent_parameter=settings.parent_parameter))
 
     out.print_json(json.dumps(guarded(make)))
 

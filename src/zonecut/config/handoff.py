@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, Field, StrictBool, StrictStr
+from pydantic import AfterValidator, Field, StrictBool, StrictStr, model_validator
 
 from zonecut.config.accounts import RoleArn
 from zonecut.config.fields import AccountRef, FrozenModel, Region, quoted
@@ -52,13 +52,40 @@ class SsmDefaults(FrozenModel):
         "and for the Lambda handlers (their ZONECUT_SSM_REGION); null uses the partition's "
         "Route 53 home region (us-east-1), whatever an account's own region."
     )
+    publish_in: Literal["parent", "zone", "account"] | None = Field(
+        None, description="Where apply writes a zone's parameter: parent (the account of "
+        "the zone's parent; a root zone: its own), zone (the zone's own account) or account "
+        "(the one registry account `account`); null: account when `account` is set, else "
+        "parent."
+    )
+    account: AccountRef | None = Field(
+        None, description="The central registry account (key or id, declared under "
+        "`accounts`) that holds every parameter, so that every consumer reads one place."
+    )
+
+    @model_validator(mode="after")
+    def _one_location(self) -> Self:
+        if self.publish_in == "account" and self.account is None:
+            raise ValueError("publish_in: account needs `account`, the registry account "
+                             "that holds the parameters")
+        if self.publish_in in ("parent", "zone") and self.account is not None:
+            raise ValueError(f"`account` is the registry account of publish_in: account, "
+                             f"but publish_in is {self.publish_in}; remove one of them")
+        return self
+
+    @property
+    def location(self) -> Literal["parent", "zone", "account"]:
+        """Where the parameters are written (publish_in with its default resolved)."""
+        if self.publish_in is not None:
+            return self.publish_in
+        return "account" if self.account is not None else "parent"
 
 
 class ParentFromSsm(FrozenModel):
     """The zone's parent is not in this file: read it from an SSM parameter."""
 
     account: AccountRef = Field(
-        description="The account holding the parameter and the parent zone (key or id)."
+        description="The account holding the parameter (key or id): where it is read."
     )
     parameter: SsmName = Field(
         description="The parameter zonecut published for the parent zone, like "
@@ -71,4 +98,10 @@ class ParentFromSsm(FrozenModel):
     role_arn: RoleArn | None = Field(
         None, description="A read-only role in that account to read the parameter with; "
         "null reads it with the account's own access."
+    )
+    parent_account: AccountRef | None = Field(
+        None, description="The account holding the parent zone (key or id), when it is not "
+        "`account`: the NS is written there, and `zonecut iam` grants it there. plan checks "
+        "that the parameter names it. null: the account the parameter names (declared "
+        "under `accounts`)."
     )

@@ -40,6 +40,8 @@ def relation_problems(
     found += _duplicate_problems(zones, where)
     found += _root_problems(zones, where)
     found += _ssm_parent_problems(accounts, zones, where)
+    from zonecut.config.handoff_location import handoff_account_problems
+    found += handoff_account_problems(defaults, accounts, zones)
     found += _record_problems(zones, where)
     found += _certificate_problems(zones, where)
     return found

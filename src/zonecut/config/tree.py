@@ -62,6 +62,10 @@ class SsmParentRef:
     parameter: str
     region: str | None
     role_arn: str | None
+    parent_account_key: str | None = None
+    """``parent_account``: the account the parent zone is expected in (None: the one the
+    parameter names)."""
+    parent_account_id: str | None = None
 
 
 
@@ -190,10 +194,16 @@ def _ssm_parent(config: Config, ref: ParentFromSsm | None) -> SsmParentRef | Non
         return None
     key = config.account_key(ref.account) or ref.account
     account = config.accounts.get(key)
+    parent_key = None
+    if ref.parent_account is not None:
+        parent_key = config.account_key(ref.parent_account) or ref.parent_account
+    parent = config.accounts.get(parent_key) if parent_key is not None else None
     return SsmParentRef(
         account_key=key,
         account_id=account.id if account is not None else ref.account,
         parameter=ref.parameter,
         region=ref.region or config.defaults.ssm.region,
         role_arn=ref.role_arn,
+        parent_account_key=parent_key,
+        parent_account_id=parent.id if parent is not None else ref.parent_account,
     )

@@ -45,6 +45,10 @@ class LambdaDeployment:
     owner_prefix: str = "/zonecut/owners"
     ssm_prefix: str = "/zonecut/zones"
     ns_ttl: int = 3600
+    ssm_role_arn: str | None = None
+    """A role of the registry account the documents are published in (None: this one)."""
+    parent_parameter: str | None = None
+    """The parent zone's own document, checked before every delegation."""
 
     @property
     def consumers(self) -> list[str]:
@@ -65,8 +69,11 @@ def function_policy(d: LambdaDeployment) -> dict[str, Any]:
     zone = _sub(f"arn:${{AWS::Partition}}:route53:::hostedzone/{d.parent_zone_id}")
     patterns = sorted({p for names in d.allow.values() for p in names})
     parameters = _parameter_arns(d.owner_prefix)
-    if d.ssm_prefix:
+    if d.ssm_prefix and d.ssm_role_arn is None:
         parameters += _parameter_arns(d.ssm_prefix)
+    elif d.parent_parameter is not None and d.ssm_role_arn is None:
+        parameters += [_sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:"
+                            f"parameter{d.parent_parameter}")]
     statements: list[dict[str, Any]] = [
         {"Sid": "ReadParentZone", "Effect": "Allow",
          "Action": ["route53:GetHostedZone", "route53:ListResourceRecordSets"],
@@ -86,6 +93,8 @@ def function_policy(d: LambdaDeployment) -> dict[str, Any]:
         {"Sid": "ProveZones", "Effect": "Allow", "Action": "sts:AssumeRole",
          "Resource": [_sub(f"arn:${{AWS::Partition}}:iam::{account}:role/{CHILD_ROLE}")
                       for account in d.consumers]},
+        *([{"Sid": "PublishInRegistry", "Effect": "Allow", "Action": "sts:AssumeRole",
+            "Resource": d.ssm_role_arn}] if d.ssm_role_arn else []),
         {"Sid": "Logs", "Effect": "Allow",
          "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
          "Resource": [{"Fn::GetAtt": [f"{name}Logs", "Arn"]}
@@ -112,6 +121,11 @@ def parent_template(d: LambdaDeployment) -> dict[str, Any]:
         "ZONECUT_SSM_PREFIX": d.ssm_prefix,
         "ZONECUT_NS_TTL": str(d.ns_ttl),
     }
+    if d.ssm_role_arn is not None:
+        environment["ZONECUT_SSM_ACCOUNT_ID"] = d.ssm_role_arn.split(":")[4]
+        environment["ZONECUT_SSM_ROLE_ARN"] = d.ssm_role_arn
+    if d.parent_parameter is not None:
+        environment["ZONECUT_PARENT_PARAMETER"] = d.parent_parameter
     resources: dict[str, Any] = {
         "FunctionRole": {"Type": "AWS::IAM::Role", "Properties": {
             "RoleName": FUNCTION_ROLE,

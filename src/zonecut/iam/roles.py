@@ -12,9 +12,15 @@ config makes zonecut do in that account:
   requests restricted to the declared domain names (``zonecut.iam.changes``);
 - with ``teardown``: what ``destroy`` and ``apply --prune`` need (delete delegations,
   empty and delete zones);
-- the SSM handoff: write the zone parameters under the prefix, or read one parameter.
+- the SSM handoff: write the zone parameters under the prefix in the account that holds
+  them (``defaults.ssm.publish_in``: the parent's, the zone's own, or the registry
+  account), or read one parameter; for a zone whose parent is read from SSM, the NS
+  write of exactly that zone's name in the parent zone's account
+  (``parent_from_ssm.parent_account``, else the account the parameter is read in).
 
-A zone read from SSM with ``role_arn`` gets that read-only role too. Trust policies name
+A zone read from SSM with ``role_arn`` gets that read-only role too, in the account that
+holds the parameter, allowed ``ssm:GetParameter`` on the parameters under the
+parameter's prefix (so one reader role serves every consumer). Trust policies name
 ``defaults.access.principal_arn`` with the account's external id and source identity.
 Each role's statements are deployed inline, or as managed policies when over IAM's
 inline limit (``zonecut.iam.sizes``).
@@ -31,6 +37,7 @@ from zonecut.apply.observe import LIST_ALL_FROM
 from zonecut.aws.access import HOME_REGIONS
 from zonecut.config.accounts import ROLE_ARN_RE
 from zonecut.config.document import Config
+from zonecut.config.handoff_location import HandoffLocation, parent_account
 from zonecut.config.tree import DesiredTree, DesiredZone, build_tree
 from zonecut.errors import ZonecutError
 from zonecut.iam.changes import (
@@ -215,6 +222,13 @@ def _for_account(config: Config, tree: DesiredTree, key: str,
     for reader_arn, statements in _reader_roles(config, tree, key).items():
         roles.append(_role(key, account.id, reader_arn, "read-parent", trust, statements,
                            notes))
+    for zone in tree.zones:
+        ref = zone.ssm_parent
+        if ref is not None and ref.account_id == account.id and ref.parent_account_id is None:
+            notes.append(f"{zone.name}: the NS write into its parent is granted here, where "
+                         "the parent's parameter is read; if the parent zone is in another "
+                         "account, set parent_from_ssm.parent_account (plan checks it "
+                         "against the parameter)")
     if not grants.statements:
         notes.append(f"account {key!r} holds no declared zone and no parent: zonecut needs "
                      "nothing there")
@@ -233,10 +247,11 @@ def _main_grants(config: Config, tree: DesiredTree, key: str) -> _Grants:
     partition = config.defaults.access.partition
     owned = [z for z in tree.zones if z.account_id == account_id]
     parents = [z for z in owned if tree.children(z.name)]
-    ssm_children = [z for z in tree.zones
-                    if z.ssm_parent is not None and z.ssm_parent.account_id == account_id]
+    ssm_children = [z for z in tree.zones if z.ssm_parent is not None
+                    and parent_account(tree, z) == account_id]
     grants = _Grants()
     if not owned and not ssm_children:
+        _ssm_grants(grants, config, tree, key)  # a registry, or a parameter read here
         return grants
     grants.add("FindZones", "", ["route53:ListHostedZonesByName"], ["*"])
     grants.add("WaitForChanges", "", ["route53:GetChange"], [change_arn(partition)])
@@ -279,7 +294,7 @@ def _main_grants(config: Config, tree: DesiredTree, key: str) -> _Grants:
         for grant in record_grants(zone, _zone_resources(partition, [zone])):
             grants.change(grant)
     _certificate_grants(grants, config, key, owned)
-    _ssm_grants(grants, config, tree, key, ssm_children)
+    _ssm_grants(grants, config, tree, key)
     return grants
 
 
@@ -321,32 +336,33 @@ def _certificate_grants(grants: _Grants, config: Config, key: str,
         {certificate_arn(partition, c.region, account_id) for c in certificates}))
 
 
-def publishing_account(tree: DesiredTree, zone: DesiredZone) -> str:
-    """The account whose Parameter Store holds ``zone``'s parameter: its parent's (declared
-    or read from SSM), or for a root zone its own."""
-    if zone.ssm_parent is not None:
-        return zone.ssm_parent.account_id
-    parent = tree.get(zone.parent) if zone.parent else None
-    return parent.account_id if parent is not None else zone.account_id
-
-
-def _ssm_grants(grants: _Grants, config: Config, tree: DesiredTree, key: str,
-                ssm_children: Sequence[DesiredZone]) -> None:
+def _ssm_grants(grants: _Grants, config: Config, tree: DesiredTree, key: str) -> None:
     partition = config.defaults.access.partition
     account_id = config.accounts[key].id
     ssm = config.defaults.ssm
-    if ssm.publish and any(publishing_account(tree, z) == account_id for z in tree.zones):
+    location = HandoffLocation.of(config)
+    if ssm.publish and any(location.account_for(tree, z) == account_id for z in tree.zones):
         region = _ssm_region(config, ssm.region)
         grants.add("PublishZones", "", ["ssm:GetParameter", "ssm:PutParameter"],
                    [parameter_arn(partition, region, account_id, ssm.prefix + "/*")])
     own_role = config.role_arn_for(key)
-    readable = [z.ssm_parent for z in ssm_children
-                if z.ssm_parent is not None
+    readable = [z.ssm_parent for z in tree.zones
+                if z.ssm_parent is not None and z.ssm_parent.account_id == account_id
                 and (z.ssm_parent.role_arn is None or z.ssm_parent.role_arn == own_role)]
     if readable:
         grants.add("ReadParentParameter", "", ["ssm:GetParameter"], sorted(
             {parameter_arn(partition, _ssm_region(config, ref.region), account_id,
                            ref.parameter) for ref in readable}))
+
+
+def parameter_prefix(parameter: str, prefix: str) -> str:
+    """What a read-only role may read: every parameter under ``prefix`` when the parameter
+    is there, else under the parameter's own path (``/a/b/x`` -> ``/a/b/*``), else the
+    parameter itself."""
+    if parameter.startswith(prefix + "/"):
+        return prefix + "/*"
+    path = parameter.rsplit("/", 1)[0]
+    return path + "/*" if path else parameter
 
 
 def _reader_roles(config: Config, tree: DesiredTree, key: str) -> dict[str, list[Statement]]:
@@ -360,7 +376,8 @@ def _reader_roles(config: Config, tree: DesiredTree, key: str) -> dict[str, list
         if ref is None or ref.account_id != account_id or ref.role_arn in (None, own_role):
             continue
         assert ref.role_arn is not None
-        by_role[ref.role_arn].add(parameter_arn(partition, _ssm_region(config, ref.region),
-                                                account_id, ref.parameter))
+        by_role[ref.role_arn].add(parameter_arn(
+            partition, _ssm_region(config, ref.region), account_id,
+            parameter_prefix(ref.parameter, config.defaults.ssm.prefix)))
     return {arn: [statement("ReadParentParameter", ["ssm:GetParameter"], sorted(params))]
             for arn, params in sorted(by_role.items())}
