@@ -1,0 +1,76 @@
+"""ZONE_UNREAD through the real `zonecut` command line (issue 11): a declared zone whose
+account cannot be read is one finding, ZONE_UNREAD, naming why; the rest of the tree is
+still verified, and the run exits 3.
+
+The account is made unreadable the way it happens on AWS: the credentials zonecut is
+given for it reach another account (here: the account is declared with
+``assume_role: false`` and no profile, so the sandbox's base credentials are used,
+which land in the sandbox's management account 123456789012), and STS
+GetCallerIdentity proves it. Runs `zonecut` in subprocesses against a background
+sandbox (`sandbox up`); the verify under test runs as the installed `zonecut` script, the
+set-up through the same app in-process (cheaper on a busy machine).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cli_support import clean_env, invoke, zonecut
+from zonecut.sandbox.process import down
+
+pytestmark = pytest.mark.sandbox
+
+HEALTHY = """\
+version: 1
+defaults: {rate_limit: 50, access: {role_name: ZonecutDelegation}}
+accounts:
+  network: {id: "111111111111"}
+  dev: {id: "222222222222"}
+  team: {id: "444444444444"}
+zones:
+  - {name: example.org, account: network, root: true}
+  - {name: dev.example.org, account: dev}
+  - {name: team-a.dev.example.org, account: team}
+"""
+# The same tree; the dev account is now reached with credentials of another account.
+UNREADABLE_DEV = HEALTHY.replace('dev: {id: "222222222222"}',
+                                 'dev: {id: "222222222222", assume_role: false}')
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Iterator[Path]:
+    (tmp_path / "zonecut.yaml").write_text(HEALTHY)
+    up = zonecut("sandbox", "up", cwd=tmp_path, env=clean_env())
+    assert up.returncode == 0, up.stderr
+    yield tmp_path
+    down(tmp_path / ".zonecut")
+
+
+def test_an_account_that_cannot_be_read_is_zone_unread(workdir: Path) -> None:
+    applied = invoke("apply", "--sandbox", "--yes", cwd=workdir)
+    assert applied.returncode == 0, applied.stderr + applied.stdout
+    healthy = invoke("verify", "--sandbox", "-o", "json", cwd=workdir)
+    assert healthy.returncode == 0, healthy.stdout + healthy.stderr
+
+    (workdir / "broken.yaml").write_text(UNREADABLE_DEV)
+    ran = zonecut("verify", "--sandbox", "-c", "broken.yaml", "-o", "json", cwd=workdir)
+    assert ran.returncode == 3, ran.stdout + ran.stderr
+    assert "Traceback" not in ran.stderr
+    data = json.loads(ran.stdout)
+    found = sorted((f["code"], f["zone"], f["severity"]) for f in data["findings"])
+    assert found == [("ZONE_UNREAD", "dev.example.org", "error")]
+    unread = data["findings"][0]
+    why = " ".join(str(v) for v in (unread["message"], unread.get("details", "")))
+    assert "222222222222" in why and "reaches account 123456789012" in why, why
+    assert data["summary"]["exit_code"] == 3
+    # The zones of the other accounts were verified; dev was not.
+    assert data["summary"]["zones"] == 3 and data["summary"]["zones_verified"] == 2
+
+    table = invoke("verify", "--sandbox", "-c", "broken.yaml", cwd=workdir)
+    assert table.returncode == 3
+    assert "ZONE_UNREAD" in table.stdout
+    assert "2 of 3 delegation(s) verified; 1 finding(s): 1 error" in table.stdout
