@@ -167,10 +167,12 @@ class Runtime:
         deletions, notes = plan_prune(self.tree.zones, state, owners,
                                       owned=self.owned_zones(owners.values()))
         pruned = {d.name for d in deletions}
+        delegated = {u.child for u in base.unmanaged}
         return self.with_moves(replace(
             base, deletions=deletions,
             unmanaged=tuple(u for u in base.unmanaged if u.child not in pruned),
-            notes=base.notes + notes), state, prune=True)
+            notes=base.notes + notes,
+            unserved=tuple(sorted(delegated - set(owners)))), state, prune=True)
 
     def owned_zones(self, zones: Iterable[HostedZone]) -> set[str]:
         """The ids of the zones zonecut created (see :mod:`zonecut.plan.ownership`); tags

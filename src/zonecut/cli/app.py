@@ -39,6 +39,7 @@ from zonecut.cli.boundary import (
     show_config_error,
     usage_error,
 )
+from zonecut.cli.prune_hint import unserved_hint
 from zonecut.cli.render import event_words, plan_summary, plan_view, tree_view
 from zonecut.config.errors import ConfigError
 from zonecut.config.loader import load_config
@@ -208,6 +209,9 @@ def plan(
     the_plan = make_plan(runtime, prune=prune)
     child = guarded(lambda: runtime.plan_child_resources(the_plan))
     show_plan(the_plan, cfg, output, child, verbose=verbose)
+    hint = unserved_hint(the_plan, rerun_flags(config, endpoint_url, sandbox, state_dir))
+    if hint is not None and output is Output.table:
+        err.print(hint, markup=False, highlight=False, soft_wrap=True)
     if save is not None:
         saved = SavedPlan(mode="apply", prune=prune, zones=(),
                           config_sha256=config_digest(config), plan=the_plan.data())
@@ -331,7 +335,8 @@ def apply(
     run_changes(runtime, cfg, yes=yes, output=output, prune=prune, destroy=destroy,
                 allow_delete=allow_delete, expected=expected, wait=not no_wait,
                 dns=dns_view(sandbox, state_dir),
-                after_core=(lambda: register_roots(runtime, state_dir)) if sandbox else None)
+                after_core=(lambda: register_roots(runtime, state_dir)) if sandbox else None,
+                hint_flags=rerun_flags(config, endpoint_url, sandbox, state_dir))
 
 
 def register_roots(runtime: Runtime, state_dir: Path) -> None:
@@ -403,8 +408,8 @@ def run_apply(runtime: Runtime, cfg: Config, *, yes: bool, output: Output) -> No
 def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, prune: bool,
                 destroy: Sequence[str], allow_delete: bool, expected: SavedPlan | None,
                 wait: bool = True, dns: DnsView | None = None,
-                after_core: Callable[[], None] | None = None, command: str = "apply"
-                ) -> None:
+                after_core: Callable[[], None] | None = None, command: str = "apply",
+                hint_flags: str = "") -> None:
     the_plan = make_plan(runtime, prune=prune, destroy=destroy)
     # records, certificates, SSM handoff: not part of destroy
     child = ChildPlan() if destroy else guarded(lambda: runtime.plan_child_resources(the_plan))
@@ -419,6 +424,9 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
     if output is Output.table:
         out.print(plan_view(the_plan, account_keys(cfg)))
         show_child_plan(child)
+        hint = unserved_hint(the_plan, hint_flags)
+        if hint is not None:
+            err.print(hint, markup=False, highlight=False, soft_wrap=True)
     if the_plan.problems or child.problems:
         raise typer.Exit(EXIT_ERROR)
     if not the_plan.has_changes and not child.has_changes:

@@ -216,6 +216,9 @@ class Plan:
     apex_repairs: tuple[ApexRepair, ...] = ()
     moves: tuple[ZoneMove, ...] = ()
     """Declared zones found in another declared account: see :mod:`zonecut.plan.moves`."""
+    unserved: tuple[str, ...] = ()
+    """Names delegated from declared zones to a zone no declared account holds (prune
+    leaves them alone; ``zonecut audit`` says more)."""
 
     @property
     def has_changes(self) -> bool:
