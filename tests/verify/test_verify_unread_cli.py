@@ -1,6 +1,9 @@
-"""ZONE_UNREAD through the real `zonecut` command line (issue 11): a declared zone whose
-account cannot be read is one finding, ZONE_UNREAD, naming why; the rest of the tree is
-still verified, and the run exits 3.
+"""verify through the real `zonecut` command line against a background sandbox.
+
+ZONE_UNREAD (issue 11): a declared zone whose account cannot be read is one finding,
+ZONE_UNREAD, naming why; the rest of the tree is still verified, and the run exits 3.
+Progress (issue 13): on a terminal verify says how many zones its DNS probe has checked,
+in words; with -o json, or when the output is not a terminal, it says nothing of it.
 
 The account is made unreadable the way it happens on AWS: the credentials zonecut is
 given for it reach another account (here: the account is declared with
@@ -14,12 +17,16 @@ set-up through the same app in-process (cheaper on a busy machine).
 from __future__ import annotations
 
 import json
+import os
+import pty
+import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from cli_support import clean_env, invoke, zonecut
+from cli_support import ZONECUT, clean_env, invoke, zonecut
 from zonecut.sandbox.process import down
 
 pytestmark = pytest.mark.sandbox
@@ -41,18 +48,57 @@ UNREADABLE_DEV = HEALTHY.replace('dev: {id: "222222222222"}',
                                  'dev: {id: "222222222222", assume_role: false}')
 
 
-@pytest.fixture
-def workdir(tmp_path: Path) -> Iterator[Path]:
-    (tmp_path / "zonecut.yaml").write_text(HEALTHY)
-    up = zonecut("sandbox", "up", cwd=tmp_path, env=clean_env())
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One background sandbox for the module, the healthy tree applied."""
+    path = tmp_path_factory.mktemp("verify-cli")
+    (path / "zonecut.yaml").write_text(HEALTHY)
+    up = zonecut("sandbox", "up", cwd=path, env=clean_env())
     assert up.returncode == 0, up.stderr
-    yield tmp_path
-    down(tmp_path / ".zonecut")
+    try:
+        applied = invoke("apply", "--sandbox", "--yes", cwd=path)
+        assert applied.returncode == 0, applied.stderr + applied.stdout
+        yield path
+    finally:
+        down(path / ".zonecut")
+
+
+def on_a_terminal(*args: str, cwd: Path) -> tuple[int, str]:
+    """`zonecut ARGS` with stdin, stdout and stderr on a pseudo-terminal: (exit, screen)."""
+    main, side = pty.openpty()
+    process = subprocess.Popen([ZONECUT, *args], cwd=cwd, stdin=side, stdout=side,
+                               stderr=side, env=clean_env(TERM="xterm", COLUMNS="120"))
+    os.close(side)
+    chunks: list[bytes] = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # EIO: the other side closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    return process.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
+
+
+PROGRESS = re.compile(r"checking delegations over DNS: [0-3] of 3 zone\(s\) checked")
+
+
+def test_verify_shows_probe_progress_in_words_on_a_terminal_only(workdir: Path) -> None:
+    code, screen = on_a_terminal("verify", "--sandbox", cwd=workdir)
+    assert code == 0, screen
+    assert PROGRESS.search(screen), screen
+    assert "All 3 delegation(s) verified: no finding" in screen
+    code, screen = on_a_terminal("verify", "--sandbox", "-o", "json", cwd=workdir)
+    assert code == 0 and not PROGRESS.search(screen)
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen)  # print_json colours a terminal
+    assert json.loads(plain[plain.index("{"):])["findings"] == []
+    piped = zonecut("verify", "--sandbox", cwd=workdir)  # not a terminal
+    assert piped.returncode == 0 and "checking delegations" not in piped.stdout + piped.stderr
 
 
 def test_an_account_that_cannot_be_read_is_zone_unread(workdir: Path) -> None:
-    applied = invoke("apply", "--sandbox", "--yes", cwd=workdir)
-    assert applied.returncode == 0, applied.stderr + applied.stdout
     healthy = invoke("verify", "--sandbox", "-o", "json", cwd=workdir)
     assert healthy.returncode == 0, healthy.stdout + healthy.stderr
 

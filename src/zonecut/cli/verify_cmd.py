@@ -29,6 +29,7 @@ from zonecut.cli.app import (
     write_file,
 )
 from zonecut.cli.boundary import EXIT_FINDINGS, EXIT_OK, positive
+from zonecut.cli.probe_progress import probe_progress
 from zonecut.cli.render import table_view
 from zonecut.config.lines import zone_lines
 from zonecut.config.models import Config
@@ -208,7 +209,9 @@ def verify(
     policy = policy_for(cfg, timeout, retries, concurrency, deadline, zone_deadline)
     if sandbox and root_hints is None:
         policy = replace(policy, address_scope="loopback")  # nothing leaves the machine
-    observations = probe_sync(targets, roots, policy=policy, port_map=port_map or None)
+    with probe_progress(err, targets, show=output is VerifyOutput.table) as on_done:
+        observations = probe_sync(targets, roots, policy=policy, port_map=port_map or None,
+                                  on_done=on_done)
     if save is not None:
         write_file(save, observations.to_json())
         err.print(clean(f"observations saved to {save}"), markup=False, highlight=False)
