@@ -2,6 +2,8 @@
 
 ZONE_UNREAD (issue 11): a declared zone whose account cannot be read is one finding,
 ZONE_UNREAD, naming why; the rest of the tree is still verified, and the run exits 3.
+Probe caps from the command line (issue 11): `--max-ns` and `--max-glueless` bound the
+walk; a referral beyond them is PROBE_LIMIT for the zone.
 Progress (issue 13): on a terminal verify says how many zones its DNS probe has checked,
 in words; with -o json, or when the output is not a terminal, it says nothing of it.
 
@@ -27,6 +29,7 @@ from pathlib import Path
 import pytest
 
 from cli_support import ZONECUT, clean_env, invoke, zonecut
+from zonecut.cli.verify_cmd import policy_for
 from zonecut.sandbox.process import down
 
 pytestmark = pytest.mark.sandbox
@@ -120,3 +123,21 @@ def test_an_account_that_cannot_be_read_is_zone_unread(workdir: Path) -> None:
     assert table.returncode == 3
     assert "ZONE_UNREAD" in table.stdout
     assert "2 of 3 delegation(s) verified; 1 finding(s): 1 error" in table.stdout
+
+
+def test_probe_caps_from_the_command_line(workdir: Path) -> None:
+    """Every sandbox zone has 4 NS names: --max-ns 2 caps each referral on every path.
+    (The sandbox's referrals come with glue, so --max-glueless is attacked on the DNS lab
+    in test_verify_bounds; here its value is checked to reach the probe's policy.)"""
+    ran = invoke("verify", "--sandbox", "-o", "json", "--max-ns", "2", cwd=workdir)
+    assert ran.returncode == 3, ran.stdout + ran.stderr
+    findings = json.loads(ran.stdout)["findings"]
+    limited = {f["zone"] for f in findings if f["code"] == "PROBE_LIMIT"}
+    assert limited == {"example.org", "dev.example.org", "team-a.dev.example.org"}
+    assert all("lists 4 NS names; only 2 were followed" in json.dumps(f)
+               for f in findings if f["code"] == "PROBE_LIMIT")
+    roomy = invoke("verify", "--sandbox", "-o", "json", "--max-ns", "4", "--max-glueless",
+                   "1", cwd=workdir)
+    assert roomy.returncode == 0 and json.loads(roomy.stdout)["findings"] == []
+    policy = policy_for(None, 2.0, 1, 64, max_ns=5, max_glueless=3)
+    assert (policy.max_ns_per_referral, policy.max_glueless) == (5, 3)

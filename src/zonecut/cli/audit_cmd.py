@@ -51,7 +51,7 @@ from zonecut.cli.app import (
     write_file,
 )
 from zonecut.cli.boundary import EXIT_FINDINGS, EXIT_OK, positive
-from zonecut.cli.verify_cmd import rich_table
+from zonecut.cli.verify_cmd import MaxGluelessOpt, MaxNsOpt, rich_table
 from zonecut.config.lines import zone_lines
 from zonecut.runtime import Target, account_accesses
 from zonecut.verify import (
@@ -182,6 +182,8 @@ def audit(
     timeout: Annotated[float, typer.Option(help="Seconds per DNS query attempt (above 0).",
                                            callback=positive)] = 2.0,
     retries: Annotated[int, typer.Option(help="DNS retries after a timeout.", min=0)] = 1,
+    max_ns: MaxNsOpt = 16,
+    max_glueless: MaxGluelessOpt = 8,
     write_config_to: Annotated[Path | None, typer.Option(
         "--write-config", help="Write a starting zonecut.yaml for the tree found.")] = None,
     save: Annotated[Path | None, typer.Option(
@@ -244,7 +246,8 @@ def audit(
     checks: dict[tuple[str, str], DnsCheck] | None = None
     if dns:
         roots, port_map = dns_roots(root_hints, sandbox, state_dir)
-        policy = VerifyPolicy(timeout=timeout, retries=retries)
+        policy = VerifyPolicy(timeout=timeout, retries=retries, max_ns_per_referral=max_ns,
+                              max_glueless=max_glueless)
         checks = check_dns(tree, roots, port_map, policy)
     findings = analyse(inventory, checks, tree)
     # SARIF results point at the config declaring each zone: -c, else the one written.
