@@ -14,6 +14,7 @@ from zonecut.apply.observe_each import observe_each_account
 from zonecut.apply.records import ChildPlan, ChildResources, ChildResult
 from zonecut.apply.teardown import Teardown
 from zonecut.aws.access import AccountAccess, role_arn_for
+from zonecut.aws.errors import AccessDenied
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import LOST_CHANGE_WAIT, CallCounter
 from zonecut.aws.sessions import SessionFactory, StaticCredentials
@@ -138,11 +139,21 @@ class Runtime:
             names |= {z.name for z in self.tree.zones if z.parent is not None}
         if not names or len(self.fleet.accesses) < 2:
             return plan
-        copies = find_copies(names, self.tree.zones, self.fleet, list_all=prune,
-                             max_workers=self.max_workers)
+        copies, notes = find_copies(names, self.tree.zones, self.fleet, list_all=prune,
+                                    max_workers=self.max_workers)
+        if notes:
+            plan = replace(plan, notes=plan.notes + tuple(notes))
         if not copies:
             return plan
-        owned = self.owned_zones(zone for found in copies.values() for zone, _ in found)
+        try:
+            owned = self.owned_zones(zone for found in copies.values() for zone, _ in found)
+        except AccessDenied as exc:  # tags of another account's zone: counted as not ours
+            owned = {zone.zone_id for found in copies.values() for zone, _ in found
+                     if created_by_zonecut(zone, None)}
+            why = " ".join(str(exc).split())
+            plan = replace(plan, notes=(*plan.notes, "zone moves: the tags of an old copy "
+                                        f"could not be read ({why}); it counts as not "
+                                        "created by zonecut"))
         moves, deletions = plan_moves(self.tree.zones, state, plan, copies, owned,
                                       prune=prune)
         return replace(plan, moves=moves, deletions=tuple(sorted(

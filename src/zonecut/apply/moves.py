@@ -1,13 +1,18 @@
 """Read the copies of declared zones in other declared accounts, for zone moves
-(:mod:`zonecut.plan.moves` decides which of them are old zones)."""
+(:mod:`zonecut.plan.moves` decides which of them are old zones).
+
+The roles ``zonecut iam`` generates let an account read its own declared zones; a
+search among another account's zones may be refused (AccessDenied). That is no reason
+to stop a plan: the account is skipped and the plan says so in a note. (``--prune``
+needs the teardown permissions, which read any zone.)"""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from functools import partial
 
-from zonecut.apply.observe import LIST_ALL_FROM
 from zonecut.apply.parallel import per_account
+from zonecut.aws.errors import AccessDenied
 from zonecut.aws.fleet import Fleet
 from zonecut.plan.planner import DesiredZoneLike
 from zonecut.state import HostedZone, RRSet
@@ -16,20 +21,28 @@ Copies = dict[str, list[tuple[HostedZone, tuple[RRSet, ...]]]]
 
 
 def find_copies(names: Collection[str], zones: Sequence[DesiredZoneLike], fleet: Fleet, *,
-                list_all: bool = False, max_workers: int = 8) -> Copies:
+                list_all: bool = False, max_workers: int = 8) -> tuple[Copies, list[str]]:
     """For each declared name in ``names``: the public hosted zones of that name in the
     declared accounts other than its own, with their delegation sets and record sets.
-    Per account one ``ListHostedZonesByName`` a name, or with ``list_all`` (or many
-    names) one paginated ``ListHostedZones``; then ``GetHostedZone`` and
-    ``ListResourceRecordSets`` for each copy found (there are rarely any)."""
+    Per account one ``ListHostedZonesByName`` a name, or with ``list_all`` (prune) one
+    paginated ``ListHostedZones``; then ``GetHostedZone`` and
+    ``ListResourceRecordSets`` for each copy found (there are rarely any). Also returns a
+    note per account whose zones could not be searched (access denied)."""
     home = {z.name: z.account_id for z in zones}
 
-    def job(account_id: str) -> Copies:
+    def job(account_id: str) -> Copies | str:
         wanted = sorted(n for n in names if n in home and home[n] != account_id)
         if not wanted:
             return {}
+        try:
+            return search(account_id, wanted)
+        except AccessDenied as exc:
+            return (f"zone moves: account {account_id} could not be searched for old "
+                    f"copies of {', '.join(wanted)}: {' '.join(str(exc).split())}")
+
+    def search(account_id: str, wanted: list[str]) -> Copies:
         r53 = fleet.route53(account_id)
-        if list_all or len(wanted) >= LIST_ALL_FROM:
+        if list_all:
             chosen = set(wanted)
             listed = [z for z in r53.list_zones() if z.name in chosen]
         else:
@@ -45,7 +58,12 @@ def find_copies(names: Collection[str], zones: Sequence[DesiredZoneLike], fleet:
 
     results = per_account({acc: partial(job, acc) for acc in fleet.accesses}, max_workers)
     copies: Copies = {}
+    notes: list[str] = []
     for account_id in sorted(results):
-        for name, items in results[account_id].items():
+        found = results[account_id]
+        if isinstance(found, str):
+            notes.append(found)
+            continue
+        for name, items in found.items():
             copies.setdefault(name, []).extend(items)
-    return copies
+    return copies, notes
