@@ -8,12 +8,14 @@ from dataclasses import asdict, dataclass, replace
 
 from zonecut.apply.certificates import DnsView
 from zonecut.apply.executor import ApplyEvent, ApplyResult, Executor
+from zonecut.apply.moves import find_copies
 from zonecut.apply.observe import find_owners, observe, read_all_contents
 from zonecut.apply.observe_each import observe_each_account
 from zonecut.apply.records import ChildPlan, ChildResources, ChildResult
 from zonecut.apply.teardown import Teardown
 from zonecut.aws.access import AccountAccess, role_arn_for
 from zonecut.aws.calls import CallCounter
+from zonecut.aws.errors import AccessDenied
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import LOST_CHANGE_WAIT
 from zonecut.aws.sessions import SessionFactory, StaticCredentials
@@ -21,6 +23,7 @@ from zonecut.config.access import resolved_accesses
 from zonecut.config.document import Config
 from zonecut.config.tree import DesiredTree, build_tree
 from zonecut.plan.changes import Plan
+from zonecut.plan.moves import move_candidates, plan_moves
 from zonecut.plan.observed import ObservedState
 from zonecut.plan.ownership import created_by_zonecut
 from zonecut.plan.planner import make_plan, select_zone
@@ -102,15 +105,47 @@ class Runtime:
 
     def plan(self, observed: ObservedState | None = None) -> Plan:
         state = observed if observed is not None else self.observe()
+        return self.with_moves(self._plan(state), state, prune=False)
+
+    def _plan(self, state: ObservedState) -> Plan:
         tags = {z.name: z.tags for z in self.tree.zones}
         return make_plan(self.tree.zones, state, tags=tags)
+
+    def with_moves(self, plan: Plan, state: ObservedState, *, prune: bool) -> Plan:
+        """``plan`` with the zone moves it makes (see :mod:`zonecut.plan.moves`); with
+        ``prune``, also every old zone zonecut created left in another declared account,
+        and the deletion of those."""
+        names = set(move_candidates(plan))
+        if prune:
+            names |= {z.name for z in self.tree.zones if z.parent is not None}
+        if not names or len(self.fleet.accesses) < 2:
+            return plan
+        copies, notes = find_copies(names, self.tree.zones, self.fleet, list_all=prune,
+                                    max_workers=self.max_workers)
+        if notes:
+            plan = replace(plan, notes=plan.notes + tuple(notes))
+        if not copies:
+            return plan
+        try:
+            owned = self.owned_zones(zone for found in copies.values() for zone, _ in found)
+        except AccessDenied as exc:  # tags of another account's zone: counted as not ours
+            owned = {zone.zone_id for found in copies.values() for zone, _ in found
+                     if created_by_zonecut(zone, None)}
+            why = " ".join(str(exc).split())
+            plan = replace(plan, notes=(*plan.notes, "zone moves: the tags of an old copy "
+                                        f"could not be read ({why}); it counts as not "
+                                        "created by zonecut"))
+        moves, deletions = plan_moves(self.tree.zones, state, plan, copies, owned,
+                                      prune=prune)
+        return replace(plan, moves=moves, deletions=tuple(sorted(
+            plan.deletions + deletions, key=lambda d: (-d.depth, d.name))))
 
     def plan_with_prune(self) -> Plan:
         """The plan, plus deletions of delegated zones the config no longer declares."""
         state = self.observe()
-        base = self.plan(state)
+        base = self._plan(state)
         if read_all_contents(self.tree.zones, state, self.fleet):
-            base = self.plan(state)  # the zones read since may hold more of them
+            base = self._plan(state)  # the zones read since may hold more of them
         declared = {z.name for z in self.tree.zones}
         names = {u.child for u in base.unmanaged}
         owners = find_owners(names, state, self.fleet, max_workers=self.max_workers)
@@ -124,9 +159,12 @@ class Runtime:
         deletions, notes = plan_prune(self.tree.zones, state, owners,
                                       owned=self.owned_zones(owners.values()))
         pruned = {d.name for d in deletions}
-        return replace(base, deletions=deletions,
-                       unmanaged=tuple(u for u in base.unmanaged if u.child not in pruned),
-                       notes=base.notes + notes)
+        delegated = {u.child for u in base.unmanaged}
+        return self.with_moves(replace(
+            base, deletions=deletions,
+            unmanaged=tuple(u for u in base.unmanaged if u.child not in pruned),
+            notes=base.notes + notes,
+            unserved=tuple(sorted(delegated - set(owners)))), state, prune=True)
 
     def owned_zones(self, zones: Iterable[HostedZone]) -> set[str]:
         """The ids of the zones zonecut created (see :mod:`zonecut.plan.ownership`); tags

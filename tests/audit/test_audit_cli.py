@@ -152,3 +152,45 @@ def test_no_account_found_gives_a_hint(fresh_sandbox: Sandbox,
     assert "Traceback" not in result.output
     assert "no ACTIVE account" in result.output
     assert "--accounts id,name=id" in result.output and "-c zonecut.yaml" in result.output
+
+
+def test_dns_probes_the_servers_a_stray_apex_ns_names(world: World, tmp_path: Path) -> None:
+    """Issue 11: the apex NS check was API-only. With --dns, the servers an apex NS set
+    names outside every delegation set are probed as verify probes them: one that
+    refuses the zone is confirmed (verify's EXTRA_NS_IN_APEX), one that answers with
+    authority for someone else's copy (here: a copy in an account left out of the audit)
+    is a takeover in progress (verify's TAKEOVER_IN_PROGRESS)."""
+    sandbox = world.sandbox
+    if any(s.port != 53 for s in sandbox.info.servers.values()):
+        pytest.skip("the sandbox DNS is not on port 53 (not root): --root-hints cannot "
+                    "reach it")
+    zones = build_healthy(world)
+    sandbox.register("example.com", zones["apex"].servers)
+    other = world.zone(world.account("Elsewhere"), "dev.example.com", reference="other")
+    used = {s for z in (*zones.values(), other) for s in z.servers}
+    refusing = next(n for n in sorted(sandbox.info.servers)
+                    if n.startswith("ns-") and n not in used)
+    answering = other.servers[0]
+    dev = zones["dev"]
+    world.ns(dev, "dev.example.com", [*dev.servers, refusing, answering], ttl=172800,
+             action="UPSERT")
+    hints = tmp_path / "root.hints"
+    sandbox.write_root_hints(hints)
+    base = ["audit", "-o", "json", "--exclude", other.account_id, *FAST]
+
+    api_only = runner.invoke(app, base)
+    (stray,) = [f for f in json.loads(api_only.stdout)["findings"]
+                if f["code"] == "AUDIT_APEX_NS_STRAY"]
+    assert "over DNS" not in stray["message"] and "takeover" not in stray["message"]
+
+    result = runner.invoke(app, [*base, "--dns", "--root-hints", str(hints),
+                                 "--timeout", "0.5"])
+    assert result.exit_code == 3, result.output
+    found = json.loads(result.stdout)["findings"]
+    (stray,) = [f for f in found if f["code"] == "AUDIT_APEX_NS_STRAY"]
+    assert stray["zone"] == "dev.example.com" and stray["severity"] == "critical"
+    assert f"takeover in progress: {answering} answer(s) with authority" in stray["message"]
+    assert f"confirmed over DNS: {refusing} (lame) do(es) not serve it" in stray["message"]
+    details = dict(stray["details"])
+    assert details["takeover"] == answering
+    assert f"{refusing}: lame" in details["dns"] and f"{answering}: serving" in details["dns"]

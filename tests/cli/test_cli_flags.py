@@ -20,12 +20,23 @@ from zonecut.verify.findings import CATALOGUE
     (["audit", "--timeout", "0"], "--timeout"), (["audit", "--rate-limit", "0"], "--rate-limit"),
     (["audit", "--max-parallel", "0"], "--max-parallel"),
     (["audit", "--retries", "-2"], "--retries"),
+    (["verify", "--max-ns", "0"], "--max-ns"), (["verify", "--max-glueless", "-1"],
+                                                "--max-glueless"),
+    (["audit", "--max-ns", "0"], "--max-ns"), (["audit", "--max-glueless", "0"],
+                                               "--max-glueless"),
 ])
 def test_bad_flag_values_are_usage_errors(args: list[str], flag: str, tmp_path: Path) -> None:
     result = invoke(*args, cwd=tmp_path)
     assert result.returncode == 64, result.stderr
     assert f"Invalid value for '{flag}'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["verify", "audit"])
+def test_the_probe_caps_are_in_help(command: str, tmp_path: Path) -> None:
+    text = " ".join(invoke(command, "--help", cwd=tmp_path, env=None).stdout.split())
+    assert "--max-ns" in text and "NS names followed per referral" in text
+    assert "--max-glueless" in text and "Servers without glue looked up per referral" in text
 
 
 def all_commands() -> list[list[str]]:

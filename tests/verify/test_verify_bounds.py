@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,33 @@ def test_four_hundred_names_whose_glue_drops_queries_end_in_time() -> None:
     # team-a's walk crosses the broken referral: not verified, whichever way it ends.
     assert found & {("UNVERIFIED", TEAM), ("DEADLINE_EXCEEDED", TEAM)}
     assert exit_code(findings) == 1
+
+
+def glueless_apex(lab: DnsLab, count: int) -> None:
+    """example.com served by ``count`` servers named in g.org: com's referral for it
+    carries no glue for them (they sit below g.org's cut). The walk to
+    team-a.dev.example.com's parent crosses that referral."""
+    lab.zone("g.org", ["ns.g.org"])
+    lab.delegate("org", "g.org", ["ns.g.org"])
+    lab.record("org", "ns.g.org", "A", lab.server("ns.g.org").address)
+    names = [f"ns{i}.g.org" for i in range(count)]
+    lab.zone(APEX, names)
+    lab.delegate("com", APEX, names)
+    lab.delegate(APEX, DEV, R53[DEV], ttl=3600)
+
+
+def test_the_glueless_cap_is_a_setting() -> None:
+    lab = standard_tree(DnsLab())
+    glueless_apex(lab, 5)
+    _, observations, findings = run(lab, replace(SMALL, max_glueless=2))
+    assert ("PROBE_LIMIT", TEAM) in codes(findings)
+    limits = " ".join(observations.path(TEAM).limits)  # type: ignore[union-attr]
+    assert f"the referral for {APEX} names 5 servers without glue; only 2 were looked up" \
+        in limits
+    lab = standard_tree(DnsLab())
+    glueless_apex(lab, 5)
+    _, observations, _ = run(lab)  # the default, 8, looks all 5 up
+    assert not observations.path(TEAM).limits  # type: ignore[union-attr]
 
 
 def test_a_deadline_ends_the_run_with_deadline_exceeded() -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from zonecut.audit.apex_check import ApexCheck
 from zonecut.audit.dns_check import DnsCheck, DnsVerdict
 from zonecut.audit.findings import AuditFinding, audit_finding
 from zonecut.audit.inventory import Inventory
@@ -33,8 +34,10 @@ def _names(items: tuple[str, ...] | list[str]) -> str:
 
 
 def analyse(inventory: Inventory, dns: Mapping[tuple[str, str], DnsCheck] | None = None,
-            tree: OrgTree | None = None) -> list[AuditFinding]:
-    """Every finding, in a stable order (zone in DNS order, severity, code, place)."""
+            tree: OrgTree | None = None, *,
+            apex_dns: Mapping[str, ApexCheck] | None = None) -> list[AuditFinding]:
+    """Every finding, in a stable order (zone in DNS order, severity, code, place).
+    ``apex_dns``: what the DNS said of stray apex servers, by zone id (``--dns``)."""
     tree = tree or build_tree(inventory)
     found: list[AuditFinding] = []
     for failure in inventory.failures:
@@ -47,7 +50,7 @@ def analyse(inventory: Inventory, dns: Mapping[tuple[str, str], DnsCheck] | None
     for delegation in tree.delegations:
         found.extend(_delegation_findings(inventory, tree, delegation, dns))
     for name in tree.names:
-        found.extend(_name_findings(inventory, tree, name))
+        found.extend(_name_findings(inventory, tree, name, apex_dns or {}))
     return sorted(found, key=lambda f: f.sort_key)
 
 
@@ -141,8 +144,8 @@ def _delegation_findings(inventory: Inventory, tree: OrgTree, delegation: Delega
     return found
 
 
-def _apex_strays(inventory: Inventory, name: str, copies: Sequence[TreeZone]
-                 ) -> list[AuditFinding]:
+def _apex_strays(inventory: Inventory, name: str, copies: Sequence[TreeZone],
+                 apex_dns: Mapping[str, ApexCheck]) -> list[AuditFinding]:
     """AUDIT_APEX_NS_STRAY: a copy's apex NS names a server that no copy of the name was
     assigned. Resolvers rank the child's NS above the referral (RFC 2181 5.4.1), so
     whoever gets that server for a zone of this name answers part of the lookups."""
@@ -156,18 +159,26 @@ def _apex_strays(inventory: Inventory, name: str, copies: Sequence[TreeZone]
         strays = sorted(apex.value_set - assigned)
         if not strays:
             continue
+        details: dict[str, str | list[str]] = {
+            "extra": strays, "apex_ns": sorted(apex.value_set),
+            "delegation_set": sorted(record.delegation_set)}
+        checked = apex_dns.get(record.zone_id)
+        said = ""
+        if checked is not None:
+            said = f"; {checked.describe()}"
+            details["dns"] = [f"{n}: {state}" for n, state in checked.states]
+            details["takeover"] = list(checked.takeover)
         found.append(audit_finding(
             "AUDIT_APEX_NS_STRAY", name,
             f"the apex NS set of {name} ({record.zone_id}, account {record.account_id} "
             f"{inventory.key_of(record.account_id)}) names {len(strays)} server(s) outside "
-            f"its delegation set: {_names(strays)}",
-            account_id=record.account_id, zone_id=record.zone_id,
-            details={"extra": strays, "apex_ns": sorted(apex.value_set),
-                     "delegation_set": sorted(record.delegation_set)}))
+            f"its delegation set: {_names(strays)}{said}",
+            account_id=record.account_id, zone_id=record.zone_id, details=details))
     return found
 
 
-def _name_findings(inventory: Inventory, tree: OrgTree, name: str) -> list[AuditFinding]:
+def _name_findings(inventory: Inventory, tree: OrgTree, name: str,
+                   apex_dns: Mapping[str, ApexCheck]) -> list[AuditFinding]:
     found: list[AuditFinding] = []
     copies = tree.copies(name)
     single = copies[0].record if len(copies) == 1 else None
@@ -186,7 +197,7 @@ def _name_findings(inventory: Inventory, tree: OrgTree, name: str) -> list[Audit
             details={"zone_ids": [z.record.zone_id for z in copies],
                      "accounts": accounts, "delegated": delegated},
             account_id=accounts[0] if len(accounts) == 1 else None))
-    found.extend(_apex_strays(inventory, name, copies))
+    found.extend(_apex_strays(inventory, name, copies, apex_dns))
     enclosing = copies[0].enclosing
     if enclosing is None:
         found.append(audit_finding(

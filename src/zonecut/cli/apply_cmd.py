@@ -24,6 +24,7 @@ from zonecut.cli.options import (
     fail,
     guarded,
     read_config,
+    rerun_flags,
     resolve_target,
 )
 from zonecut.plan.saved import SavedPlan
@@ -64,7 +65,8 @@ def apply(
     run_changes(runtime, cfg, yes=yes, output=output, prune=prune, destroy=destroy,
                 allow_delete=allow_delete, expected=expected, wait=not no_wait,
                 dns=dns_view(sandbox, state_dir),
-                after_core=(lambda: register_roots(runtime, state_dir)) if sandbox else None)
+                after_core=(lambda: register_roots(runtime, state_dir)) if sandbox else None,
+                hint_flags=rerun_flags(config, endpoint_url, sandbox, state_dir))
 
 
 def register_roots(runtime: Runtime, state_dir: Path) -> None:

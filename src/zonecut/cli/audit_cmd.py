@@ -32,6 +32,7 @@ from zonecut.audit import (
     to_sarif,
     write_config,
 )
+from zonecut.audit.apex_check import ApexCheck, apex_checks, apex_targets
 from zonecut.audit.reader import AccountResult
 from zonecut.audit.report import catalogue_table, findings_table, verdict, zones_table
 from zonecut.aws.access import AccountAccess
@@ -52,7 +53,7 @@ from zonecut.cli.options import (
     resolve_target,
     write_file,
 )
-from zonecut.cli.verify_cmd import rich_table
+from zonecut.cli.verify_cmd import MaxGluelessOpt, MaxNsOpt, rich_table
 from zonecut.config.lines import zone_lines
 from zonecut.runtime import Target, account_accesses
 from zonecut.verify import (
@@ -133,6 +134,16 @@ def check_dns(tree: OrgTree, roots: list[ServerAddress], port_map: dict[str, int
     return dict(dns_checks(tree, targets, observations))
 
 
+def check_apex(tree: OrgTree, roots: list[ServerAddress], port_map: dict[str, int],
+               policy: VerifyPolicy) -> dict[str, ApexCheck]:
+    """The servers of apex NS sets that name strays, probed as verify probes a zone."""
+    targets = apex_targets(tree)
+    if not targets:
+        return {}
+    observations = probe_sync(targets, roots, policy=policy, port_map=port_map or None)
+    return dict(apex_checks(tree, targets, observations))
+
+
 def report(inventory: Inventory, tree: OrgTree, findings: list[AuditFinding],
            output: AuditOutput, *, artifact: str = "zonecut.yaml", config_text: str = "",
            sarif_info: bool = False) -> None:
@@ -182,6 +193,8 @@ def audit(
     timeout: Annotated[float, typer.Option(help="Seconds per DNS query attempt (above 0).",
                                            callback=positive)] = 2.0,
     retries: Annotated[int, typer.Option(help="DNS retries after a timeout.", min=0)] = 1,
+    max_ns: MaxNsOpt = 16,
+    max_glueless: MaxGluelessOpt = 8,
     write_config_to: Annotated[Path | None, typer.Option(
         "--write-config", help="Write a starting zonecut.yaml for the tree found.")] = None,
     save: Annotated[Path | None, typer.Option(
@@ -242,11 +255,16 @@ def audit(
             err.print(f"inventory saved to {save}", highlight=False)
     tree = build_tree(inventory)
     checks: dict[tuple[str, str], DnsCheck] | None = None
+    apex: dict[str, ApexCheck] | None = None
     if dns:
         roots, port_map = dns_roots(root_hints, sandbox, state_dir)
-        policy = VerifyPolicy(timeout=timeout, retries=retries)
+        policy = VerifyPolicy(timeout=timeout, retries=retries, max_ns_per_referral=max_ns,
+                              max_glueless=max_glueless)
+        if sandbox and root_hints is None:
+            policy = replace(policy, address_scope="loopback")  # nothing leaves the machine
         checks = check_dns(tree, roots, port_map, policy)
-    findings = analyse(inventory, checks, tree)
+        apex = check_apex(tree, roots, port_map, policy)
+    findings = analyse(inventory, checks, tree, apex_dns=apex)
     # SARIF results point at the config declaring each zone: -c, else the one written.
     base = read_config(config) if config is not None else None
     text = guarded(lambda: write_config(

@@ -27,6 +27,7 @@ from zonecut.cli.options import (
     labelled,
     out,
 )
+from zonecut.cli.prune_hint import unserved_hint
 from zonecut.cli.render import event_words, plan_view
 from zonecut.config.document import Config
 from zonecut.plan.changes import Plan
@@ -84,8 +85,8 @@ def run_apply(runtime: Runtime, cfg: Config, *, yes: bool, output: Output) -> No
 def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, prune: bool,
                 destroy: Sequence[str], allow_delete: bool, expected: SavedPlan | None,
                 wait: bool = True, dns: DnsView | None = None,
-                after_core: Callable[[], None] | None = None, command: str = "apply"
-                ) -> None:
+                after_core: Callable[[], None] | None = None, command: str = "apply",
+                hint_flags: str = "") -> None:
     the_plan = make_plan(runtime, prune=prune, destroy=destroy)
     # records, certificates, SSM handoff: not part of destroy
     child = ChildPlan() if destroy else guarded(lambda: runtime.plan_child_resources(the_plan))
@@ -100,6 +101,9 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
     if output is Output.table:
         out.print(plan_view(the_plan, account_keys(cfg)))
         show_child_plan(child)
+        hint = unserved_hint(the_plan, hint_flags)
+        if hint is not None:
+            err.print(hint, markup=False, highlight=False, soft_wrap=True)
     if the_plan.problems or child.problems:
         raise typer.Exit(EXIT_ERROR)
     if not the_plan.has_changes and not child.has_changes:

@@ -28,6 +28,7 @@ from zonecut.cli.options import (
     resolve_target,
     write_file,
 )
+from zonecut.cli.prune_hint import unserved_hint
 from zonecut.plan.saved import SavedPlan
 from zonecut.runtime import Runtime
 
@@ -53,6 +54,9 @@ def plan(
     the_plan = make_plan(runtime, prune=prune)
     child = guarded(lambda: runtime.plan_child_resources(the_plan))
     show_plan(the_plan, cfg, output, child, verbose=verbose)
+    hint = unserved_hint(the_plan, rerun_flags(config, endpoint_url, sandbox, state_dir))
+    if hint is not None and output is Output.table:
+        err.print(hint, markup=False, highlight=False, soft_wrap=True)
     if save is not None:
         saved = SavedPlan(mode="apply", prune=prune, zones=(),
                           config_sha256=config_digest(config), plan=the_plan.data())

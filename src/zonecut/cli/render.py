@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from zonecut.cli.move_view import moves_view
 from zonecut.plan.changes import ApexRepair, NsAction, NsChange, Plan, ZoneAction, ZoneChange
 
 
@@ -88,11 +89,17 @@ def plan_view(plan: Plan, account_keys: Mapping[str, str], *, verbose: bool = Fa
                 if change.action is NsAction.UPDATE:
                     node.add(Text(f"why: {reason}", style="dim"))
         parts.append(tree)
+    moved = moves_view(plan, account_keys)
+    if moved is not None:
+        parts.append(moved)
     if plan.deletions:
         tree = Tree(Text("Teardown (destructive: needs --allow-delete), deepest first",
                          style="bold red"))
         for deletion in plan.deletions:
             node = tree.add(Text(f"- {deletion.name} ({deletion.reason})", style="red"))
+            if deletion.reason == "move":
+                node.add(Text(f"the old copy in account {deletion.account_id}, after the NS "
+                              f"in zone {deletion.parent} points at the new zone", style="red"))
             if deletion.parent_ns is not None:
                 node.add(Text(f"1. delete NS {deletion.name} in zone {deletion.parent} "
                               f"(account {deletion.parent_account_id}): "
@@ -142,6 +149,8 @@ def plan_summary(plan: Plan) -> str:
             parts.append(f"{c['apex_ns_to_repair']} apex NS rrset(s) to restore")
         if c["zones_to_update"]:
             parts.append(f"{c['zones_to_update']} zone(s) to retag or recomment")
+        if c["zones_moved"]:
+            parts.append(f"{c['zones_moved']} zone(s) moving to another account")
         if plan.deletions:
             parts.append(f"{c['delegations_to_delete']} delegation(s) and "
                          f"{c['zones_to_delete']} zone(s) to delete")

@@ -40,6 +40,11 @@ PendingOpt = Annotated[float | None, typer.Option(
     "--pending-seconds", help="GetChange reports PENDING this long after each change "
     "(default 0).")]
 
+AcmWaitOpt = Annotated[float | None, typer.Option(
+    "--acm-wait", min=0, help="Seconds a new ACM certificate stays PENDING_VALIDATION "
+    "before the sandbox issues it (default: $MOTO_ACM_VALIDATION_WAIT, else 2; real ACM "
+    "takes minutes).")]
+
 
 def _fault_settings(base: FaultSettings, rate_limit: float | None, rate_burst: float | None,
                     fault_rate: float | None, fault_kinds: str | None, fault_seed: int | None,
@@ -103,7 +108,8 @@ def _show(info: object, state_dir: Path = DEFAULT_STATE) -> None:
 def up(state_dir: StateDirOpt = DEFAULT_STATE, port: PortOpt = 0, dns: DnsOpt = True,
        rate_limit: RateLimitOpt = None, rate_burst: RateBurstOpt = None,
        fault_rate: FaultRateOpt = None, fault_kinds: FaultKindsOpt = None,
-       fault_seed: FaultSeedOpt = None, pending_seconds: PendingOpt = None) -> None:
+       fault_seed: FaultSeedOpt = None, pending_seconds: PendingOpt = None,
+       acm_wait: AcmWaitOpt = None) -> None:
     """Start the sandbox in the background; its state goes to STATE_DIR/sandbox.json."""
     _require_sandbox_extra()
     from zonecut.sandbox import process
@@ -118,7 +124,7 @@ def up(state_dir: StateDirOpt = DEFAULT_STATE, port: PortOpt = 0, dns: DnsOpt = 
         _show(running, state_dir)
         return
     try:
-        info = process.up(state_dir, port=port, dns=dns, faults=faults)
+        info = process.up(state_dir, port=port, dns=dns, faults=faults, acm_wait=acm_wait)
     except Exception as exc:  # a sandbox that cannot start is a user-facing problem
         fail(f"the sandbox did not start: {exc} (log: {state_dir / 'sandbox.log'})")
     _show(info, state_dir)
@@ -181,7 +187,8 @@ def run(state_dir: StateDirOpt = DEFAULT_STATE, port: PortOpt = 0, dns: DnsOpt =
                                                       "here.")] = None,
         rate_limit: RateLimitOpt = None, rate_burst: RateBurstOpt = None,
         fault_rate: FaultRateOpt = None, fault_kinds: FaultKindsOpt = None,
-        fault_seed: FaultSeedOpt = None, pending_seconds: PendingOpt = None) -> None:
+        fault_seed: FaultSeedOpt = None, pending_seconds: PendingOpt = None,
+        acm_wait: AcmWaitOpt = None) -> None:
     """Run the sandbox in the foreground until Ctrl-C; while it runs, its state is in
     STATE_DIR/sandbox.json, so `--sandbox` finds it as it finds `sandbox up`'s."""
     _require_sandbox_extra()
@@ -198,7 +205,7 @@ def run(state_dir: StateDirOpt = DEFAULT_STATE, port: PortOpt = 0, dns: DnsOpt =
     with Sandbox(port=port, dns=dns, rate_limit=faults.rate_limit,
                  rate_burst=faults.rate_burst, fault_rate=faults.fault_rate,
                  fault_kinds=faults.fault_kinds, fault_seed=faults.fault_seed,
-                 pending_seconds=faults.pending_seconds) as sandbox:
+                 pending_seconds=faults.pending_seconds, acm_wait=acm_wait) as sandbox:
         info = sandbox.info
         if info_file is not None:
             info_file.write_text(info.to_json())

@@ -30,6 +30,7 @@ from zonecut.cli.options import (
     resolve_target,
     write_file,
 )
+from zonecut.cli.probe_progress import probe_progress
 from zonecut.cli.render import table_view
 from zonecut.config.document import Config
 from zonecut.config.lines import zone_lines
@@ -52,6 +53,13 @@ from zonecut.verify import (
     zones_table,
 )
 from zonecut.verify.report import catalogue_table
+
+MaxNsOpt = Annotated[int, typer.Option(
+    "--max-ns", min=1, help="NS names followed per referral (at least 1); a referral "
+    "that lists more is PROBE_LIMIT.")]
+MaxGluelessOpt = Annotated[int, typer.Option(
+    "--max-glueless", min=1, help="Servers without glue looked up per referral (at least "
+    "1); more is PROBE_LIMIT.")]
 
 
 class VerifyOutput(StrEnum):
@@ -88,9 +96,11 @@ def fail_replay(replay: Path, why: str) -> NoReturn:
 
 
 def policy_for(cfg: Config | None, timeout: float, retries: int, concurrency: int,
-               deadline: float = 600.0, zone_deadline: float = 120.0) -> VerifyPolicy:
+               deadline: float = 600.0, zone_deadline: float = 120.0, *,
+               max_ns: int = 16, max_glueless: int = 8) -> VerifyPolicy:
     policy = VerifyPolicy(timeout=timeout, retries=retries, concurrency=concurrency,
-                          deadline=deadline, zone_deadline=min(zone_deadline, deadline))
+                          deadline=deadline, zone_deadline=min(zone_deadline, deadline),
+                          max_ns_per_referral=max_ns, max_glueless=max_glueless)
     if cfg is None:
         return policy
     ttl = cfg.defaults.ns_ttl_policy
@@ -159,6 +169,8 @@ def verify(
         "DEADLINE_EXCEEDED.")] = 600.0,
     zone_deadline: Annotated[float, typer.Option(
         min=0.1, help="Seconds for one zone's checks.")] = 120.0,
+    max_ns: MaxNsOpt = 16,
+    max_glueless: MaxGluelessOpt = 8,
     list_codes: Annotated[bool, typer.Option("--list-codes", help="List the finding codes "
                                              "and exit.")] = False,
     sarif_info: Annotated[bool, typer.Option(
@@ -184,7 +196,8 @@ def verify(
             fail_replay(replay, str(exc) or type(exc).__name__)
         cfg = read_config(config) if config.exists() else None
         targets = list(observations.targets)
-        policy = policy_for(cfg, timeout, retries, concurrency, deadline, zone_deadline)
+        policy = policy_for(cfg, timeout, retries, concurrency, deadline, zone_deadline,
+                            max_ns=max_ns, max_glueless=max_glueless)
         findings = check(targets, observations, policy)
         report(findings, targets, output, observations,
                config=config if cfg is not None else None, sarif_info=sarif_info)
@@ -205,10 +218,13 @@ def verify(
     roots, port_map = guarded(lambda: dns_roots(root_hints, sandbox, state_dir))
     runtime = guarded(lambda: Runtime(cfg, target, purpose="verify"))
     targets = guarded(lambda: runtime.verify_targets(only))
-    policy = policy_for(cfg, timeout, retries, concurrency, deadline, zone_deadline)
+    policy = policy_for(cfg, timeout, retries, concurrency, deadline, zone_deadline,
+                        max_ns=max_ns, max_glueless=max_glueless)
     if sandbox and root_hints is None:
         policy = replace(policy, address_scope="loopback")  # nothing leaves the machine
-    observations = probe_sync(targets, roots, policy=policy, port_map=port_map or None)
+    with probe_progress(err, targets, show=output is VerifyOutput.table) as on_done:
+        observations = probe_sync(targets, roots, policy=policy, port_map=port_map or None,
+                                  on_done=on_done)
     if save is not None:
         write_file(save, observations.to_json())
         err.print(clean(f"observations saved to {save}"), markup=False, highlight=False)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zonecut.state import RRSet
+
+if TYPE_CHECKING:
+    from zonecut.plan.moves import ZoneMove
 
 
 class ZoneAction(StrEnum):
@@ -211,6 +214,11 @@ class Plan:
     deletions: tuple[ZoneDeletion, ...] = ()
     notes: tuple[str, ...] = ()
     apex_repairs: tuple[ApexRepair, ...] = ()
+    moves: tuple[ZoneMove, ...] = ()
+    """Declared zones found in another declared account: see :mod:`zonecut.plan.moves`."""
+    unserved: tuple[str, ...] = ()
+    """Names delegated from declared zones to a zone no declared account holds (prune
+    leaves them alone; ``zonecut audit`` says more)."""
 
     @property
     def has_changes(self) -> bool:
@@ -234,6 +242,7 @@ class Plan:
             "ns_to_create": sum(1 for c in self.ns_changes if c.action is NsAction.CREATE),
             "ns_to_update": sum(1 for c in self.ns_changes if c.action is NsAction.UPDATE),
             "apex_ns_to_repair": len(self.apex_repairs),
+            "zones_moved": len(self.moves),
             "unmanaged": len(self.unmanaged),
             "zones_to_delete": sum(1 for d in self.deletions if d.zone_id),
             "delegations_to_delete": sum(int(d.parent_ns is not None) + len(d.stale)
@@ -249,6 +258,7 @@ class Plan:
             "zones": [z.data() for z in self.zones],
             "ns_changes": [c.data() for c in self.ns_changes],
             "apex_repairs": [r.data() for r in self.apex_repairs],
+            "moves": [m.data() for m in self.moves],
             "unmanaged": [u.data() for u in self.unmanaged],
             "deletions": [d.data() for d in self.deletions],
             "problems": list(self.problems),

@@ -145,8 +145,7 @@ def plan_prune(zones: Sequence[DesiredZoneLike], observed: ObservedState,
             if owner is None:
                 if from_declared:
                     notes.append(f"{name}: delegated from {where} but no declared account "
-                                 "holds a zone serving it; left alone (check it with "
-                                 "`zonecut verify`)")
+                                 "holds a zone serving it; left alone")
                 continue  # (an NS in a pruned zone goes with that zone)
             if owned is not None and owner.zone_id not in owned:
                 notes.append(f"{name}: zone {owner.zone_id} in account {owner.account_id} was "

@@ -43,6 +43,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--fault-seed", type=int, default=0)
     parser.add_argument("--pending-seconds", type=float, default=0.0,
                         help="GetChange answers PENDING this long after a change")
+    parser.add_argument("--acm-wait", type=float, default=None,
+                        help="seconds a new ACM certificate stays PENDING_VALIDATION "
+                        "(default: $MOTO_ACM_VALIDATION_WAIT, else 2)")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request")
     return parser.parse_args(argv)
 
@@ -81,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         fault_kinds=parse_kinds("" if args.fault_kinds == "none" else args.fault_kinds),
         fault_seed=args.fault_seed,
         pending_seconds=args.pending_seconds,
+        acm_wait=args.acm_wait,
     )
     path = state_file(args.state_dir)
     try:

@@ -107,6 +107,7 @@ def up(
     seed: int = 0,
     faults: FaultSettings | None = None,
     timeout: float = 30.0,
+    acm_wait: float | None = None,
 ) -> SandboxInfo:
     """Start a background sandbox (or return the one already running in ``state_dir``).
 
@@ -131,6 +132,8 @@ def up(
     for account in accounts:
         command += ["--account", account]
     command += fault_arguments(faults or FaultSettings())
+    if acm_wait is not None:
+        command += ["--acm-wait", repr(float(acm_wait))]
     log_path = state_dir / LOG_FILE
     with open(log_path, "ab") as log:
         child = subprocess.Popen(

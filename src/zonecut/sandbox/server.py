@@ -22,6 +22,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
+from zonecut.sandbox import acm_wait as acm_wait_setting
 from zonecut.sandbox import calls as call_counting
 from zonecut.sandbox import fidelity, ssm_fidelity, validation
 from zonecut.sandbox.accounts import check_account_id, create_roles
@@ -100,6 +101,7 @@ class Sandbox:
         fault_kinds: str | Sequence[str] = FAULT_KINDS,
         fault_seed: int = 0,
         pending_seconds: float = 0.0,
+        acm_wait: float | None = None,
     ) -> None:
         if not host.startswith("127."):
             raise ValueError(f"the sandbox listens on loopback only, not {host!r}")
@@ -119,6 +121,10 @@ class Sandbox:
         self._server: _MotoServer | None = None
         self._dns: DnsHierarchy | None = None
         self._endpoint_url: str | None = None
+        self.acm_wait = acm_wait_setting.chosen_wait(acm_wait)
+        """Seconds a new certificate stays PENDING_VALIDATION (see
+        :mod:`zonecut.sandbox.acm_wait`)."""
+        self._acm_wait_before: float | None = None
 
     # -- lifecycle --------------------------------------------------------------------
     def start(self) -> SandboxInfo:
@@ -147,6 +153,7 @@ class Sandbox:
             validation.install()
             call_counting.install(self.counter)
             call_counting.set_interceptor(self.injector.intercept)
+            self._acm_wait_before = acm_wait_setting.install(self.acm_wait)
             bump_generation()
         self._server = _MotoServer(self.host, self.port, self)
         self._server.start()
@@ -177,6 +184,9 @@ class Sandbox:
                 call_counting.uninstall()
                 validation.uninstall()
                 ssm_fidelity.uninstall()
+                if self._acm_wait_before is not None:
+                    acm_wait_setting.restore(self._acm_wait_before)
+                    self._acm_wait_before = None
                 _active = None
 
     def __enter__(self) -> Sandbox:

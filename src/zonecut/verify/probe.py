@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from zonecut.verify.addresses import scope_for
@@ -50,8 +50,10 @@ async def probe(
     *,
     policy: VerifyPolicy,
     port_map: Mapping[str, int] | None = None,
+    on_done: Callable[[str], None] | None = None,
 ) -> Observations:
-    """Query the DNS for every target and return what was seen."""
+    """Query the DNS for every target and return what was seen. ``on_done`` is called
+    with a target's zone name as each target's checks end (for progress)."""
     started = time.perf_counter()
     transport = Transport(timeout=policy.timeout, retries=policy.retries,
                           concurrency=policy.concurrency,
@@ -59,6 +61,9 @@ async def probe(
     walker = Walker(transport, roots, port_map, max_ns=policy.max_ns_per_referral,
                     max_glueless=policy.max_glueless)
     tasks = [asyncio.ensure_future(_bounded(walker, t, policy)) for t in targets]
+    if on_done is not None:
+        for target, task in zip(targets, tasks, strict=True):
+            task.add_done_callback(_reporter(on_done, target.child))
     paths: list[PathRecord] = []
     if tasks:
         done, pending = await asyncio.wait(tasks, timeout=max(0.0, policy.deadline))
@@ -89,9 +94,18 @@ def probe_sync(
     *,
     policy: VerifyPolicy,
     port_map: Mapping[str, int] | None = None,
+    on_done: Callable[[str], None] | None = None,
 ) -> Observations:
     """:func:`probe` for callers without an event loop."""
-    return asyncio.run(probe(targets, roots, policy=policy, port_map=port_map))
+    return asyncio.run(probe(targets, roots, policy=policy, port_map=port_map,
+                             on_done=on_done))
+
+
+def _reporter(on_done: Callable[[str], None], name: str
+              ) -> Callable[[asyncio.Future[PathRecord]], None]:
+    def done(_: asyncio.Future[PathRecord]) -> None:
+        on_done(name)
+    return done
 
 
 async def _bounded(walker: Walker, target: DelegationTarget, policy: VerifyPolicy
