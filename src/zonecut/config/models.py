@@ -35,6 +35,7 @@ from pydantic import (
 )
 
 from zonecut import names
+from zonecut.config.dnssec import DS_TTL_DEFAULT, DsTtl, KmsKeyArn
 from zonecut.config.errors import Loc, format_loc
 from zonecut.config.tree import (
     ALIAS_KINDS,
@@ -484,6 +485,13 @@ class Defaults(_Model):
         default_factory=SsmDefaults,
         description="Publishing each delegated zone's details to SSM Parameter Store.",
     )
+    dnssec: StrictBool | None = Field(
+        None, description="Sign every zone (true) or none (false) with DNSSEC, unless the "
+        "zone says otherwise; null leaves the signing of zones that do not say as it is."
+    )
+    ds_ttl: DsTtl = Field(DS_TTL_DEFAULT, description="TTL (seconds) of the DS records "
+                          "written into parent zones, 1..604800 (Route 53 caps signed TTLs "
+                          "at one week); keep it short while rolling DNSSEC out.")
 
 
 class Account(_Model):
@@ -696,6 +704,16 @@ class ZoneSpec(_Model):
         None, description="The parent zone is not declared here: read its details from an "
         "SSM parameter published by the parent's zonecut."
     )
+    dnssec: StrictBool | None = Field(
+        None, description="Sign the zone with DNSSEC (true), unsign it (false); null uses "
+        "defaults.dnssec (null there too: its signing is left as it is). See docs/dnssec.md."
+    )
+    kms_key_arn: KmsKeyArn | None = Field(
+        None, description="A customer-managed KMS key (ECC_NIST_P256, SIGN_VERIFY) in "
+        "us-east-1 of the zone's account for its key-signing key; null: zonecut creates one."
+    )
+    ds_ttl: DsTtl | None = Field(None, description="Overrides defaults.ds_ttl for this "
+                                 "zone's DS record in its parent.")
 
 
 class Config(_Model):

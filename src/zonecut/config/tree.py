@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from zonecut.config.dnssec import DnssecSettings, effective
 from zonecut.names import closest_ancestor, is_at_or_below, normalize
 
 if TYPE_CHECKING:
@@ -260,6 +261,7 @@ class DesiredZone:
     certificates: tuple[DesiredCertificate, ...] = ()
     apex_ns: str = "repair"  # repair | report
     ssm_parent: SsmParentRef | None = None
+    dnssec: DnssecSettings = field(default_factory=DnssecSettings)
 
     @property
     def tag_dict(self) -> dict[str, str]:
@@ -336,6 +338,8 @@ def build_tree(config: Config) -> DesiredTree:
                                for c in spec.certificates),
             ssm_parent=_ssm_parent(config, spec.parent_from_ssm),
             apex_ns=spec.apex_ns or config.defaults.apex_ns,
+            dnssec=effective(spec.dnssec, config.defaults.dnssec, spec.kms_key_arn,
+                             spec.ds_ttl, config.defaults.ds_ttl),
         ))
     return DesiredTree(tuple(built))
 
