@@ -319,7 +319,8 @@ def plan_dnssec(zones: Sequence[SignedZoneLike], settings: Mapping[str, DnssecSe
         current = ds_at(observed, parent.zone_id, zone.name)
         managed = zone.settings.managed
         if current is not None and (zone.unsigning or parent.unsigning
-                                    or parent.settings.sign is False):
+                                    or (parent.settings.sign is False
+                                        and not parent.signed_after)):
             why = (f"{zone.name} is unsigned" if zone.unsigning
                    else f"{parent.name} is unsigned")
             changes.append(DsChange(
