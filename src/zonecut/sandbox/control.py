@@ -34,7 +34,8 @@ class SandboxControl(Protocol):
 
     def reset(self) -> None: ...
 
-    def register(self, zone_name: str, name_servers: Sequence[str]) -> None: ...
+    def register(self, zone_name: str, name_servers: Sequence[str],
+                 ds: Sequence[str] = ()) -> None: ...
 
     def unregister(self, zone_name: str) -> None: ...
 
@@ -107,8 +108,10 @@ class SandboxClient:
     def reset(self) -> None:
         self._request("POST", "reset")
 
-    def register(self, zone_name: str, name_servers: Sequence[str]) -> None:
-        self._request("POST", "register", {"zone": zone_name, "name_servers": list(name_servers)})
+    def register(self, zone_name: str, name_servers: Sequence[str],
+                 ds: Sequence[str] = ()) -> None:
+        self._request("POST", "register", {"zone": zone_name, "name_servers": list(name_servers),
+                                           "ds": list(ds)})
         self.refresh()
 
     def unregister(self, zone_name: str) -> None:

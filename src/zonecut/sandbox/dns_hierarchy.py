@@ -31,7 +31,7 @@ from zonecut.names import canonical, normalize
 from zonecut.sandbox.dns_route53 import Route53View
 from zonecut.sandbox.dns_server import DnsListeners, Handler, bind_pair
 from zonecut.sandbox.dns_wire import BEHAVIOURS, Behaviour, reply
-from zonecut.sandbox.dns_zone import AuthZone
+from zonecut.sandbox.dns_zone import AuthZone, check_ds
 from zonecut.sandbox.info import ROOT_SERVER_NAME, ServerAddress
 from zonecut.sandbox.nameservers import NameServerPool
 
@@ -42,6 +42,7 @@ BASE_TLDS: tuple[str, ...] = ("com", "net", "org", "uk")
 FIRST_NETWORK = 53
 NETWORK_ATTEMPTS = 40
 TLD_NS_TTL = 172800
+DS_TTL = 86400
 HOST_TTL = 172800
 _SOA_TIMERS = "1 1800 900 604800 60"
 
@@ -79,6 +80,7 @@ class DnsHierarchy:
         self._servers: dict[str, ServerAddress] = {}
         self._tlds: list[str] = []
         self._registrations: dict[str, tuple[str, ...]] = {}
+        self._registered_ds: dict[str, tuple[str, ...]] = {}
         self._behaviours: dict[str, Behaviour] = {}
         self._static: dict[str, AuthZone] = {}
         self._route53 = Route53View()
@@ -147,8 +149,18 @@ class DnsHierarchy:
         with self._lock:
             return dict(self._registrations)
 
+    def registration(self, zone_name: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """(NS, DS) registered for ``zone_name`` at its TLD, or None."""
+        name = normalize(zone_name)
+        with self._lock:
+            servers = self._registrations.get(name)
+            if servers is None:
+                return None
+            return servers, self._registered_ds.get(name, ())
+
     # -- registrar and faults ---------------------------------------------------------
-    def register(self, zone_name: str, name_servers: Sequence[str]) -> None:
+    def register(self, zone_name: str, name_servers: Sequence[str],
+                 ds: Sequence[str] = ()) -> None:
         zone = canonical(zone_name)
         tld = zone.rsplit(".", 1)[-1]
         if tld == SANDBOX_TLD:
@@ -156,15 +168,23 @@ class DnsHierarchy:
         servers = tuple(canonical(ns) for ns in name_servers)
         if not servers:
             raise ValueError(f"{zone!r}: a registration needs at least one name server")
+        ds_values = tuple(" ".join(str(d).split()) for d in ds)
+        for value in ds_values:
+            check_ds(zone, value)
         with self._lock:
             if tld not in self._tlds:
                 self._add_tld(tld)
             self._registrations[zone] = servers
+            if ds_values:
+                self._registered_ds[zone] = ds_values
+            else:
+                self._registered_ds.pop(zone, None)
             self._rebuild_static()
 
     def unregister(self, zone_name: str) -> None:
         with self._lock:
             self._registrations.pop(normalize(zone_name), None)
+            self._registered_ds.pop(normalize(zone_name), None)
             self._rebuild_static()
 
     def set_behaviour(self, server_name: str, behaviour: Behaviour) -> None:
@@ -183,6 +203,7 @@ class DnsHierarchy:
         """No registrations, every server normal, Route 53 data re-read."""
         with self._lock:
             self._registrations.clear()
+            self._registered_ds.clear()
             self._behaviours.clear()
             self._rebuild_static()
         self._route53.invalidate()
@@ -219,6 +240,7 @@ class DnsHierarchy:
             for registered, servers in self._registrations.items():
                 if registered.endswith("." + tld):
                     zone.add(registered, "NS", TLD_NS_TTL, [s + "." for s in servers])
+                    zone.add(registered, "DS", DS_TTL, self._registered_ds.get(registered, ()))
             static[server.name] = zone
         self._static = static
 

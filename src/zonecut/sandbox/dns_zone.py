@@ -184,3 +184,11 @@ def _owned(rrset: dns.rrset.RRset, owner: dns.name.Name) -> dns.rrset.RRset:
     if rrset.name == owner:
         return rrset
     return dns.rrset.from_rdata_list(owner, rrset.ttl, list(rrset))
+
+
+def check_ds(owner: str, value: str) -> None:
+    """ValueError naming ``owner`` unless ``value`` is a DS record's text form."""
+    try:
+        dns.rdata.from_text(IN, dns.rdatatype.DS, value)
+    except (dns.exception.DNSException, ValueError) as exc:
+        raise ValueError(f"{owner}: {value!r} is not a DS value ({exc})") from exc
