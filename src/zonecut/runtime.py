@@ -13,12 +13,14 @@ from zonecut.apply.observe_each import observe_each_account
 from zonecut.apply.records import ChildPlan, ChildResources, ChildResult
 from zonecut.apply.teardown import Teardown
 from zonecut.aws.access import AccountAccess, role_arn_for
+from zonecut.aws.dnssec import Route53Dnssec
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import LOST_CHANGE_WAIT, CallCounter
 from zonecut.aws.sessions import SessionFactory, StaticCredentials
 from zonecut.config.models import Config
 from zonecut.config.tree import DesiredTree, build_tree
 from zonecut.plan.changes import Plan
+from zonecut.plan.dnssec import DnssecPlan, plan_dnssec, plan_dnssec_teardown, without_removed_ds
 from zonecut.plan.observed import ObservedState
 from zonecut.plan.ownership import created_by_zonecut
 from zonecut.plan.planner import make_plan, select_zone
@@ -28,6 +30,9 @@ from zonecut.verify.from_state import build_targets
 from zonecut.verify.targets import DelegationTarget
 
 SANDBOX_CREDENTIALS = StaticCredentials("sandbox", "sandbox")
+SANDBOX_TTL_SCALE = 1 / 3600
+"""In the sandbox no resolver caches a removed DS for real: its TTL is waited at this
+scale (an hour's TTL for a second)."""
 SANDBOX_SYNC_SECONDS = 1.0
 """How long a change whose answer was lost is given to sync in the sandbox (Route 53:
 60 s); the sandbox's changes are in sync at once unless told to stay PENDING."""
@@ -115,14 +120,26 @@ class Runtime:
     def max_workers(self) -> int:
         return int(self.config.defaults.max_parallel_accounts)
 
+    @property
+    def manages_dnssec(self) -> bool:
+        """Some zone's dnssec is set (true or false): GetDNSSEC is read for every zone."""
+        return any(z.dnssec.managed for z in self.tree.zones)
+
     def observe(self) -> ObservedState:
         return observe(self.tree.zones, self.fleet, max_workers=self.max_workers,
-                       tags_for=[z.name for z in self.tree.zones if z.tags])
+                       tags_for=[z.name for z in self.tree.zones if z.tags],
+                       signing_for=[z.name for z in self.tree.zones]
+                       if self.manages_dnssec else ())
 
     def plan(self, observed: ObservedState | None = None) -> Plan:
         state = observed if observed is not None else self.observe()
         tags = {z.name: z.tags for z in self.tree.zones}
-        return make_plan(self.tree.zones, state, tags=tags)
+        base = make_plan(self.tree.zones, state, tags=tags)
+        if not self.manages_dnssec:
+            return base
+        return with_dnssec(base, plan_dnssec(self.tree.zones,
+                                             {z.name: z.dnssec for z in self.tree.zones},
+                                             base, state))
 
     def plan_with_prune(self) -> Plan:
         """The plan, plus deletions of delegated zones the config no longer declares."""
@@ -142,6 +159,12 @@ class Runtime:
             owners.update(find_owners(more, state, self.fleet, max_workers=self.max_workers))
         deletions, notes = plan_prune(self.tree.zones, state, owners,
                                       owned=self.owned_zones(owners.values()))
+        if deletions and self.manages_dnssec:
+            self.read_signing([(d.account_id, d.zone_id, d.name) for d in deletions
+                               if d.zone_id and d.account_id], state)
+            teardown = plan_dnssec_teardown(deletions, state)
+            deletions = without_removed_ds(deletions, teardown)
+            base = with_dnssec(base, teardown)
         pruned = {d.name for d in deletions}
         return replace(base, deletions=deletions,
                        unmanaged=tuple(u for u in base.unmanaged if u.child not in pruned),
@@ -165,10 +188,23 @@ class Runtime:
     def plan_destroy(self, names: Sequence[str]) -> Plan:
         """Deletions of the declared zones ``names`` and of every declared zone below them."""
         targets = [z.name for z in descendants_and_self(self.tree.zones, names)]
+        parents = [z.parent for z in self.tree.zones if z.name in targets and z.parent]
         state = observe(self.tree.zones, self.fleet, max_workers=self.max_workers,
-                        contents_for=targets)
+                        contents_for=targets, signing_for=[*targets, *parents])
         deletions, problems = plan_destroy(self.tree.zones, names, state)
-        return Plan(zones=(), ns_changes=(), deletions=deletions, problems=problems)
+        ttls = {z.name: z.dnssec.ds_ttl for z in self.tree.zones}
+        teardown = plan_dnssec_teardown(deletions, state, ttls)
+        plan = Plan(zones=(), ns_changes=(), deletions=without_removed_ds(deletions, teardown),
+                    problems=problems)
+        return with_dnssec(plan, teardown) if teardown.has_changes else plan
+
+    def read_signing(self, zones: Sequence[tuple[str, str, str]], state: ObservedState
+                     ) -> None:
+        """GetDNSSEC of (account, zone id, name) not read yet, into ``state``."""
+        for account_id, zone_id, name in zones:
+            if zone_id not in state.signing:
+                state.signing[zone_id] = Route53Dnssec(self.fleet.route53(account_id)).get(
+                    zone_id, name)
 
     def root_name_servers(self) -> dict[str, tuple[str, ...]]:
         """The name servers of every existing root zone (what a registrar delegates to),
@@ -197,7 +233,9 @@ class Runtime:
 
     def executor(self, on_event: Callable[[ApplyEvent], None] | None = None) -> Executor:
         return Executor(self.fleet, sync_timeout=float(self.config.defaults.sync_timeout),
-                        max_workers=self.max_workers, on_event=on_event)
+                        max_workers=self.max_workers, on_event=on_event,
+                        ttl_scale=SANDBOX_TTL_SCALE if self.target.sandbox else 1.0,
+                        partition=self.config.defaults.access.partition)
 
     def apply(self, plan: Plan, executor: Executor | None = None) -> ApplyResult:
         return (executor or self.executor()).apply(plan)
@@ -221,3 +259,10 @@ class Runtime:
         """After ``apply(plan)`` gave ``result``: make ``child`` true."""
         return self.child_resources(on_event).apply(child, plan, result.created, wait=wait,
                                                     dns=dns)
+
+
+def with_dnssec(plan: Plan, dnssec: DnssecPlan) -> Plan:
+    """``plan`` with DNSSEC steps added (merged with any it has), their problems and notes."""
+    merged = plan.dnssec.merged(dnssec) if plan.dnssec is not None else dnssec
+    return replace(plan, dnssec=merged, problems=plan.problems + dnssec.problems,
+                   notes=plan.notes + dnssec.notes)

@@ -139,10 +139,11 @@ class RegistrarDs:
     signing; run `zonecut plan` again)."""
 
     name: str
+    account_id: str
     values: tuple[str, ...]
 
     def data(self) -> dict[str, Any]:
-        return {"zone": self.name,
+        return {"zone": self.name, "account_id": self.account_id,
                 "ds": list(self.values) if self.values else "(known after signing)"}
 
 
@@ -204,6 +205,18 @@ class DnssecPlan:
                 "known once it signs: run `zonecut plan` again after apply")
             lines.append(f"give the registrar of {r.name} its DS: {values}")
         return lines
+
+    def merged(self, other: DnssecPlan) -> DnssecPlan:
+        """This plan's steps and another's (apply's and prune's), in one plan."""
+        return DnssecPlan(signs=self.signs + other.signs,
+                          ds_changes=self.ds_changes + other.ds_changes,
+                          unsigns=self.unsigns + other.unsigns,
+                          registrar=self.registrar + other.registrar,
+                          problems=self.problems + other.problems,
+                          notes=self.notes + other.notes)
+
+    def step_count(self) -> int:
+        return len(self.signs) + len(self.ds_changes) + len(self.unsigns)
 
     def data(self) -> dict[str, Any]:
         return {"signs": [s.data() for s in self.signs],
@@ -311,7 +324,7 @@ def plan_dnssec(zones: Sequence[SignedZoneLike], settings: Mapping[str, DnssecSe
     for zone in found.values():
         if zone.parent is None:
             if zone.root and zone.settings.sign and zone.signed_after:
-                registrar.append(RegistrarDs(zone.name, zone.ds_known))
+                registrar.append(RegistrarDs(zone.name, zone.account_id, zone.ds_known))
             continue
         parent = found.get(zone.parent)
         if parent is None:
