@@ -190,7 +190,8 @@ class Runtime:
         targets = [z.name for z in descendants_and_self(self.tree.zones, names)]
         parents = [z.parent for z in self.tree.zones if z.name in targets and z.parent]
         state = observe(self.tree.zones, self.fleet, max_workers=self.max_workers,
-                        contents_for=targets, signing_for=[*targets, *parents])
+                        contents_for=targets,
+                        signing_for=[*targets, *parents] if self.manages_dnssec else ())
         deletions, problems = plan_destroy(self.tree.zones, names, state)
         ttls = {z.name: z.dnssec.ds_ttl for z in self.tree.zones}
         teardown = plan_dnssec_teardown(deletions, state, ttls)
