@@ -20,8 +20,8 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 import pytest
-from dnssec_helpers import sign
-from sandbox_helpers import CHILD_A, PARENT, change, create_zone, route53
+from dnssec_helpers import build_chain
+from sandbox_helpers import change
 
 import unbound_support
 from zonecut.sandbox import Sandbox
@@ -51,21 +51,8 @@ def _rrset(section: list[dns.rrset.RRset], name: str, rtype: str,
 
 
 def _signed_chain(sandbox: Sandbox) -> dict[str, Any]:
-    """example.com (PARENT, registered with DS at the TLD) -> dev.example.com (CHILD_A,
-    DS in example.com), both signed; www.dev.example.com A 192.0.2.77."""
-    parent, child = route53(sandbox, PARENT), route53(sandbox, CHILD_A)
-    parent_id, parent_ns = create_zone(parent, "example.com")
-    child_id, child_ns = create_zone(child, "dev.example.com")
-    sandbox.register("example.com", parent_ns)
-    parent_ds = sign(sandbox, PARENT, parent, parent_id.rsplit("/", 1)[-1])
-    sandbox.register("example.com", parent_ns, [parent_ds])
-    change(parent, parent_id, ("CREATE", "dev.example.com", "NS", 300,
-                               [s + "." for s in child_ns]))
-    child_ds = sign(sandbox, CHILD_A, child, child_id.rsplit("/", 1)[-1])
-    change(parent, parent_id, ("CREATE", "dev.example.com", "DS", 300, [child_ds]))
-    change(child, child_id, ("CREATE", WWW, "A", 60, ["192.0.2.77"]))
-    return {"parent": parent, "parent_id": parent_id, "parent_ns": parent_ns,
-            "child": child, "child_id": child_id, "child_ns": child_ns, "child_ds": child_ds}
+    """root -> com -> example.com -> dev.example.com, all signed, DS at every cut."""
+    return build_chain(sandbox)
 
 
 def test_a_signing_zone_serves_its_ksk_signed_through_kms_and_rrsigs(

@@ -33,7 +33,7 @@ import dns.rdata
 from zonecut.names import canonical, normalize
 from zonecut.sandbox.dns_route53 import Route53View
 from zonecut.sandbox.dns_server import DnsListeners, Handler, bind_pair
-from zonecut.sandbox.dns_sign import SigningKey, ZoneSigner, local_key
+from zonecut.sandbox.dns_sign import SigningKey, ZoneSigner, local_key, unsigned_referral_ds
 from zonecut.sandbox.dns_wire import BEHAVIOURS, Behaviour, reply
 from zonecut.sandbox.dns_zone import AuthZone, check_ds
 from zonecut.sandbox.dnssec_keys import KSK_FLAGS
@@ -295,5 +295,8 @@ class DnsHierarchy:
             response.set_rcode(dns.rcode.REFUSED)
             return
         zone.answer(response, question.name, question.rdtype)
-        if zone.signer is not None and response.ednsflags & dns.flags.DO:
-            zone.signer.sign(zone, response, question.name, question.rdtype)
+        if response.ednsflags & dns.flags.DO:
+            if zone.signer is not None:
+                zone.signer.sign(zone, response, question.name, question.rdtype)
+            else:
+                unsigned_referral_ds(zone, response)

@@ -185,3 +185,15 @@ def local_key(flags: int) -> SigningKey:
                                     dns.dnssectypes.Algorithm.ECDSAP256SHA256, flags=flags)
     return SigningKey(dnskey, private)
 
+
+
+def unsigned_referral_ds(zone: AuthZone, response: dns.message.Message) -> None:
+    """An unsigned zone's referral still carries a DS set it holds at the cut (RFC 4035
+    section 3.1.4.1), without signatures: a resolver then sees a DS it cannot trust."""
+    if response.flags & dns.flags.AA:
+        return
+    for rrset in list(response.authority):
+        if rrset.rdtype == dns.rdatatype.NS:
+            ds = zone.nodes.get(rrset.name, {}).get(dns.rdatatype.DS)
+            if ds is not None:
+                response.authority.append(ds)
