@@ -54,3 +54,33 @@ def sign(sandbox: SandboxControl, account_id: str, client: Any, zone_id: str,
     client.enable_hosted_zone_dnssec(HostedZoneId=zone_id)
     ds: str = client.get_dnssec(HostedZoneId=zone_id)["KeySigningKeys"][0]["DSRecord"]
     return ds
+
+
+AUTO = "auto"
+
+
+def build_chain(sandbox: SandboxControl, *, parent_signed: bool = True,
+                child_signed: bool = True, child_ds: str | None = AUTO) -> dict[str, Any]:
+    """example.com (account 111111111111, registered at the TLD, with its DS when signed)
+    delegating dev.example.com (account 222222222222); www.dev.example.com A 192.0.2.77.
+    ``child_ds``: the DS written in example.com for dev (AUTO: the child's own, when
+    signed; None: none)."""
+    from sandbox_helpers import CHILD_A, PARENT, change, create_zone, route53
+
+    parent, child = route53(sandbox, PARENT), route53(sandbox, CHILD_A)
+    parent_id, parent_ns = create_zone(parent, "example.com")
+    child_id, child_ns = create_zone(child, "dev.example.com")
+    sandbox.register("example.com", parent_ns)
+    if parent_signed:
+        parent_ds = sign(sandbox, PARENT, parent, parent_id.rsplit("/", 1)[-1])
+        sandbox.register("example.com", parent_ns, [parent_ds])
+    change(parent, parent_id, ("CREATE", "dev.example.com", "NS", 300,
+                               [s + "." for s in child_ns]))
+    own_ds = sign(sandbox, CHILD_A, child, child_id.rsplit("/", 1)[-1]) if child_signed else None
+    ds = own_ds if child_ds == AUTO else child_ds
+    if ds is not None:
+        change(parent, parent_id, ("CREATE", "dev.example.com", "DS", 300, [ds]))
+    change(child, child_id, ("CREATE", "www.dev.example.com", "A", 60, ["192.0.2.77"]))
+    return {"parent": parent, "parent_id": parent_id, "parent_ns": parent_ns,
+            "child": child, "child_id": child_id, "child_ns": child_ns, "child_ds": own_ds,
+            "ds_in_parent": ds}

@@ -15,9 +15,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import dns.name
+from moto.route53.models import route53_backends
+
 from zonecut.names import normalize
 from zonecut.sandbox import dnssec_kms
-from zonecut.sandbox.dnssec_keys import KeyMaterial
+from zonecut.sandbox.dns_sign import SigningKey, ZoneSigner, local_key
+from zonecut.sandbox.dnssec_keys import (
+    KSK_FLAGS,
+    ZSK_FLAGS,
+    KeyMaterial,
+    RemoteSigner,
+    dnskey_of,
+    public_key_from_der,
+)
 from zonecut.sandbox.zone_data import iter_moto_zones, zone_name_servers
 
 _ATTRIBUTE = "zonecut_dnssec"
@@ -47,6 +58,8 @@ class Ksk:
 class ZoneDnssec:
     signing: bool = False
     ksks: dict[str, Ksk] = field(default_factory=dict)
+    # the zone-signing key: Route 53 manages ZSKs itself; the sandbox makes one per zone
+    zsk: SigningKey = field(default_factory=lambda: local_key(ZSK_FLAGS))
 
     def serve_signature(self) -> tuple[str, str | None]:
         if not self.signing:
@@ -141,7 +154,7 @@ def delegation_differs(zone: Any, delegation: ParentDelegation) -> bool:
 
 # -- what the DNS servers need -----------------------------------------------------------
 @dataclass(frozen=True)
-class SigningKey:
+class KmsKsk:
     name: str
     kms_arn: str
     public_key_der: bytes
@@ -149,16 +162,31 @@ class SigningKey:
 
 @dataclass(frozen=True)
 class SigningView:
-    """A signing zone as the DNS side needs it: its active KSKs (KMS-backed)."""
+    """A signing zone as the DNS side needs it: its active KSKs (KMS-backed), its ZSK."""
 
-    ksks: tuple[SigningKey, ...]
+    ksks: tuple[KmsKsk, ...]
+    zsk: SigningKey
 
 
-def signing_view(backend: Any, zone_id: str) -> SigningView | None:
+def signing_view(account_id: str, zone_id: str) -> SigningView | None:
     """None unless the zone is signing (also while ACTION_NEEDED: Route 53 keeps serving
-    the signatures it has)."""
-    state = state_of(backend, zone_id)
-    if state is None or not state.signing:
-        return None
-    return SigningView(tuple(SigningKey(k.name, k.kms_arn, k.public_key_der)
-                             for k in state.active()))
+    the signatures it has). Call with ``BACKEND_LOCK`` held."""
+    for backend in list(route53_backends[account_id].values()):
+        state = state_of(backend, zone_id)
+        if state is not None and state.signing:
+            return SigningView(tuple(KmsKsk(k.name, k.kms_arn, k.public_key_der)
+                                     for k in state.active()), state.zsk)
+    return None
+
+
+def zone_signer(origin: str, view: SigningView) -> ZoneSigner:
+    """The signer of a Route 53 zone: KSK signatures through KMS Sign, the sandbox's ZSK."""
+    ksks = []
+    for ksk in view.ksks:
+        public = public_key_from_der(ksk.public_key_der)
+
+        def sign_der(data: bytes, arn: str = ksk.kms_arn) -> bytes:
+            return dnssec_kms.sign(arn, data)
+
+        ksks.append(SigningKey(dnskey_of(public, KSK_FLAGS), RemoteSigner(sign_der, public)))
+    return ZoneSigner(dns.name.from_text(origin), ksks, view.zsk)

@@ -25,7 +25,7 @@ from werkzeug.serving import make_server
 from zonecut.sandbox import calls as call_counting
 from zonecut.sandbox import dnssec_api, dnssec_state, fidelity, ssm_fidelity, validation
 from zonecut.sandbox.accounts import check_account_id, create_roles
-from zonecut.sandbox.control import SandboxControl, write_root_hints
+from zonecut.sandbox.control import SandboxControl, write_root_hints, write_trust_anchor
 from zonecut.sandbox.control_app import ControlMiddleware
 from zonecut.sandbox.dns_hierarchy import DnsHierarchy, default_port
 from zonecut.sandbox.dns_wire import Behaviour
@@ -212,6 +212,7 @@ class Sandbox:
             root_hints=dns.root_hints if dns is not None else [],
             servers=dns.servers if dns is not None else {},
             accounts=list(self.accounts),
+            trust_anchor=dns.trust_anchor if dns is not None else [],
         )
 
     @property
@@ -291,3 +292,6 @@ class Sandbox:
 
     def write_root_hints(self, path: Path | str) -> None:
         write_root_hints(self.info, path)
+
+    def write_trust_anchor(self, path: Path | str) -> None:
+        write_trust_anchor(self.info, path)

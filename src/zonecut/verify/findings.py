@@ -17,6 +17,7 @@ _RFC = "https://www.rfc-editor.org/rfc/"
 _ZONEMASTER = ("https://github.com/zonemaster/zonemaster/blob/master/docs/public/"
                "specifications/tests/")
 _R53_QUOTAS = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html"
+_DNSSEC_TP = _ZONEMASTER + "DNSSEC-TP/"
 
 
 class Severity(StrEnum):
@@ -148,6 +149,41 @@ CATALOGUE: tuple[Rule, ...] = (
     Rule("SERVER_SLOW", Severity.INFO,
          "A listed server answered only after a retry.",
          "Zonemaster CONNECTIVITY01", _ZONEMASTER + "Connectivity-TP/connectivity01.md"),
+    # DNSSEC (zonecut.verify.dnssec)
+    Rule("DNSSEC_DS_WITHOUT_SIGNING_CHILD", Severity.CRITICAL,
+         "The parent publishes a DS for the zone, but the zone is not signed (outage for "
+         "validating resolvers).",
+         "RFC 4035 section 5; Zonemaster DNSSEC11", _DNSSEC_TP + "dnssec11.md"),
+    Rule("DNSSEC_DS_NO_MATCHING_DNSKEY", Severity.CRITICAL,
+         "No DS for the zone in its parent matches a DNSKEY the zone serves (outage for "
+         "validating resolvers).",
+         "RFC 4035 section 5.2; Zonemaster DNSSEC02", _DNSSEC_TP + "dnssec02.md"),
+    Rule("DNSSEC_RRSIG_EXPIRED", Severity.CRITICAL,
+         "Every signature over one of the zone's key rrsets (DNSKEY, SOA, DS) has expired.",
+         "RFC 4035 section 5.3.1; Zonemaster DNSSEC04", _DNSSEC_TP + "dnssec04.md"),
+    Rule("DNSSEC_RRSIG_NOT_YET_VALID", Severity.CRITICAL,
+         "No signature over one of the zone's key rrsets (DNSKEY, SOA, DS) is valid yet.",
+         "RFC 4035 section 5.3.1; Zonemaster DNSSEC04", _DNSSEC_TP + "dnssec04.md"),
+    Rule("DNSSEC_SIGNATURE_BOGUS", Severity.CRITICAL,
+         "No signature over one of the zone's key rrsets (DNSKEY, SOA, DS) verifies.",
+         "RFC 4035 section 5.3; Zonemaster DNSSEC08, DNSSEC09", _DNSSEC_TP + "dnssec08.md"),
+    Rule("DNSSEC_KSK_ACTION_NEEDED", Severity.ERROR,
+         "Route 53 reports a key-signing key (or the zone's signing) as ACTION_NEEDED: it "
+         "lost access to the KMS key (outage coming).",
+         "Route 53 developer guide: troubleshooting DNSSEC signing",
+         "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/"
+         "dns-configuring-dnssec-troubleshoot.html"),
+    Rule("DNSSEC_ISLAND", Severity.WARNING,
+         "The zone is signed but its parent has no DS for it (an island of trust).",
+         "RFC 4035 section 5; Zonemaster DNSSEC07", _DNSSEC_TP + "dnssec07.md"),
+    Rule("DNSSEC_PARENT_UNSIGNED", Severity.WARNING,
+         "The parent publishes a DS for the zone but is not signed itself: the DS is unused.",
+         "RFC 4035 section 5", _RFC + "rfc4035#section-5"),
+    Rule("DNSSEC_ALGORITHM_UNSUPPORTED", Severity.WARNING,
+         "Every DS for the zone uses an algorithm or digest validators do not support: the "
+         "zone is treated as unsigned.",
+         "RFC 8624 sections 3.1, 3.3; Zonemaster DNSSEC01, DNSSEC05",
+         _DNSSEC_TP + "dnssec05.md"),
     Rule("UNVERIFIED", Severity.INFO,
          "The delegation could not be checked from the DNS because an enclosing zone is "
          "broken (reported there).",
