@@ -220,6 +220,21 @@ class Runtime:
                 found[zone.name] = r53.get_zone(picked.zone_id).name_servers
         return found
 
+    def root_ds(self) -> dict[str, tuple[str, ...]]:
+        """The DS values of every root zone with ``dnssec: true`` that is signing (what its
+        registrar must publish); empty for configs that leave DNSSEC alone."""
+        found: dict[str, tuple[str, ...]] = {}
+        for zone in self.tree.zones:
+            if zone.parent is not None or zone.dnssec.sign is not True:
+                continue
+            r53 = self.fleet.route53(zone.account_id)
+            picked, problem = select_zone(zone, r53.find_zones(zone.name))
+            if picked is not None and problem is None:
+                signing = Route53Dnssec(r53).get(picked.zone_id, zone.name)
+                if signing.signing and signing.ds_values():
+                    found[zone.name] = signing.ds_values()
+        return found
+
     def verify_targets(self, only: Sequence[str] = ()) -> list[DelegationTarget]:
         """What the API says of every declared delegation (or of those in ``only``).
         An account that cannot be read leaves its zones unread (verify reports each);

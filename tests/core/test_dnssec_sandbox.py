@@ -4,6 +4,8 @@ signing, and no zone is unsigned while its DS is published."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -223,3 +225,45 @@ def test_the_chain_watch_sees_a_ds_for_a_zone_that_does_not_sign(fresh_sandbox: 
                 "ResourceRecords": [{"Value": "12345 13 2 " + "AB" * 32}]}}]})
     assert broken_chain() == ["dev.example.com publishes a DS for team-a.dev.example.com, "
                               "which is not signing"]
+
+
+@pytest.mark.unbound
+def test_unbound_validates_www_team_a_as_secure_after_apply(fresh_sandbox: Sandbox,
+                                                            tmp_path: Path) -> None:
+    import dns.exception
+    import dns.flags
+    import dns.message
+    import dns.query
+    import dns.rcode
+    from core_support import add_www_to_team_a
+
+    import unbound_support
+
+    if unbound_support.UNBOUND is None:
+        pytest.skip("unbound is not installed")
+    if fresh_sandbox.info.root_hints[0].port != 53:
+        pytest.skip("Unbound needs the sandbox DNS on port 53 (run as root)")
+    rt = runtime(fresh_sandbox, config(SIGNED))
+    rt.apply(rt.plan())
+    add_www_to_team_a(fresh_sandbox)
+    for name, servers in rt.root_name_servers().items():  # the registrar, as apply does
+        fresh_sandbox.register(name, servers, rt.root_ds().get(name, ()))
+    hints, anchor = tmp_path / "root.hints", tmp_path / "root.ds"
+    fresh_sandbox.write_root_hints(hints)
+    fresh_sandbox.write_trust_anchor(anchor)
+    process, port = unbound_support.start(tmp_path, hints, anchor)
+    try:
+        query = dns.message.make_query("www.team-a.dev.example.com", "A", want_dnssec=True)
+        answer = None
+        deadline = time.monotonic() + 20
+        while answer is None and time.monotonic() < deadline:
+            try:
+                answer = dns.query.udp(query, "127.0.0.1", port=port, timeout=2)
+            except (OSError, dns.exception.Timeout):
+                time.sleep(0.1)
+        assert answer is not None, "unbound did not answer"
+        assert answer.rcode() == dns.rcode.NOERROR, answer
+        assert answer.flags & dns.flags.AD, answer
+        assert "192.0.2.10" in answer.to_text()
+    finally:
+        unbound_support.stop(process)
