@@ -11,6 +11,7 @@ from zonecut.apply.executor import ApplyEvent, ApplyResult, Executor
 from zonecut.apply.observe import find_owners, observe, read_all_contents
 from zonecut.apply.observe_each import observe_each_account
 from zonecut.apply.records import ChildPlan, ChildResources, ChildResult
+from zonecut.apply.rotation import RotationRunner, ZoneRef
 from zonecut.apply.teardown import Teardown
 from zonecut.aws.access import AccountAccess, role_arn_for
 from zonecut.aws.dnssec import Route53Dnssec
@@ -18,12 +19,14 @@ from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import LOST_CHANGE_WAIT, CallCounter
 from zonecut.aws.sessions import SessionFactory, StaticCredentials
 from zonecut.config.models import Config
-from zonecut.config.tree import DesiredTree, build_tree
+from zonecut.config.tree import DesiredTree, DesiredZone, build_tree
+from zonecut.errors import ZonecutError
 from zonecut.plan.changes import Plan
 from zonecut.plan.dnssec import DnssecPlan, plan_dnssec, plan_dnssec_teardown, without_removed_ds
 from zonecut.plan.observed import ObservedState
 from zonecut.plan.ownership import created_by_zonecut
 from zonecut.plan.planner import make_plan, select_zone
+from zonecut.plan.rotation import Rotation, RotationStep, plan_rotation
 from zonecut.plan.teardown import descendants_and_self, plan_destroy, plan_prune
 from zonecut.state import HostedZone
 from zonecut.verify.from_state import build_targets
@@ -234,6 +237,44 @@ class Runtime:
                 if signing.signing and signing.ds_values():
                     found[zone.name] = signing.ds_values()
         return found
+
+    def rotation(self, name: str, retire: str | None = None
+                 ) -> tuple[Rotation, ZoneRef | None, ZoneRef | None]:
+        """The rollover of declared zone ``name``'s KSK as far as it has come, read live:
+        the zone's and its parent's GetDNSSEC and the DS in the parent."""
+        zone = self.tree.get(name)
+        if zone is None:
+            raise ZonecutError(f"{name}: not declared in the config")
+        found = self._zone_ref(zone)
+        if found is None:
+            raise ZonecutError(f"{name}: the zone does not exist yet: run `zonecut apply`")
+        signing = Route53Dnssec(self.fleet.route53(zone.account_id)).get(found.zone_id, name)
+        parent = self.tree.get(zone.parent) if zone.parent else None
+        parent_ref = self._zone_ref(parent) if parent is not None else None
+        parent_signing = parent_ds = None
+        if parent is not None and parent_ref is not None:
+            r53 = self.fleet.route53(parent.account_id)
+            parent_signing = Route53Dnssec(r53).get(parent_ref.zone_id, parent.name)
+            parent_ds = next((rr for rr in r53.rrsets_at(parent_ref.zone_id, name)
+                              if rr.type == "DS"), None)
+        rotation = plan_rotation(name, signing, parent.name if parent else None,
+                                 parent_signing, parent_ds, zone.dnssec.ds_ttl, retire)
+        return rotation, found, parent_ref
+
+    def _zone_ref(self, zone: DesiredZone) -> ZoneRef | None:
+        r53 = self.fleet.route53(zone.account_id)
+        picked, problem = select_zone(zone, r53.find_zones(zone.name))
+        if problem:
+            raise ZonecutError(problem)
+        return ZoneRef(zone.name, zone.account_id, picked.zone_id) if picked else None
+
+    def rotation_runner(self, kms_key_arn: str | None = None,
+                        on_step: Callable[[RotationStep], None] | None = None
+                        ) -> RotationRunner:
+        return RotationRunner(self.fleet, sync_timeout=float(self.config.defaults.sync_timeout),
+                              ttl_scale=SANDBOX_TTL_SCALE if self.target.sandbox else 1.0,
+                              partition=self.config.defaults.access.partition,
+                              kms_key_arn=kms_key_arn, on_step=on_step)
 
     def verify_targets(self, only: Sequence[str] = ()) -> list[DelegationTarget]:
         """What the API says of every declared delegation (or of those in ``only``).

@@ -267,3 +267,54 @@ def test_unbound_validates_www_team_a_as_secure_after_apply(fresh_sandbox: Sandb
         assert "192.0.2.10" in answer.to_text()
     finally:
         unbound_support.stop(process)
+
+
+# -- KSK rollover -------------------------------------------------------------------------
+
+def rotate(sandbox: Sandbox, name: str, limit: int | None = None,
+           retire: str | None = None) -> ChainWatch:
+    rt = runtime(sandbox, config(THREE_SIGNED), purpose="rotate-ksk")
+    watch = ChainWatch(rt, THREE_ACCOUNTS, limit)
+    rotation, zone, parent = rt.rotation(name, retire)
+    assert zone is not None and parent is not None, rotation.problems
+    rt.rotation_runner().run(rotation, zone, parent)
+    return watch
+
+
+def test_rotate_ksk_is_a_double_ds_rollover(fresh_sandbox: Sandbox) -> None:
+    prepare(fresh_sandbox, "unsign")  # the three zones, signed
+    rt = runtime(fresh_sandbox, config(THREE_SIGNED), purpose="rotate-ksk")
+    rotation, _, _ = rt.rotation("dev.example.com")
+    assert [s.kind for s in rotation.steps] == ["create-ksk", "write-ds", "wait", "write-ds",
+                                                "deactivate-ksk", "delete-ksk"]
+    assert (rotation.old, rotation.new) == (("zonecut_1",), "zonecut_2")
+    watch = rotate(fresh_sandbox, "dev.example.com")
+    assert watch.violations == []
+    on, keys = signing_now()["dev.example.com"]
+    assert on and [k.name for k in keys] == ["zonecut_2"]
+    assert live(fresh_sandbox)["dev.example.com"][2] == live(fresh_sandbox)[
+        "dev.example.com"][1]
+    again, _, _ = runtime(fresh_sandbox, config(THREE_SIGNED)).rotation("dev.example.com")
+    assert [s.kind for s in again.steps] == ["create-ksk", "write-ds", "wait", "write-ds",
+                                             "deactivate-ksk", "delete-ksk"]  # a new one
+    assert not runtime(fresh_sandbox, config(THREE_SIGNED)).plan().has_changes
+    root, _, _ = runtime(fresh_sandbox, config(THREE_SIGNED)).rotation("example.com")
+    assert "registrar" in root.problems[0]
+
+
+def test_rotate_ksk_interrupted_at_every_call_resumes_and_keeps_the_chain(
+        fresh_sandbox: Sandbox) -> None:
+    prepare(fresh_sandbox, "unsign")
+    total = rotate(fresh_sandbox, "dev.example.com").sent
+    assert total > 6
+    for limit in range(total):
+        fresh_sandbox.reset()
+        prepare(fresh_sandbox, "unsign")
+        with pytest.raises(Crash):
+            watch = rotate(fresh_sandbox, "dev.example.com", limit)
+        rest = rotate(fresh_sandbox, "dev.example.com", retire="zonecut_1")  # continues
+        assert rest.violations == [], f"resuming after {limit} calls: {rest.violations}"
+        on, keys = signing_now()["dev.example.com"]
+        assert on and [k.name for k in keys] == ["zonecut_2"], (limit, keys)
+        assert broken_chain() == []
+    del watch

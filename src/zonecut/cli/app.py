@@ -583,6 +583,7 @@ def register_commands() -> None:
         iam_cmd,
         lambda_cmd,
         report_cmd,
+        rotate_cmd,
         sandbox_cmds,
         verify_cmd,
     )
