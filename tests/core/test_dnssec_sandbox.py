@@ -273,12 +273,18 @@ def test_unbound_validates_www_team_a_as_secure_after_apply(fresh_sandbox: Sandb
 
 def rotate(sandbox: Sandbox, name: str, limit: int | None = None,
            retire: str | None = None) -> ChainWatch:
+    """Roll ``name``'s KSK over, crashing before call ``limit + 1``; the watch is returned
+    (or, on a crash, kept in ``WATCHES``) for its violations."""
     rt = runtime(sandbox, config(THREE_SIGNED), purpose="rotate-ksk")
     watch = ChainWatch(rt, THREE_ACCOUNTS, limit)
+    WATCHES.append(watch)
     rotation, zone, parent = rt.rotation(name, retire)
     assert zone is not None and parent is not None, rotation.problems
     rt.rotation_runner().run(rotation, zone, parent)
     return watch
+
+
+WATCHES: list[ChainWatch] = []
 
 
 def test_rotate_ksk_is_a_double_ds_rollover(fresh_sandbox: Sandbox) -> None:
@@ -311,10 +317,10 @@ def test_rotate_ksk_interrupted_at_every_call_resumes_and_keeps_the_chain(
         fresh_sandbox.reset()
         prepare(fresh_sandbox, "unsign")
         with pytest.raises(Crash):
-            watch = rotate(fresh_sandbox, "dev.example.com", limit)
+            rotate(fresh_sandbox, "dev.example.com", limit)
+        assert WATCHES[-1].violations == [], f"after {limit} calls: {WATCHES[-1].violations}"
         rest = rotate(fresh_sandbox, "dev.example.com", retire="zonecut_1")  # continues
         assert rest.violations == [], f"resuming after {limit} calls: {rest.violations}"
         on, keys = signing_now()["dev.example.com"]
         assert on and [k.name for k in keys] == ["zonecut_2"], (limit, keys)
         assert broken_chain() == []
-    del watch
