@@ -205,9 +205,17 @@ def check_dnssec(zones: Iterable[str], observations: DnssecObservations, *, now:
                  api: Mapping[str, tuple[str, Sequence[KskState]]] | None = None,
                  ) -> list[Finding]:
     """The DNSSEC findings of ``zones`` (canonical names), at time ``now`` (seconds since
-    the epoch). ``api`` maps a zone to its GetDNSSEC (ServeSignature, KSKs)."""
+    the epoch), and of the links above a zone that has a DS (the root's against the
+    trust anchors, the TLD's...): a zone's chain is only as good as those. ``api`` maps
+    a zone to its GetDNSSEC (ServeSignature, KSKs)."""
+    wanted = set(zones)
+    judged = set(wanted)
+    for zone in wanted:  # a zone with a DS depends on every link above it
+        keys = observations.zones.get(zone)
+        if keys is not None and keys.ds.values:
+            judged.update(k.zone for k in observations.path(zone))
     found: list[Finding] = []
-    for zone in sorted(set(zones), key=lambda z: (z.count("."), z)):
+    for zone in sorted(judged, key=lambda z: (0 if z == "." else z.count(".") + 1, z)):
         keys = observations.zones.get(zone)
         if keys is not None:
             parent = observations.zones.get(keys.parent) if keys.parent is not None else None
