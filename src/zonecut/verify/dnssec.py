@@ -223,3 +223,19 @@ def check_dnssec(zones: Iterable[str], observations: DnssecObservations, *, now:
         if api is not None and zone in api:
             found.extend(ksk_findings(zone, *api[zone]))
     return sorted(found, key=lambda f: f.sort_key)
+
+
+def is_secure(zone: str, observations: DnssecObservations, *, now: float) -> bool:
+    """Whether a validating resolver with these trust anchors would find ``zone`` secure:
+    every link from the root down to it has a DS (the root: the anchors) and passes every
+    check above. (For a line such as "the chain is secure" in a demo or a report.)"""
+    path = observations.path(zone)
+    if not path or path[0].zone != ".":  # not seen, or not reached from the root
+        return False
+    for keys in path:
+        if keys.parent is not None and not keys.ds.values:
+            return False
+        parent = observations.zones.get(keys.parent) if keys.parent is not None else None
+        if _link(keys, parent, observations.anchors, now):
+            return False
+    return True
