@@ -264,3 +264,15 @@ def test_dnssec_changes_go_pending_then_insync(fresh_sandbox: Sandbox) -> None:
     assert made["ChangeInfo"]["Status"] == enabled["ChangeInfo"]["Status"] == "PENDING"
     time.sleep(0.6)
     assert {client.get_change(Id=i)["ChangeInfo"]["Status"] for i in ids} == {"INSYNC"}
+
+
+def test_private_zones_cannot_be_signed(fresh_sandbox: Sandbox) -> None:
+    client = route53(fresh_sandbox, PARENT)
+    made = client.create_hosted_zone(
+        Name="internal.example.com", CallerReference="private-1",
+        HostedZoneConfig={"PrivateZone": True},
+        VPC={"VPCRegion": "us-east-1", "VPCId": "vpc-12345678"})
+    zone_id = made["HostedZone"]["Id"].rsplit("/", 1)[-1]
+    with pytest.raises(ClientError) as exc:
+        add_ksk(client, zone_id, kms_key(fresh_sandbox, PARENT)[0])
+    assert _code(exc) == ("InvalidArgument", 400)

@@ -185,3 +185,21 @@ def test_unbound_validates_the_signed_chain_and_fails_on_a_wrong_ds(
         assert _resolve(port, WWW, process).rcode() == dns.rcode.SERVFAIL
     finally:
         unbound_support.stop(process)
+
+
+def test_a_signing_zone_serves_ttls_of_at_most_one_week(fresh_sandbox: Sandbox) -> None:
+    """Route 53 developer guide: "When you enable DNSSEC signing for a hosted zone,
+    Route 53 limits the TTL to one week" (no error for longer TTLs); unsigned zones
+    serve the TTL as set."""
+    chain = build_chain(fresh_sandbox, parent_signed=False)
+    month = 30 * 86400
+    change(chain["child"], chain["child_id"],
+           ("CREATE", "long.dev.example.com", "TXT", month, ['"x"']))
+    answer = _ask(fresh_sandbox, chain["child_ns"][0], "long.dev.example.com", "TXT")
+    assert _rrset(answer.answer, "long.dev.example.com", "TXT").ttl == 7 * 86400
+    sig = _rrset(answer.answer, "long.dev.example.com", "RRSIG", "TXT")
+    assert sig[0].original_ttl == 7 * 86400
+    change(chain["parent"], chain["parent_id"],
+           ("CREATE", "long.example.com", "TXT", month, ['"x"']))
+    unsigned = _ask(fresh_sandbox, chain["parent_ns"][0], "long.example.com", "TXT")
+    assert _rrset(unsigned.answer, "long.example.com", "TXT").ttl == month

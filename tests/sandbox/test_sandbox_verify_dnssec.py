@@ -13,7 +13,7 @@ from sandbox_helpers import CHILD_A, change
 
 from sandbox_fixtures import session_for
 from zonecut.sandbox import Sandbox
-from zonecut.verify.dnssec import CODES, check_dnssec
+from zonecut.verify.dnssec import CODES, check_dnssec, is_secure
 from zonecut.verify.dnssec_model import DnssecObservations, ksk_states
 from zonecut.verify.dnssec_probe import probe_dnssec_sync
 from zonecut.verify.findings import RULES, Finding
@@ -41,6 +41,8 @@ def test_a_healthy_signed_chain_gives_no_finding(fresh_sandbox: Sandbox) -> None
     assert set(observed.zones) == set(CHAIN)
     assert [z.zone for z in observed.path("dev.example.com")] == list(CHAIN)
     assert check_dnssec(CHAIN, observed, now=time.time()) == []
+    assert all(is_secure(zone, observed, now=time.time()) for zone in CHAIN)
+    assert not is_secure("dev.example.com", observed, now=time.time() + 15 * 86400)
     # observations survive JSON (replay)
     again = DnssecObservations.from_json(observed.to_json())
     assert check_dnssec(CHAIN, again, now=time.time()) == []
@@ -56,8 +58,10 @@ def test_a_healthy_signed_chain_gives_no_finding(fresh_sandbox: Sandbox) -> None
 def test_each_wrong_link_gives_exactly_its_finding(
         fresh_sandbox: Sandbox, state: dict[str, Any], expected: str) -> None:
     build_chain(fresh_sandbox, **state)
-    found = check_dnssec(CHAIN, _observe(fresh_sandbox), now=time.time())
+    observed = _observe(fresh_sandbox)
+    found = check_dnssec(CHAIN, observed, now=time.time())
     assert _codes(found) == {("dev.example.com", expected)}
+    assert not is_secure("dev.example.com", observed, now=time.time())
     assert found[0].severity == RULES[expected].severity
 
 

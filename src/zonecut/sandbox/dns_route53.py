@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dns.name
 
+from zonecut.sandbox.dns_sign import ROUTE53_SIGNED_MAX_TTL
 from zonecut.sandbox.dns_zone import AuthZone
 from zonecut.sandbox.dnssec_state import SigningView, signing_view, zone_signer
 from zonecut.sandbox.zone_data import (
@@ -66,7 +67,7 @@ class Route53View:
         for key, version, snap, signing in changed:
             zone = None if snap.private else AuthZone.from_records(snap.name, snap.records)
             if zone is not None and signing is not None:
-                zone_signer(snap.name, signing).install(zone)
+                zone_signer(snap.name, signing).install(zone, max_ttl=ROUTE53_SIGNED_MAX_TTL)
             kept[key] = (version, zone, snap.name_servers)
         by_server: dict[str, list[AuthZone]] = {}
         for _, zone, servers in kept.values():

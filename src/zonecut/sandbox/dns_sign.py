@@ -51,6 +51,9 @@ log = logging.getLogger(__name__)
 
 IN = dns.rdataclass.IN
 DNSKEY_TTL = 3600
+# "When you enable DNSSEC signing for a hosted zone, Route 53 limits the TTL to one week"
+# (developer guide, configuring DNSSEC signing): longer TTLs are served as one week.
+ROUTE53_SIGNED_MAX_TTL = 7 * 86400
 SIGNATURE_LIFETIME = 14 * 86400
 RESIGN_AFTER = 86400
 BACKDATE = 3600
@@ -79,8 +82,13 @@ class ZoneSigner:
             keys.append(self.zsk.dnskey)
         return dns.rrset.from_rdata_list(self.origin, DNSKEY_TTL, keys)
 
-    def install(self, zone: AuthZone) -> None:
-        """Put the DNSKEY set at the zone's apex and make ``zone`` answer signed."""
+    def install(self, zone: AuthZone, *, max_ttl: int | None = None) -> None:
+        """Put the DNSKEY set at the zone's apex and make ``zone`` answer signed; with
+        ``max_ttl``, longer TTLs are served as ``max_ttl``."""
+        if max_ttl is not None:
+            for node in zone.nodes.values():
+                for found in node.values():
+                    found.ttl = min(found.ttl, max_ttl)
         rrset = self.dnskey_rrset()
         zone.nodes.setdefault(self.origin, {})[dns.rdatatype.DNSKEY] = rrset
         zone.signer = self

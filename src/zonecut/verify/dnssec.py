@@ -205,9 +205,17 @@ def check_dnssec(zones: Iterable[str], observations: DnssecObservations, *, now:
                  api: Mapping[str, tuple[str, Sequence[KskState]]] | None = None,
                  ) -> list[Finding]:
     """The DNSSEC findings of ``zones`` (canonical names), at time ``now`` (seconds since
-    the epoch). ``api`` maps a zone to its GetDNSSEC (ServeSignature, KSKs)."""
+    the epoch), and of the links above a zone that has a DS (the root's against the
+    trust anchors, the TLD's...): a zone's chain is only as good as those. ``api`` maps
+    a zone to its GetDNSSEC (ServeSignature, KSKs)."""
+    wanted = set(zones)
+    judged = set(wanted)
+    for zone in wanted:  # a zone with a DS depends on every link above it
+        keys = observations.zones.get(zone)
+        if keys is not None and keys.ds.values:
+            judged.update(k.zone for k in observations.path(zone))
     found: list[Finding] = []
-    for zone in sorted(set(zones), key=lambda z: (z.count("."), z)):
+    for zone in sorted(judged, key=lambda z: (0 if z == "." else z.count(".") + 1, z)):
         keys = observations.zones.get(zone)
         if keys is not None:
             parent = observations.zones.get(keys.parent) if keys.parent is not None else None
@@ -215,3 +223,19 @@ def check_dnssec(zones: Iterable[str], observations: DnssecObservations, *, now:
         if api is not None and zone in api:
             found.extend(ksk_findings(zone, *api[zone]))
     return sorted(found, key=lambda f: f.sort_key)
+
+
+def is_secure(zone: str, observations: DnssecObservations, *, now: float) -> bool:
+    """Whether a validating resolver with these trust anchors would find ``zone`` secure:
+    every link from the root down to it has a DS (the root: the anchors) and passes every
+    check above. (For a line such as "the chain is secure" in a demo or a report.)"""
+    path = observations.path(zone)
+    if not path or path[0].zone != ".":  # not seen, or not reached from the root
+        return False
+    for keys in path:
+        if keys.parent is not None and not keys.ds.values:
+            return False
+        parent = observations.zones.get(keys.parent) if keys.parent is not None else None
+        if _link(keys, parent, observations.anchors, now):
+            return False
+    return True

@@ -105,3 +105,31 @@ class DnssecObservations:
         return cls(zones={str(z): ZoneKeys.from_dict(k) for z, k in data["zones"].items()},
                    anchors=tuple(str(a) for a in data.get("anchors", ROOT_TRUST_ANCHORS)))
 
+
+
+def parse_trust_anchors(text: str) -> tuple[str, ...]:
+    """DS trust anchor lines (``. IN DS <tag> <alg> <digest type> <hex>``, as in
+    ``/usr/share/dns/root.ds`` or ``zonecut sandbox info``) from a file's text; comments
+    (``;``) and blank lines skipped. ValueError naming the line for anything else."""
+    import dns.exception
+    import dns.rdata
+    import dns.rdataclass
+    import dns.rdatatype
+
+    anchors: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split(";", 1)[0].strip()
+        if not line:
+            continue
+        fields = line.split()
+        if fields[0] != "." or "DS" not in fields:
+            raise ValueError(f"line {number}: not a root DS trust anchor: {line[:80]!r}")
+        value = " ".join(fields[fields.index("DS") + 1:])
+        try:
+            dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.DS, value)
+        except (dns.exception.DNSException, ValueError) as exc:
+            raise ValueError(f"line {number}: not a DS value ({exc})") from exc
+        anchors.append(f". IN DS {value}")
+    if not anchors:
+        raise ValueError("no DS trust anchor in it")
+    return tuple(anchors)
