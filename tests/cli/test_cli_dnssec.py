@@ -48,7 +48,7 @@ def test_plan_apply_and_rotate_ksk(aws_env: str, tmp_path: Path) -> None:
 
     result = runner.invoke(app, ["apply", "-c", cfg, "--yes"])
     assert result.exit_code == 0, result.output
-    assert "example.com is signing: give its registrar the DS 1" in " ".join(
+    assert "example.com is signing: give its registrar the DS " in " ".join(
         result.stdout.split())
     assert "2 zone(s) signed, 1 DS record(s) written" in result.stdout
 
