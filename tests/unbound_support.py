@@ -28,7 +28,10 @@ def free_port() -> int:
     raise RuntimeError("no free port")
 
 
-def config(hints: Path, port: int) -> str:
+def config(hints: Path, port: int, trust_anchor: Path | None = None) -> str:
+    """Unbound's configuration; with ``trust_anchor`` (a file of DS lines) it validates."""
+    modules = "validator iterator" if trust_anchor is not None else "iterator"
+    anchor = f'    trust-anchor-file: "{trust_anchor}"\n' if trust_anchor is not None else ""
     return f"""server:
     interface: {ADDRESS}
     port: {port}
@@ -41,22 +44,23 @@ def config(hints: Path, port: int) -> str:
     verbosity: 0
     do-ip6: no
     do-not-query-localhost: no
-    module-config: "iterator"
+    module-config: "{modules}"
     access-control: 127.0.0.0/8 allow
     root-hints: "{hints}"
     cache-max-ttl: 5
     cache-max-negative-ttl: 1
-"""
+{anchor}"""
 
 
-def start(tmp_path: Path, hints: Path) -> tuple[subprocess.Popen[bytes], int]:
+def start(tmp_path: Path, hints: Path,
+          trust_anchor: Path | None = None) -> tuple[subprocess.Popen[bytes], int]:
     """Start Unbound (checked with unbound-checkconf when present), retrying when another
     process took its port meanwhile. Returns the process and its port."""
     assert UNBOUND is not None
     conf = tmp_path / "unbound.conf"
     for _ in range(5):
         port = free_port()
-        conf.write_text(config(hints, port), encoding="utf-8")
+        conf.write_text(config(hints, port, trust_anchor), encoding="utf-8")
         checkconf = shutil.which("unbound-checkconf")
         if checkconf is not None:
             checked = subprocess.run([checkconf, str(conf)], capture_output=True, text=True,

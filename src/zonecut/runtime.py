@@ -12,27 +12,35 @@ from zonecut.apply.moves import find_copies
 from zonecut.apply.observe import find_owners, observe, read_all_contents
 from zonecut.apply.observe_each import observe_each_account
 from zonecut.apply.records import ChildPlan, ChildResources, ChildResult
+from zonecut.apply.rotation import RotationRunner, ZoneRef
 from zonecut.apply.teardown import Teardown
 from zonecut.aws.access import AccountAccess, role_arn_for
 from zonecut.aws.calls import CallCounter
+from zonecut.aws.dnssec import Route53Dnssec
 from zonecut.aws.errors import AccessDenied
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import LOST_CHANGE_WAIT
 from zonecut.aws.sessions import SessionFactory, StaticCredentials
 from zonecut.config.access import resolved_accesses
 from zonecut.config.document import Config
-from zonecut.config.tree import DesiredTree, build_tree
+from zonecut.config.tree import DesiredTree, DesiredZone, build_tree
+from zonecut.errors import ZonecutError
 from zonecut.plan.changes import Plan
+from zonecut.plan.dnssec import DnssecPlan, plan_dnssec, plan_dnssec_teardown, without_removed_ds
 from zonecut.plan.moves import move_candidates, plan_moves
 from zonecut.plan.observed import ObservedState
 from zonecut.plan.ownership import created_by_zonecut
 from zonecut.plan.planner import make_plan, select_zone
+from zonecut.plan.rotation import Rotation, RotationStep, plan_rotation
 from zonecut.plan.teardown import descendants_and_self, plan_destroy, plan_prune
 from zonecut.state import HostedZone
 from zonecut.verify.from_state import build_targets
 from zonecut.verify.targets import DelegationTarget
 
 SANDBOX_CREDENTIALS = StaticCredentials("sandbox", "sandbox")
+SANDBOX_TTL_SCALE = 1 / 3600
+"""In the sandbox no resolver caches a removed DS for real: its TTL is waited at this
+scale (an hour's TTL for a second)."""
 SANDBOX_SYNC_SECONDS = 1.0
 """How long a change whose answer was lost is given to sync in the sandbox (Route 53:
 60 s); the sandbox's changes are in sync at once unless told to stay PENDING."""
@@ -99,9 +107,16 @@ class Runtime:
     def max_workers(self) -> int:
         return int(self.config.defaults.max_parallel_accounts)
 
+    @property
+    def manages_dnssec(self) -> bool:
+        """Some zone's dnssec is set (true or false): GetDNSSEC is read for every zone."""
+        return any(z.dnssec.managed for z in self.tree.zones)
+
     def observe(self) -> ObservedState:
         return observe(self.tree.zones, self.fleet, max_workers=self.max_workers,
-                       tags_for=[z.name for z in self.tree.zones if z.tags])
+                       tags_for=[z.name for z in self.tree.zones if z.tags],
+                       signing_for=[z.name for z in self.tree.zones]
+                       if self.manages_dnssec else ())
 
     def plan(self, observed: ObservedState | None = None) -> Plan:
         state = observed if observed is not None else self.observe()
@@ -109,7 +124,12 @@ class Runtime:
 
     def _plan(self, state: ObservedState) -> Plan:
         tags = {z.name: z.tags for z in self.tree.zones}
-        return make_plan(self.tree.zones, state, tags=tags)
+        base = make_plan(self.tree.zones, state, tags=tags)
+        if not self.manages_dnssec:
+            return base
+        return with_dnssec(base, plan_dnssec(self.tree.zones,
+                                             {z.name: z.dnssec for z in self.tree.zones},
+                                             base, state))
 
     def with_moves(self, plan: Plan, state: ObservedState, *, prune: bool) -> Plan:
         """``plan`` with the zone moves it makes (see :mod:`zonecut.plan.moves`); with
@@ -158,6 +178,12 @@ class Runtime:
             owners.update(find_owners(more, state, self.fleet, max_workers=self.max_workers))
         deletions, notes = plan_prune(self.tree.zones, state, owners,
                                       owned=self.owned_zones(owners.values()))
+        if deletions and self.manages_dnssec:
+            self.read_signing([(d.account_id, d.zone_id, d.name) for d in deletions
+                               if d.zone_id and d.account_id], state)
+            teardown = plan_dnssec_teardown(deletions, state)
+            deletions = without_removed_ds(deletions, teardown)
+            base = with_dnssec(base, teardown)
         pruned = {d.name for d in deletions}
         delegated = {u.child for u in base.unmanaged}
         return self.with_moves(replace(
@@ -184,10 +210,24 @@ class Runtime:
     def plan_destroy(self, names: Sequence[str]) -> Plan:
         """Deletions of the declared zones ``names`` and of every declared zone below them."""
         targets = [z.name for z in descendants_and_self(self.tree.zones, names)]
+        parents = [z.parent for z in self.tree.zones if z.name in targets and z.parent]
         state = observe(self.tree.zones, self.fleet, max_workers=self.max_workers,
-                        contents_for=targets)
+                        contents_for=targets,
+                        signing_for=[*targets, *parents] if self.manages_dnssec else ())
         deletions, problems = plan_destroy(self.tree.zones, names, state)
-        return Plan(zones=(), ns_changes=(), deletions=deletions, problems=problems)
+        ttls = {z.name: z.dnssec.ds_ttl for z in self.tree.zones}
+        teardown = plan_dnssec_teardown(deletions, state, ttls)
+        plan = Plan(zones=(), ns_changes=(), deletions=without_removed_ds(deletions, teardown),
+                    problems=problems)
+        return with_dnssec(plan, teardown) if teardown.has_changes else plan
+
+    def read_signing(self, zones: Sequence[tuple[str, str, str]], state: ObservedState
+                     ) -> None:
+        """GetDNSSEC of (account, zone id, name) not read yet, into ``state``."""
+        for account_id, zone_id, name in zones:
+            if zone_id not in state.signing:
+                state.signing[zone_id] = Route53Dnssec(self.fleet.route53(account_id)).get(
+                    zone_id, name)
 
     def root_name_servers(self) -> dict[str, tuple[str, ...]]:
         """The name servers of every existing root zone (what a registrar delegates to),
@@ -201,6 +241,59 @@ class Runtime:
             if picked is not None and problem is None:
                 found[zone.name] = r53.get_zone(picked.zone_id).name_servers
         return found
+
+    def root_ds(self) -> dict[str, tuple[str, ...]]:
+        """The DS values of every root zone with ``dnssec: true`` that is signing (what its
+        registrar must publish); empty for configs that leave DNSSEC alone."""
+        found: dict[str, tuple[str, ...]] = {}
+        for zone in self.tree.zones:
+            if zone.parent is not None or zone.dnssec.sign is not True:
+                continue
+            r53 = self.fleet.route53(zone.account_id)
+            picked, problem = select_zone(zone, r53.find_zones(zone.name))
+            if picked is not None and problem is None:
+                signing = Route53Dnssec(r53).get(picked.zone_id, zone.name)
+                if signing.signing and signing.ds_values():
+                    found[zone.name] = signing.ds_values()
+        return found
+
+    def rotation(self, name: str, retire: str | None = None
+                 ) -> tuple[Rotation, ZoneRef | None, ZoneRef | None]:
+        """The rollover of declared zone ``name``'s KSK as far as it has come, read live:
+        the zone's and its parent's GetDNSSEC and the DS in the parent."""
+        zone = self.tree.get(name)
+        if zone is None:
+            raise ZonecutError(f"{name}: not declared in the config")
+        found = self._zone_ref(zone)
+        if found is None:
+            raise ZonecutError(f"{name}: the zone does not exist yet: run `zonecut apply`")
+        signing = Route53Dnssec(self.fleet.route53(zone.account_id)).get(found.zone_id, name)
+        parent = self.tree.get(zone.parent) if zone.parent else None
+        parent_ref = self._zone_ref(parent) if parent is not None else None
+        parent_signing = parent_ds = None
+        if parent is not None and parent_ref is not None:
+            r53 = self.fleet.route53(parent.account_id)
+            parent_signing = Route53Dnssec(r53).get(parent_ref.zone_id, parent.name)
+            parent_ds = next((rr for rr in r53.rrsets_at(parent_ref.zone_id, name)
+                              if rr.type == "DS"), None)
+        rotation = plan_rotation(name, signing, parent.name if parent else None,
+                                 parent_signing, parent_ds, zone.dnssec.ds_ttl, retire)
+        return rotation, found, parent_ref
+
+    def _zone_ref(self, zone: DesiredZone) -> ZoneRef | None:
+        r53 = self.fleet.route53(zone.account_id)
+        picked, problem = select_zone(zone, r53.find_zones(zone.name))
+        if problem:
+            raise ZonecutError(problem)
+        return ZoneRef(zone.name, zone.account_id, picked.zone_id) if picked else None
+
+    def rotation_runner(self, kms_key_arn: str | None = None,
+                        on_step: Callable[[RotationStep], None] | None = None
+                        ) -> RotationRunner:
+        return RotationRunner(self.fleet, sync_timeout=float(self.config.defaults.sync_timeout),
+                              ttl_scale=SANDBOX_TTL_SCALE if self.target.sandbox else 1.0,
+                              partition=self.config.defaults.access.partition,
+                              kms_key_arn=kms_key_arn, on_step=on_step)
 
     def verify_targets(self, only: Sequence[str] = ()) -> list[DelegationTarget]:
         """What the API says of every declared delegation (or of those in ``only``).
@@ -216,7 +309,9 @@ class Runtime:
 
     def executor(self, on_event: Callable[[ApplyEvent], None] | None = None) -> Executor:
         return Executor(self.fleet, sync_timeout=float(self.config.defaults.sync_timeout),
-                        max_workers=self.max_workers, on_event=on_event)
+                        max_workers=self.max_workers, on_event=on_event,
+                        ttl_scale=SANDBOX_TTL_SCALE if self.target.sandbox else 1.0,
+                        partition=self.config.defaults.access.partition)
 
     def apply(self, plan: Plan, executor: Executor | None = None) -> ApplyResult:
         return (executor or self.executor()).apply(plan)
@@ -240,3 +335,10 @@ class Runtime:
         """After ``apply(plan)`` gave ``result``: make ``child`` true."""
         return self.child_resources(on_event).apply(child, plan, result.created, wait=wait,
                                                     dns=dns)
+
+
+def with_dnssec(plan: Plan, dnssec: DnssecPlan) -> Plan:
+    """``plan`` with DNSSEC steps added (merged with any it has), their problems and notes."""
+    merged = plan.dnssec.merged(dnssec) if plan.dnssec is not None else dnssec
+    return replace(plan, dnssec=merged, problems=plan.problems + dnssec.problems,
+                   notes=plan.notes + dnssec.notes)

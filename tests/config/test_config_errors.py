@@ -107,7 +107,8 @@ CASES = [
         HEADER.replace("    root: true\n", "    root: true\n    tgas: {a: b}\n"),
         9, "zones[0].tgas",
         "unknown key 'tgas'; allowed keys here: name, account, root, ns_ttl, comment, tags, "
-        "zone_id, records, records_managed, apex_ns, certificates, parent_from_ssm "
+        "zone_id, records, records_managed, apex_ns, certificates, parent_from_ssm, dnssec, "
+        "kms_key_arn, ds_ttl "
         "(did you mean 'tags'?)",
         id="unknown-key",
     ),

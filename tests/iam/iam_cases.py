@@ -56,6 +56,24 @@ zones:
     parent_from_ssm: {{account: network, parameter: /zonecut/zones/example.org}}
 """
 
+SIGNED = f"""\
+version: 1
+defaults:
+  access: {{role_name: ZonecutDelegation, principal_arn: "{PRINCIPAL}"}}
+accounts:
+  network: {{id: "111111111111"}}
+  dev: {{id: "222222222222"}}
+  prod: {{id: "333333333333"}}
+  team: {{id: "444444444444"}}
+zones:
+  - {{name: example.com, account: network, root: true, dnssec: true}}
+  - {{name: dev.example.com, account: dev, dnssec: true}}
+  - {{name: team-a.dev.example.com, account: team, dnssec: true}}
+  - {{name: prod.example.com, account: prod, dnssec: false}}
+  - {{name: b.prod.example.com, account: team}}
+  - {{name: api.example.com, account: team}}
+"""
+
 NESTED = f"""\
 version: 1
 defaults:
@@ -78,6 +96,7 @@ zones:
 """The nested SSM handoff (issue 18): read in the registry, written in dev."""
 
 CONFIGS = {
+    "signed": SIGNED,
     "org.yaml": (EXAMPLES / "org.yaml").read_text(),
     "child-accounts.yaml": (EXAMPLES / "child-accounts.yaml").read_text(),
     "rich": RICH,
@@ -148,6 +167,12 @@ def needed(cfg: Config, tree: DesiredTree, key: str, name: str, rtype: str, acti
                 and not _validation_shaped(name, bases)):
             return True
         if teardown and action == "DELETE" and rtype == "NS" and is_below(name, zone.name):
+            return True
+        # DNSSEC (configs that set dnssec): the DS of each child whose dnssec is set, and
+        # of every child of a parent that is unsigned, written or removed in the parent
+        if rtype == "DS" and action in ("UPSERT", "DELETE") and any(
+                c.name == name and (c.dnssec.managed or zone.dnssec.sign is False)
+                for c in tree.children(zone.name)) and any(z.dnssec.managed for z in tree.zones):
             return True
     for zone in tree.zones:
         ref = zone.ssm_parent

@@ -225,3 +225,13 @@ def test_cname_where_the_delegation_should_be(tree: Tree) -> None:
     details = dict(findings[0].details)
     assert details["cname"] == "elsewhere.example.net"
     assert "CNAME elsewhere.example.net" in details.get("parent_answers", "")
+
+
+def test_a_ds_at_the_cut_belongs_to_the_delegation(tree: Tree) -> None:
+    """A DS next to the NS is the delegation's (RFC 4035 section 5), not occluded data;
+    any other record at or below the cut still is."""
+    tree.change("dev", DEV, "CREATE", TEAM, "DS", ["12345 13 2 " + "AB" * 32], ttl=300)
+    assert tree.verify() == []
+    tree.change("dev", DEV, "CREATE", "x." + TEAM, "DS", ["12345 13 2 " + "AB" * 32],
+                ttl=300)
+    assert brief(tree.verify()) == [("OCCLUDED_RECORDS", TEAM, None)]

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
+from zonecut.apply.dnssec import DnssecEvent, DnssecResult, DnssecSteps
 from zonecut.apply.packing import pack
 from zonecut.apply.parallel import per_account
 from zonecut.aws.errors import AwsError
@@ -47,6 +48,7 @@ class ApplyResult:
     ns_written: list[str] = field(default_factory=list)
     batches: dict[str, int] = field(default_factory=dict)  # parent zone -> calls
     seconds: float = 0.0
+    dnssec: DnssecResult | None = None
 
 
 def _updates(plan: Plan) -> list[ZoneChange]:
@@ -78,15 +80,20 @@ class Executor:
         sync_timeout: float = 300.0,
         max_workers: int = 8,
         on_event: Callable[[ApplyEvent], None] | None = None,
+        ttl_scale: float = 1.0,
+        partition: str = "aws",
     ) -> None:
         self.fleet = fleet
+        self.ttl_scale = ttl_scale
+        self.partition = partition
         self.sync_timeout = sync_timeout
         self.max_workers = max_workers
         self.on_event = on_event or (lambda event: None)
 
     def total_steps(self, plan: Plan) -> int:
         return (2 * len(plan.zones_to_create) + 2 * len(plan.ns_changes)
-                + len(plan.apex_repairs) + len(_updates(plan)))
+                + len(plan.apex_repairs) + len(_updates(plan))
+                + (plan.dnssec.step_count() if plan.dnssec is not None else 0))
 
     def apply(self, plan: Plan) -> ApplyResult:
         if plan.problems:
@@ -143,8 +150,21 @@ class Executor:
              for acc, changes in by_parent_account.items()},
             self.max_workers,
         )
+        # Wave 3: DNSSEC, once every zone and delegation is in place (zonecut.apply.dnssec)
+        if plan.dnssec is not None and plan.dnssec.has_changes:
+            ids = {name: zone.zone_id for name, zone in live.items()}
+            result.dnssec = self.dnssec_steps().run(plan.dnssec, ids)
         result.seconds = time.monotonic() - started
         return result
+
+    def dnssec_steps(self) -> DnssecSteps:
+        def forward(event: DnssecEvent) -> None:
+            self.on_event(ApplyEvent(f"dnssec-{event.kind}", event.account_id, event.zone,
+                                     event.detail))
+
+        return DnssecSteps(self.fleet, sync_timeout=self.sync_timeout,
+                           max_workers=self.max_workers, ttl_scale=self.ttl_scale,
+                           partition=self.partition, on_event=forward)
 
     # -- wave 1 -------------------------------------------------------------------------
     def _submit_creates(self, account_id: str, zones: Sequence[ZoneChange],

@@ -7,9 +7,11 @@ from collections.abc import Collection, Sequence
 from functools import partial
 
 from zonecut.apply.parallel import per_account
+from zonecut.aws.dnssec import Route53Dnssec
 from zonecut.aws.fleet import Fleet
 from zonecut.plan.observed import ObservedState
 from zonecut.plan.planner import DesiredZoneLike, select_zone
+from zonecut.plan.signing import ZoneSigning
 from zonecut.state import HostedZone, RRSet
 
 LIST_ALL_FROM = 3
@@ -19,14 +21,16 @@ LIST_ALL_FROM = 3
 
 def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int = 8,
             contents_for: Collection[str] = (),
-            tags_for: Collection[str] = ()) -> ObservedState:
+            tags_for: Collection[str] = (),
+            signing_for: Collection[str] = ()) -> ObservedState:
     """Look every declared zone up in its account, accounts in parallel.
 
     Per zone: ``ListHostedZonesByName``; for the zone that will be managed,
     ``GetHostedZone`` (its delegation set) and its apex NS rrset; for zones with
     declared children, every record set (to find the NS rrsets of the children and unmanaged ones);
     the same for the zones in ``contents_for`` (zones to tear down); the tags
-    (``ListTagsForResource``) of existing zones in ``tags_for`` (zones that declare tags).
+    (``ListTagsForResource``) of existing zones in ``tags_for`` (zones that declare tags);
+    the DNSSEC status (``GetDNSSEC``) of existing zones in ``signing_for``.
     """
     by_account: dict[str, list[DesiredZoneLike]] = defaultdict(list)
     for zone in zones:
@@ -36,13 +40,15 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
     def job(account_id: str) -> tuple[dict[str, tuple[HostedZone, ...]],
                                       dict[str, HostedZone], dict[str, tuple[RRSet, ...]],
                                       dict[str, RRSet | None],
-                                      dict[str, tuple[tuple[str, str], ...]]]:
+                                      dict[str, tuple[tuple[str, str], ...]],
+                                      dict[str, ZoneSigning]]:
         r53 = fleet.route53(account_id)
         candidates: dict[str, tuple[HostedZone, ...]] = {}
         details: dict[str, HostedZone] = {}
         rrsets: dict[str, tuple[RRSet, ...]] = {}
         apex: dict[str, RRSet | None] = {}
         tags: dict[str, tuple[tuple[str, str], ...]] = {}
+        signing: dict[str, ZoneSigning] = {}
         mine = by_account[account_id]
         in_account: dict[str, list[HostedZone]] | None = None
         if len(mine) >= LIST_ALL_FROM:
@@ -59,6 +65,8 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
             details[picked.zone_id] = r53.get_zone(picked.zone_id)
             if zone.name in tags_for:
                 tags[picked.zone_id] = r53.list_tags(picked.zone_id, zone.name)
+            if zone.name in signing_for:
+                signing[picked.zone_id] = Route53Dnssec(r53).get(picked.zone_id, zone.name)
             if zone.name in parents:
                 listed = r53.list_rrsets(picked.zone_id)
                 rrsets[picked.zone_id] = listed
@@ -66,12 +74,13 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
                     (rr for rr in listed if rr.type == "NS" and rr.name == zone.name), None)
             else:
                 apex[picked.zone_id] = r53.apex_ns(picked.zone_id, zone.name)
-        return candidates, details, rrsets, apex, tags
+        return candidates, details, rrsets, apex, tags, signing
 
     results = per_account({acc: partial(job, acc) for acc in by_account}, max_workers)
     state = ObservedState()
-    for candidates, details, rrsets, apex, tags in results.values():
+    for candidates, details, rrsets, apex, tags, signing in results.values():
         state.tags.update(tags)
+        state.signing.update(signing)
         state.candidates.update(candidates)
         state.details.update(details)
         state.rrsets.update(rrsets)

@@ -35,6 +35,9 @@ THROTTLING_CODES = frozenset({
     "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottled",
     "RequestThrottledException", "TooManyRequestsException", "RequestLimitExceeded",
     "PriorRequestNotComplete",
+    # Route 53's DNSSEC calls: "Another user submitted a request to create, update, or
+    # delete the object at the same time that you did. Retry the request." (service model)
+    "ConcurrentModification",
 })
 TRANSIENT_CODES = frozenset({
     "ServiceUnavailable", "InternalFailure", "InternalError", "InternalServerError",

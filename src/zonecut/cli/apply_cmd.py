@@ -70,7 +70,8 @@ def apply(
 
 
 def register_roots(runtime: Runtime, state_dir: Path) -> None:
-    """In the sandbox, play the registrar: the TLD delegates each root zone to its servers."""
+    """In the sandbox, play the registrar: the TLD delegates each root zone to its servers
+    (with its DS when the root signs)."""
     from zonecut.sandbox.control import SandboxClient
     from zonecut.sandbox.process import status as sandbox_status
 
@@ -78,5 +79,6 @@ def register_roots(runtime: Runtime, state_dir: Path) -> None:
     if info is None:
         return
     client = SandboxClient(info)
+    ds = guarded(runtime.root_ds)  # a signed root's DS, as its registrar would publish it
     for name, servers in guarded(runtime.root_name_servers).items():
-        client.register(name, servers)
+        client.register(name, servers, ds.get(name, ()))

@@ -16,6 +16,7 @@ from rich.text import Text
 from zonecut.apply.certificates import DnsView
 from zonecut.apply.executor import ApplyEvent
 from zonecut.apply.records import ChildPlan
+from zonecut.cli.dnssec_text import dnssec_data, dnssec_summary
 from zonecut.cli.options import (
     EXIT_ERROR,
     Output,
@@ -165,6 +166,7 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
             "seconds": round(seconds, 3),
             "apex_ns_restored": [r.name for r in the_plan.apex_repairs],
             "child_resources": made.data(),
+            "dnssec": dnssec_data(result.dnssec),
             "calls": [{"account_id": a, "operation": o, "count": n}
                       for (a, o), n in sorted(calls.items())],
         }))
@@ -181,8 +183,13 @@ def run_changes(runtime: Runtime, cfg: Config, *, yes: bool, output: Output, pru
     if the_plan.deletions:
         parts.append(f"{len(removed.delegations_removed)} delegation(s) removed, "
                      f"{len(removed.zones_deleted)} zone(s) deleted")
+    if result.dnssec is not None:
+        parts.append(dnssec_summary(result.dnssec))
     if child.has_changes:
         parts.append(made.summary())
+    for name, values in sorted((result.dnssec.registrar_ds if result.dnssec else {}).items()):
+        out.print(f"{name} is signing: give its registrar the DS " + ", ".join(values),
+                  markup=False, highlight=False, soft_wrap=True)
     verb = "Destroyed" if destroy else "Applied"
     out.print(Text(f"{verb} in {seconds:.1f} s: " + "; ".join(parts or ["nothing to do"])
                    + f"; {sum(calls.values())} Route 53 call(s).", style="bold green"),

@@ -20,6 +20,7 @@ from zonecut.cli import (
     lambda_cmd,
     plan_cmd,
     report_cmd,
+    rotate_cmd,
     sandbox_cmds,
     tree_cmd,
     validate_cmd,
@@ -80,6 +81,7 @@ app.command()(demo.demo)
 app.command()(explain_cmd.explain)
 app.command("iam")(iam_cmd.iam)
 app.command()(report_cmd.report)
+app.command("rotate-ksk")(rotate_cmd.rotate_ksk)
 app.add_typer(lambda_cmd.lambda_app, name="lambda")
 app.add_typer(sandbox_cmds.sandbox_app, name="sandbox")
 

@@ -126,6 +126,11 @@ def plan_view(plan: Plan, account_keys: Mapping[str, str], *, verbose: bool = Fa
             table.add_row(item.parent, item.parent_account_id, item.child, str(item.ttl),
                           ", ".join(item.values))
         parts.append(table)
+    if plan.dnssec is not None and plan.dnssec.steps():
+        tree = Tree(Text("DNSSEC, in this order:", style="bold"))
+        for number, step in enumerate(plan.dnssec.steps(), start=1):
+            tree.add(Text(f"{number}. {step}"))
+        parts.append(tree)
     for note in plan.notes:
         parts.append(Text(f"note: {note}", style="yellow"))
     if plan.problems:
@@ -154,6 +159,11 @@ def plan_summary(plan: Plan) -> str:
         if plan.deletions:
             parts.append(f"{c['delegations_to_delete']} delegation(s) and "
                          f"{c['zones_to_delete']} zone(s) to delete")
+        if plan.dnssec is not None and plan.dnssec.has_changes:
+            d = plan.dnssec
+            parts.append(f"{len(d.signs)} zone(s) to sign, {len(d.unsigns)} to unsign, "
+                         f"{len(d.ds_writes)} DS record(s) to write, {len(d.ds_removals)} "
+                         "to remove")
         text = "Plan: " + ("; ".join(parts) if parts else "nothing to change") + "."
     if c["unmanaged"]:
         text += f" {c['unmanaged']} unmanaged delegation(s) reported."
@@ -224,6 +234,10 @@ EVENT_WORDS = {
     "validation-written": "wrote the ACM validation record of {zone}",
     "certificate-waiting": "waiting for ACM to validate {zone} (up to {detail} s more)",
     "certificate-issued": "certificate for {zone} issued",
+    "dnssec-ds-removed": "removed the DS of {zone}",
+    "dnssec-zone-unsigned": "unsigned {zone}",
+    "dnssec-zone-signed": "{zone} is signing",
+    "dnssec-ds-written": "wrote the DS of {zone} in {detail}",
 }
 
 

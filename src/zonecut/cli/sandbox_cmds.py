@@ -97,6 +97,8 @@ def _show(info: object, state_dir: Path = DEFAULT_STATE) -> None:
     for hint in info.root_hints:
         table.add_row("root server", f"{hint.name} {hint.address} port {hint.port}")
     table.add_row("dns servers", str(len(info.servers)))
+    for anchor in info.trust_anchor:
+        table.add_row("trust anchor", anchor)
     out.print(table)
     where = "" if state_dir == DEFAULT_STATE else f" --state-dir {shlex.quote(str(state_dir))}"
     out.print(f"Use it with: zonecut plan --sandbox{where}   (or, with any key pair: "

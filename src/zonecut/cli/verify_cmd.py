@@ -32,6 +32,7 @@ from zonecut.cli.options import (
 )
 from zonecut.cli.probe_progress import probe_progress
 from zonecut.cli.render import table_view
+from zonecut.cli.verify_dnssec import dnssec_findings, trust_anchors
 from zonecut.config.document import Config
 from zonecut.config.lines import zone_lines
 from zonecut.names import InvalidName, canonical
@@ -179,12 +180,21 @@ def verify(
     endpoint_url: EndpointOpt = None,
     sandbox: SandboxOpt = False,
     state_dir: StateDirOpt = DEFAULT_STATE,
+    dnssec: Annotated[bool, typer.Option(
+        "--dnssec", help="Also prove each zone's DNSSEC chain of trust (DS, DNSKEY, "
+        "signatures) from the root's trust anchor (the sandbox's with --sandbox); see "
+        "docs/dnssec.md.")] = False,
+    trust_anchor: Annotated[Path | None, typer.Option(
+        "--trust-anchor", help="Root DS trust anchors for --dnssec, one '. IN DS ...' a "
+        "line (default: the real root's, or the sandbox's with --sandbox).")] = None,
 ) -> None:
     """Prove each delegation with DNS queries from the root down; exit 3 on any finding of
     severity error."""
     if list_codes:
         out.print(rich_table(catalogue_table()))
         return
+    if dnssec and replay is not None:
+        fail_text("--dnssec asks the DNS itself: it cannot be combined with --replay")
     if replay is not None:
         try:
             observations = Observations.from_json(replay.read_text(encoding="utf-8"))
@@ -229,5 +239,13 @@ def verify(
         write_file(save, observations.to_json())
         err.print(clean(f"observations saved to {save}"), markup=False, highlight=False)
     findings = check(targets, observations, policy)
+    if dnssec:
+        try:
+            anchors = trust_anchors(trust_anchor, sandbox, state_dir)
+        except ValueError as exc:
+            fail_text(str(exc))
+        findings = sorted([*findings, *dnssec_findings(
+            targets, roots, timeout=timeout, scope=policy.address_scope, anchors=anchors)],
+            key=lambda f: f.sort_key)
     report(findings, targets, output, observations, config=config, sarif_info=sarif_info)
     raise typer.Exit(EXIT_FINDINGS if exit_code(findings) else EXIT_OK)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Self
 
-from pydantic import Field, StrictInt, model_validator
+from pydantic import Field, StrictBool, StrictInt, model_validator
 
 from zonecut.config.accounts import AccessDefaults
+from zonecut.config.dnssec import DS_TTL_DEFAULT, DsTtl
 from zonecut.config.fields import FrozenModel, Ttl
 from zonecut.config.handoff import SsmDefaults
 from zonecut.config.zones import ApexNs
@@ -58,3 +59,10 @@ class Defaults(FrozenModel):
         default_factory=SsmDefaults,
         description="Publishing each delegated zone's details to SSM Parameter Store.",
     )
+    dnssec: StrictBool | None = Field(
+        None, description="Sign every zone (true) or none (false) with DNSSEC, unless the "
+        "zone says otherwise; null leaves the signing of zones that do not say as it is."
+    )
+    ds_ttl: DsTtl = Field(DS_TTL_DEFAULT, description="TTL (seconds) of the DS records "
+                          "written into parent zones, 1..604800 (Route 53 caps signed TTLs "
+                          "at one week); keep it short while rolling DNSSEC out.")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from zonecut.config.aliases import alias_hosted_zone_id, alias_target_region
+from zonecut.config.dnssec import DnssecSettings, effective
 from zonecut.config.nesting import declared_parent, record_name
 from zonecut.names import normalize
 
@@ -92,6 +93,7 @@ class DesiredZone:
     certificates: tuple[DesiredCertificate, ...] = ()
     apex_ns: str = "repair"  # repair | report
     ssm_parent: SsmParentRef | None = None
+    dnssec: DnssecSettings = field(default_factory=DnssecSettings)
 
     @property
     def tag_dict(self) -> dict[str, str]:
@@ -168,6 +170,8 @@ def build_tree(config: Config) -> DesiredTree:
                                for c in spec.certificates),
             ssm_parent=_ssm_parent(config, spec.parent_from_ssm),
             apex_ns=spec.apex_ns or config.defaults.apex_ns,
+            dnssec=effective(spec.dnssec, config.defaults.dnssec, spec.kms_key_arn,
+                             spec.ds_ttl, config.defaults.ds_ttl),
         ))
     return DesiredTree(tuple(built))
 

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictBool, StrictStr
 
 from zonecut.config.certificates import CertificateSpec
+from zonecut.config.dnssec import DsTtl, KmsKeyArn
 from zonecut.config.fields import AccountRef, FrozenModel, TagKey, TagValue, Ttl, ZoneId, ZoneName
 from zonecut.config.handoff import ParentFromSsm
 from zonecut.config.records import RecordSpec
@@ -61,3 +62,13 @@ class ZoneSpec(FrozenModel):
         None, description="The parent zone is not declared here: read its details from an "
         "SSM parameter published by the parent's zonecut."
     )
+    dnssec: StrictBool | None = Field(
+        None, description="Sign the zone with DNSSEC (true), unsign it (false); null uses "
+        "defaults.dnssec (null there too: its signing is left as it is). See docs/dnssec.md."
+    )
+    kms_key_arn: KmsKeyArn | None = Field(
+        None, description="A customer-managed KMS key (ECC_NIST_P256, SIGN_VERIFY) in "
+        "us-east-1 of the zone's account for its key-signing key; null: zonecut creates one."
+    )
+    ds_ttl: DsTtl | None = Field(None, description="Overrides defaults.ds_ttl for this "
+                                 "zone's DS record in its parent.")

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from zonecut.apply.observe import LIST_ALL_FROM
@@ -46,6 +47,7 @@ from zonecut.iam.changes import (
     record_grants,
     teardown_grants,
 )
+from zonecut.iam.dnssec import dnssec_statements, ds_grants, teardown_statements
 from zonecut.iam.documents import (
     Document,
     Statement,
@@ -293,6 +295,12 @@ def _main_grants(config: Config, tree: DesiredTree, key: str) -> _Grants:
     for zone in owned:
         for grant in record_grants(zone, _zone_resources(partition, [zone])):
             grants.change(grant)
+    # DNSSEC (zonecut.iam.dnssec): only for configs that set dnssec
+    for prefix, actions, resources, condition in dnssec_statements(
+            tree, owned, partial(_zone_resources, partition), partition, account_id):
+        grants.add(prefix, "", actions, resources, condition)
+    for grant in ds_grants(tree, parents, partial(_zone_resources, partition)):
+        grants.change(grant)
     _certificate_grants(grants, config, key, owned)
     _ssm_grants(grants, config, tree, key)
     return grants
@@ -315,6 +323,8 @@ def _teardown_grants(grants: _Grants, config: Config, tree: DesiredTree, key: st
             [z.name for z in tree.zones], anywhere):
         grants.change(grant)
     grants.add("DeleteZones", "", ["route53:DeleteHostedZone"], anywhere)
+    for prefix, actions, resources, condition in teardown_statements(tree, anywhere[0]):
+        grants.add(prefix, "", actions, resources, condition)
     if not any(s["Sid"] == "WaitForChanges" for s in grants.statements):
         grants.add("WaitForChanges", "", ["route53:GetChange"], [change_arn(partition)])
 

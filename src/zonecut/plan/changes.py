@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from zonecut.state import RRSet
 
 if TYPE_CHECKING:
+    from zonecut.plan.dnssec import DnssecPlan
     from zonecut.plan.moves import ZoneMove
 
 
@@ -219,11 +220,15 @@ class Plan:
     unserved: tuple[str, ...] = ()
     """Names delegated from declared zones to a zone no declared account holds (prune
     leaves them alone; ``zonecut audit`` says more)."""
+    dnssec: DnssecPlan | None = None
+    """Signing and DS steps (zonecut.plan.dnssec); None when the config leaves DNSSEC
+    alone."""
 
     @property
     def has_changes(self) -> bool:
         return (bool(self.ns_changes) or bool(self.deletions) or bool(self.apex_repairs)
-                or any(z.changes_anything for z in self.zones))
+                or any(z.changes_anything for z in self.zones)
+                or (self.dnssec is not None and self.dnssec.has_changes))
 
     @property
     def destructive(self) -> bool:
@@ -251,6 +256,12 @@ class Plan:
         }
 
     def data(self) -> dict[str, Any]:
+        found = self._data()
+        if self.dnssec is not None:
+            found["dnssec"] = self.dnssec.data()
+        return found
+
+    def _data(self) -> dict[str, Any]:
         return {
             "format_version": 1,
             "has_changes": self.has_changes,

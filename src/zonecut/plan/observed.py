@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from zonecut.plan.signing import ZoneSigning
 from zonecut.state import HostedZone, RRSet
 
 
@@ -24,6 +25,8 @@ class ObservedState:
     apex_ns: dict[str, RRSet | None] = field(default_factory=dict)
     tags: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     """zone id -> its tags, read for the zones that declare tags."""
+    signing: dict[str, ZoneSigning] = field(default_factory=dict)
+    """zone id -> its DNSSEC (GetDNSSEC), read when the config manages DNSSEC."""
 
     def ns_at(self, zone_id: str, name: str) -> RRSet | None:
         for rr in self.rrsets.get(zone_id, ()):

@@ -1,7 +1,8 @@
 """Route 53 change ids and their status, as ``GetChange`` reports them.
 
 moto gives every change the same constant id and reports every change INSYNC. Here
-each CreateHostedZone, ChangeResourceRecordSets and DeleteHostedZone answer gets an
+each CreateHostedZone, ChangeResourceRecordSets, DeleteHostedZone and DNSSEC change
+answer gets an
 id of its own (``C`` and 13 upper-case letters and digits, as Route 53's look), and
 a change stays PENDING for ``pending`` seconds after it was submitted (0: INSYNC at
 once). ``GetChange`` of an id the sandbox did not hand out answers INSYNC, as moto does.
@@ -18,8 +19,11 @@ import threading
 import time
 from collections.abc import Callable
 
-CHANGE_OPERATIONS = frozenset({"CreateHostedZone", "ChangeResourceRecordSets",
-                               "DeleteHostedZone"})
+CHANGE_OPERATIONS = frozenset({
+    "CreateHostedZone", "ChangeResourceRecordSets", "DeleteHostedZone",
+    # DNSSEC (zonecut.sandbox.dnssec_api)
+    "CreateKeySigningKey", "ActivateKeySigningKey", "DeactivateKeySigningKey",
+    "DeleteKeySigningKey", "EnableHostedZoneDNSSEC", "DisableHostedZoneDNSSEC"})
 _ID = re.compile(r"(<ChangeInfo>\s*<Id>)([^<]*)(</Id>)")
 _STATUS = re.compile(r"(<ChangeInfo>.*?<Status>)([A-Z]+)(</Status>)", re.DOTALL)
 _ALPHABET = string.ascii_uppercase + string.digits

@@ -34,7 +34,8 @@ class SandboxControl(Protocol):
 
     def reset(self) -> None: ...
 
-    def register(self, zone_name: str, name_servers: Sequence[str]) -> None: ...
+    def register(self, zone_name: str, name_servers: Sequence[str],
+                 ds: Sequence[str] = ()) -> None: ...
 
     def unregister(self, zone_name: str) -> None: ...
 
@@ -62,6 +63,8 @@ class SandboxControl(Protocol):
 
     def write_root_hints(self, path: Path | str) -> None: ...
 
+    def write_trust_anchor(self, path: Path | str) -> None: ...
+
 
 class SandboxControlError(RuntimeError):
     """The control endpoint refused a request or could not be reached."""
@@ -73,6 +76,13 @@ def write_root_hints(info: SandboxInfo, path: Path | str) -> None:
     for server in info.root_hints:
         lines.append(f".\t3600000\tIN\tNS\t{server.name.upper()}.")
         lines.append(f"{server.name.upper()}.\t3600000\tIN\tA\t{server.address}")
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_trust_anchor(info: SandboxInfo, path: Path | str) -> None:
+    """The sandbox root's DS in zone-file form (Unbound ``trust-anchor-file``)."""
+    lines = [f"; DNSSEC trust anchor of the zonecut sandbox at {info.endpoint_url}",
+             *info.trust_anchor]
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -107,8 +117,10 @@ class SandboxClient:
     def reset(self) -> None:
         self._request("POST", "reset")
 
-    def register(self, zone_name: str, name_servers: Sequence[str]) -> None:
-        self._request("POST", "register", {"zone": zone_name, "name_servers": list(name_servers)})
+    def register(self, zone_name: str, name_servers: Sequence[str],
+                 ds: Sequence[str] = ()) -> None:
+        self._request("POST", "register", {"zone": zone_name, "name_servers": list(name_servers),
+                                           "ds": list(ds)})
         self.refresh()
 
     def unregister(self, zone_name: str) -> None:
@@ -152,6 +164,9 @@ class SandboxClient:
 
     def write_root_hints(self, path: Path | str) -> None:
         write_root_hints(self._info, path)
+
+    def write_trust_anchor(self, path: Path | str) -> None:
+        write_trust_anchor(self._info, path)
 
     def ping(self) -> bool:
         """True when the control endpoint answers."""

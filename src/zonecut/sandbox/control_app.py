@@ -1,7 +1,7 @@
 """The control endpoint: a WSGI layer in front of moto's app, under ``/zonecut-sandbox/``.
 
 ``GET info``, ``GET calls``, ``POST reset``, ``POST reset-calls``, ``POST register``
-``{"zone", "name_servers"}``, ``POST unregister`` ``{"zone"}``, ``POST behaviour``
+``{"zone", "name_servers", "ds"}``, ``POST unregister`` ``{"zone"}``, ``POST behaviour``
 ``{"server", "behaviour"}``, ``GET faults`` (settings and counts), ``POST faults``
 (settings, see :class:`~zonecut.sandbox.fault_settings.FaultSettings`); JSON in and
 out, errors as ``{"error": message}`` with HTTP 400. Every other request goes to moto;
@@ -78,7 +78,10 @@ class ControlMiddleware:
             servers = body["name_servers"]
             if not isinstance(servers, list):
                 raise TypeError("name_servers must be a list of host names")
-            control.register(str(body["zone"]), [str(s) for s in servers])
+            ds = body.get("ds", [])
+            if not isinstance(ds, list):
+                raise TypeError("ds must be a list of DS values")
+            control.register(str(body["zone"]), [str(s) for s in servers], [str(d) for d in ds])
         elif action == "unregister":
             control.unregister(str(body["zone"]))
         elif action == "faults":

@@ -23,15 +23,20 @@ import socket
 import threading
 from collections.abc import Sequence
 
+import dns.dnssec
+import dns.flags
 import dns.message
 import dns.name
 import dns.rcode
+import dns.rdata
 
 from zonecut.names import canonical, normalize
 from zonecut.sandbox.dns_route53 import Route53View
 from zonecut.sandbox.dns_server import DnsListeners, Handler, bind_pair
+from zonecut.sandbox.dns_sign import SigningKey, ZoneSigner, local_key, unsigned_referral_ds
 from zonecut.sandbox.dns_wire import BEHAVIOURS, Behaviour, reply
-from zonecut.sandbox.dns_zone import AuthZone
+from zonecut.sandbox.dns_zone import AuthZone, check_ds
+from zonecut.sandbox.dnssec_keys import KSK_FLAGS
 from zonecut.sandbox.info import ROOT_SERVER_NAME, ServerAddress
 from zonecut.sandbox.nameservers import NameServerPool
 
@@ -42,6 +47,7 @@ BASE_TLDS: tuple[str, ...] = ("com", "net", "org", "uk")
 FIRST_NETWORK = 53
 NETWORK_ATTEMPTS = 40
 TLD_NS_TTL = 172800
+DS_TTL = 86400
 HOST_TTL = 172800
 _SOA_TIMERS = "1 1800 900 604800 60"
 
@@ -79,8 +85,12 @@ class DnsHierarchy:
         self._servers: dict[str, ServerAddress] = {}
         self._tlds: list[str] = []
         self._registrations: dict[str, tuple[str, ...]] = {}
+        self._registered_ds: dict[str, tuple[str, ...]] = {}
         self._behaviours: dict[str, Behaviour] = {}
         self._static: dict[str, AuthZone] = {}
+        # DNSSEC: one key (flags 257, signing everything) per static zone, for the
+        # hierarchy's life; the root's is the sandbox's trust anchor
+        self._static_keys: dict[str, SigningKey] = {}
         self._route53 = Route53View()
         self._pool_names = frozenset(pool.names)
 
@@ -147,8 +157,18 @@ class DnsHierarchy:
         with self._lock:
             return dict(self._registrations)
 
+    def registration(self, zone_name: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """(NS, DS) registered for ``zone_name`` at its TLD, or None."""
+        name = normalize(zone_name)
+        with self._lock:
+            servers = self._registrations.get(name)
+            if servers is None:
+                return None
+            return servers, self._registered_ds.get(name, ())
+
     # -- registrar and faults ---------------------------------------------------------
-    def register(self, zone_name: str, name_servers: Sequence[str]) -> None:
+    def register(self, zone_name: str, name_servers: Sequence[str],
+                 ds: Sequence[str] = ()) -> None:
         zone = canonical(zone_name)
         tld = zone.rsplit(".", 1)[-1]
         if tld == SANDBOX_TLD:
@@ -156,15 +176,23 @@ class DnsHierarchy:
         servers = tuple(canonical(ns) for ns in name_servers)
         if not servers:
             raise ValueError(f"{zone!r}: a registration needs at least one name server")
+        ds_values = tuple(" ".join(str(d).split()) for d in ds)
+        for value in ds_values:
+            check_ds(zone, value)
         with self._lock:
             if tld not in self._tlds:
                 self._add_tld(tld)
             self._registrations[zone] = servers
+            if ds_values:
+                self._registered_ds[zone] = ds_values
+            else:
+                self._registered_ds.pop(zone, None)
             self._rebuild_static()
 
     def unregister(self, zone_name: str) -> None:
         with self._lock:
             self._registrations.pop(normalize(zone_name), None)
+            self._registered_ds.pop(normalize(zone_name), None)
             self._rebuild_static()
 
     def set_behaviour(self, server_name: str, behaviour: Behaviour) -> None:
@@ -183,6 +211,7 @@ class DnsHierarchy:
         """No registrations, every server normal, Route 53 data re-read."""
         with self._lock:
             self._registrations.clear()
+            self._registered_ds.clear()
             self._behaviours.clear()
             self._rebuild_static()
         self._route53.invalidate()
@@ -205,6 +234,7 @@ class DnsHierarchy:
         root.add(".", "NS", 518400, [ROOT_SERVER_NAME + "."])
         root.add(ROOT_SERVER_NAME, "A", 518400, [root_address])
         static = {ROOT_SERVER_NAME: root}
+        self._sign(root)
         for tld in self._tlds:
             server = self._servers[tld_server_name(tld)]
             root.add(tld, "NS", TLD_NS_TTL, [server.name + "."])
@@ -219,8 +249,30 @@ class DnsHierarchy:
             for registered, servers in self._registrations.items():
                 if registered.endswith("." + tld):
                     zone.add(registered, "NS", TLD_NS_TTL, [s + "." for s in servers])
+                    zone.add(registered, "DS", DS_TTL, self._registered_ds.get(registered, ()))
             static[server.name] = zone
+            root.add(tld, "DS", DS_TTL, [self._sign(zone).to_text()])
         self._static = static
+
+    def _key(self, zone: str) -> SigningKey:
+        key = self._static_keys.get(zone)
+        if key is None:
+            key = self._static_keys[zone] = local_key(KSK_FLAGS)
+        return key
+
+    def _sign(self, zone: AuthZone) -> dns.rdata.Rdata:
+        """Make ``zone`` (root or TLD) answer signed with its key; return its DS."""
+        key = self._key(zone.origin.to_text())
+        ZoneSigner(zone.origin, [key], key).install(zone)
+        return dns.dnssec.make_ds(zone.origin, key.dnskey, "SHA256")
+
+    @property
+    def trust_anchor(self) -> list[str]:
+        """The sandbox root's DS, as a trust anchor line (``. IN DS <tag> 13 2 <hex>``)."""
+        with self._lock:
+            key = self._key(".")
+        ds = dns.dnssec.make_ds(dns.name.root, key.dnskey, "SHA256")
+        return [f". IN DS {ds.to_text()}"]
 
     def pool_member(self, name: str) -> bool:
         return name in self._pool_names
@@ -243,3 +295,8 @@ class DnsHierarchy:
             response.set_rcode(dns.rcode.REFUSED)
             return
         zone.answer(response, question.name, question.rdtype)
+        if response.ednsflags & dns.flags.DO:
+            if zone.signer is not None:
+                zone.signer.sign(zone, response, question.name, question.rdtype)
+            else:
+                unsigned_referral_ds(zone, response)

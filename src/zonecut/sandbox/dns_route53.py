@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dns.name
 
+from zonecut.sandbox.dns_sign import ROUTE53_SIGNED_MAX_TTL
 from zonecut.sandbox.dns_zone import AuthZone
+from zonecut.sandbox.dnssec_state import SigningView, signing_view, zone_signer
 from zonecut.sandbox.zone_data import (
     BACKEND_LOCK,
     ZoneSnapshot,
@@ -50,7 +52,7 @@ class Route53View:
         self._zones = {}
 
     def _refresh(self) -> None:
-        changed: list[tuple[tuple[str, str], int, ZoneSnapshot]] = []
+        changed: list[tuple[tuple[str, str], int, ZoneSnapshot, SigningView | None]] = []
         kept: dict[tuple[str, str], _Cached] = {}
         with BACKEND_LOCK:
             for account_id, moto_zone in iter_moto_zones():
@@ -60,9 +62,12 @@ class Route53View:
                 if cached is not None and cached[0] == version and version:
                     kept[key] = cached
                 else:
-                    changed.append((key, version, snapshot(account_id, moto_zone)))
-        for key, version, snap in changed:
+                    changed.append((key, version, snapshot(account_id, moto_zone),
+                                    signing_view(*key)))
+        for key, version, snap, signing in changed:
             zone = None if snap.private else AuthZone.from_records(snap.name, snap.records)
+            if zone is not None and signing is not None:
+                zone_signer(snap.name, signing).install(zone, max_ttl=ROUTE53_SIGNED_MAX_TTL)
             kept[key] = (version, zone, snap.name_servers)
         by_server: dict[str, list[AuthZone]] = {}
         for _, zone, servers in kept.values():

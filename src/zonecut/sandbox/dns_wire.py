@@ -43,7 +43,9 @@ def reply(
         return _formerr(wire)
     response = dns.message.make_response(query)
     if query.edns >= 0:
-        response.use_edns(0, payload=max(CLASSIC_UDP_LIMIT, min(query.payload, MAX_UDP_PAYLOAD)))
+        # the DO bit is copied into the response (RFC 3225): answers are then signed
+        response.use_edns(0, ednsflags=query.ednsflags & dns.flags.DO,
+                          payload=max(CLASSIC_UDP_LIMIT, min(query.payload, MAX_UDP_PAYLOAD)))
     if behaviour == "refused":
         response.set_rcode(dns.rcode.REFUSED)
     elif behaviour == "servfail":
@@ -67,7 +69,7 @@ def reply(
     except dns.exception.TooBig:
         truncated = dns.message.make_response(query)
         if query.edns >= 0:
-            truncated.use_edns(0, payload=response.payload)
+            truncated.use_edns(0, ednsflags=response.ednsflags, payload=response.payload)
         truncated.flags = response.flags | dns.flags.TC
         truncated.set_rcode(response.rcode())
         return truncated.to_wire(max_size=limit)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import dns.exception
 import dns.flags
@@ -23,6 +24,9 @@ import dns.rdatatype
 import dns.rrset
 
 from zonecut.sandbox.zone_data import Record
+
+if TYPE_CHECKING:
+    from zonecut.sandbox.dns_sign import ZoneSigner
 
 IN = dns.rdataclass.IN
 _MAX_CNAME_CHAIN = 8
@@ -40,6 +44,7 @@ class AuthZone:
     origin: dns.name.Name
     nodes: dict[dns.name.Name, Node] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # values dnspython could not parse
+    signer: ZoneSigner | None = None  # DNSSEC: signs answers to queries with DO set
     _existing: set[dns.name.Name] = field(default_factory=set)
 
     # -- building ---------------------------------------------------------------------
@@ -131,6 +136,13 @@ class AuthZone:
                 return
             name = target
 
+    def types_at(self, name: dns.name.Name) -> set[dns.rdatatype.RdataType] | None:
+        """The types at ``name`` (directly or by wildcard); None when it does not exist."""
+        node, exists = self._node(name)
+        if not exists:
+            return None
+        return set(node) if node is not None else set()
+
     def _node(self, name: dns.name.Name) -> tuple[Node | None, bool]:
         """The node for ``name`` (direct or by wildcard) and whether the name exists."""
         node = self.nodes.get(name)
@@ -184,3 +196,11 @@ def _owned(rrset: dns.rrset.RRset, owner: dns.name.Name) -> dns.rrset.RRset:
     if rrset.name == owner:
         return rrset
     return dns.rrset.from_rdata_list(owner, rrset.ttl, list(rrset))
+
+
+def check_ds(owner: str, value: str) -> None:
+    """ValueError naming ``owner`` unless ``value`` is a DS record's text form."""
+    try:
+        dns.rdata.from_text(IN, dns.rdatatype.DS, value)
+    except (dns.exception.DNSException, ValueError) as exc:
+        raise ValueError(f"{owner}: {value!r} is not a DS value ({exc})") from exc

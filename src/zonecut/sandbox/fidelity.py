@@ -14,7 +14,8 @@ server (the sandbox), never on import. Each patch replaces one backend method:
     reusable delegation set is undone.
 ``delete_hosted_zone``
     ``HostedZoneNotEmpty`` for any record set other than the apex SOA and NS (moto lets
-    a zone holding delegations go); the servers' load is freed.
+    a zone holding delegations go), and for a zone that is DNSSEC signing (see
+    :mod:`zonecut.sandbox.dnssec_api`); the servers' load is freed.
 ``change_resource_record_sets``
     the batch is checked as a whole before anything changes
     (:mod:`zonecut.sandbox.change_batch`): CREATE of an existing set, a DELETE that does
@@ -45,6 +46,7 @@ from moto.route53.utils import validate_domain_name
 
 from zonecut.names import normalize
 from zonecut.names import problems as name_problems
+from zonecut.sandbox import dnssec_api
 from zonecut.sandbox.change_batch import data_of, key_of, problems, stored_name, values_of
 from zonecut.sandbox.nameservers import PRIVATE_ZONE_NAME_SERVERS, Assigner, PoolExhausted
 from zonecut.sandbox.zone_data import (
@@ -220,7 +222,9 @@ def _delete_hosted_zone(self: Any, id_: str) -> Any:
         zone = self.get_hosted_zone(id_)
         if any(not _apex_is(r, zone, "NS", "SOA") for r in zone.rrsets):
             raise HostedZoneNotEmpty()
+        dnssec_api.check_deletable(self, zone)
         result = _originals["delete_hosted_zone"](self, id_)
+        dnssec_api.forget(self, str(zone.resource_id))
         bump_generation()
         return result
 

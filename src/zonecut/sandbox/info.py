@@ -46,6 +46,9 @@ def _loopback(server: ServerAddress, where: str) -> ServerAddress:
 class SandboxInfo:
     """Everything needed to use a running sandbox; written to ``sandbox.json`` in background mode.
 
+    ``trust_anchor`` is the DS of the sandbox root's key (the root and TLD zones are
+    signed; so are hosted zones with DNSSEC signing enabled): give it to a validating
+    resolver (Unbound ``trust-anchor:``, :func:`zonecut.sandbox.write_trust_anchor`).
     ``servers`` maps the host name of every DNS server (root, TLDs, every pool name
     server) to its address. TLD servers for registered zones under new TLDs are added
     while the sandbox runs: ask the sandbox (``Sandbox.info`` or
@@ -58,6 +61,8 @@ class SandboxInfo:
     root_hints: list[ServerAddress] = field(default_factory=list)
     servers: dict[str, ServerAddress] = field(default_factory=dict)
     accounts: list[str] = field(default_factory=list)
+    # DNSSEC: the sandbox root's DS as trust anchor lines (". IN DS <tag> 13 2 <hex>")
+    trust_anchor: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,6 +83,7 @@ class SandboxInfo:
                 for name, d in dict(data.get("servers", {})).items()
             },
             accounts=[str(a) for a in data.get("accounts", [])],
+            trust_anchor=[str(a) for a in data.get("trust_anchor", [])],
         )
 
     @classmethod

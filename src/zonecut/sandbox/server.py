@@ -24,9 +24,9 @@ from werkzeug.serving import make_server
 
 from zonecut.sandbox import acm_wait as acm_wait_setting
 from zonecut.sandbox import calls as call_counting
-from zonecut.sandbox import fidelity, ssm_fidelity, validation
+from zonecut.sandbox import dnssec_api, dnssec_state, fidelity, ssm_fidelity, validation
 from zonecut.sandbox.accounts import check_account_id, create_roles
-from zonecut.sandbox.control import SandboxControl, write_root_hints
+from zonecut.sandbox.control import SandboxControl, write_root_hints, write_trust_anchor
 from zonecut.sandbox.control_app import ControlMiddleware
 from zonecut.sandbox.dns_hierarchy import DnsHierarchy, default_port
 from zonecut.sandbox.dns_wire import Behaviour
@@ -149,6 +149,7 @@ class Sandbox:
         with BACKEND_LOCK:
             moto_api_backend.reset()
             fidelity.install(self.assigner)
+            dnssec_api.install()
             ssm_fidelity.install()
             validation.install()
             call_counting.install(self.counter)
@@ -165,6 +166,7 @@ class Sandbox:
         if self.dns_enabled:
             self._dns = DnsHierarchy(self.pool, port=self._dns_port, network=self._dns_network)
             self._dns.start()
+            dnssec_state.set_registry(self._dns.registration)
         log.info("sandbox started at %s", self._endpoint_url)
 
     def stop(self) -> None:
@@ -181,6 +183,8 @@ class Sandbox:
         with _active_lock:
             if _active is self:
                 fidelity.uninstall()
+                dnssec_api.uninstall()
+                dnssec_state.set_registry(None)
                 call_counting.uninstall()
                 validation.uninstall()
                 ssm_fidelity.uninstall()
@@ -218,6 +222,7 @@ class Sandbox:
             root_hints=dns.root_hints if dns is not None else [],
             servers=dns.servers if dns is not None else {},
             accounts=list(self.accounts),
+            trust_anchor=dns.trust_anchor if dns is not None else [],
         )
 
     @property
@@ -240,9 +245,11 @@ class Sandbox:
         if self._dns is not None:
             self._dns.reset()
 
-    def register(self, zone_name: str, name_servers: Sequence[str]) -> None:
-        """Like a registrar: the TLD server delegates ``zone_name`` to ``name_servers``."""
-        self.dns.register(zone_name, name_servers)
+    def register(self, zone_name: str, name_servers: Sequence[str],
+                 ds: Sequence[str] = ()) -> None:
+        """Like a registrar: the TLD server delegates ``zone_name`` to ``name_servers``
+        and publishes ``ds`` (DS values as text, ``"<tag> 13 2 <hex>"``) for it."""
+        self.dns.register(zone_name, name_servers, ds)
 
     def unregister(self, zone_name: str) -> None:
         self.dns.unregister(zone_name)
@@ -295,3 +302,6 @@ class Sandbox:
 
     def write_root_hints(self, path: Path | str) -> None:
         write_root_hints(self.info, path)
+
+    def write_trust_anchor(self, path: Path | str) -> None:
+        write_trust_anchor(self.info, path)

@@ -16,6 +16,8 @@ from zonecut.findings.catalogue import ROUTE53, Catalogue, Rule, Severity, zone_
 from zonecut.findings.catalogue import ZONEMASTER as _ZONEMASTER
 from zonecut.findings.values import detail_pairs, one_line
 
+_DNSSEC_TP = _ZONEMASTER + "DNSSEC-TP/"
+
 _R53_QUOTAS = ROUTE53 + "DeveloperGuide/DNSLimitations.html"
 
 CATALOGUE: tuple[Rule, ...] = (
@@ -176,6 +178,66 @@ CATALOGUE: tuple[Rule, ...] = (
          "A listed server answered only after a retry.",
          "Zonemaster CONNECTIVITY01", _ZONEMASTER + "Connectivity-TP/connectivity01.md",
          fix="nothing if it is rare; otherwise look at the network path to that server."),
+    # DNSSEC (zonecut.verify.dnssec)
+    Rule("DNSSEC_DS_WITHOUT_SIGNING_CHILD", Severity.CRITICAL,
+         "The parent publishes a DS for the zone, but the zone is not signed (outage for "
+         "validating resolvers).",
+         "RFC 4035 section 5; Zonemaster DNSSEC11", _DNSSEC_TP + "dnssec11.md",
+         fix="at once, delete the DS from the parent (Route 53: the DS record set in the "
+             "parent zone; a registered domain: the registrar's DNSSEC keys) -- or enable "
+             "signing again with a KSK that matches it. Then wait out the DS TTL before any "
+             "further change. `zonecut apply` orders this for you: DS last when signing, DS "
+             "first when unsigning."),
+    Rule("DNSSEC_DS_NO_MATCHING_DNSKEY", Severity.CRITICAL,
+         "No DS for the zone in its parent matches a DNSKEY the zone serves (outage for "
+         "validating resolvers).",
+         "RFC 4035 section 5.2; Zonemaster DNSSEC02", _DNSSEC_TP + "dnssec02.md",
+         fix="put the DS of the zone's active KSK into the parent (Route 53 `GetDNSSEC`: "
+             "`KeySigningKeys[].DSRecord`) and remove the stale one; for a rollover publish "
+             "both DS records until the old KSK is retired (`zonecut rotate-ksk`)."),
+    Rule("DNSSEC_RRSIG_EXPIRED", Severity.CRITICAL,
+         "Every signature over one of the zone's key rrsets (DNSKEY, SOA, DS) has expired.",
+         "RFC 4035 section 5.3.1; Zonemaster DNSSEC04", _DNSSEC_TP + "dnssec04.md",
+         fix="for Route 53 zones restore the KMS key (enabled, key policy granting `dnssec-"
+             "route53.amazonaws.com`) and reactivate the KSK; elsewhere re-sign the zone. "
+             "Check the clock of the machine running verify too."),
+    Rule("DNSSEC_RRSIG_NOT_YET_VALID", Severity.CRITICAL,
+         "No signature over one of the zone's key rrsets (DNSKEY, SOA, DS) is valid yet.",
+         "RFC 4035 section 5.3.1; Zonemaster DNSSEC04", _DNSSEC_TP + "dnssec04.md",
+         fix="correct the clock of the signer or of the machine running verify; re-sign."),
+    Rule("DNSSEC_SIGNATURE_BOGUS", Severity.CRITICAL,
+         "No signature over one of the zone's key rrsets (DNSKEY, SOA, DS) verifies.",
+         "RFC 4035 section 5.3; Zonemaster DNSSEC08, DNSSEC09", _DNSSEC_TP + "dnssec08.md",
+         fix="query the zone's servers directly (`dig +dnssec`); for Route 53, check the KSK "
+             "status (`GetDNSSEC`) and the KMS key; for other servers, re-sign the zone."),
+    Rule("DNSSEC_KSK_ACTION_NEEDED", Severity.ERROR,
+         "Route 53 reports a key-signing key (or the zone's signing) as ACTION_NEEDED: it "
+         "lost access to the KMS key (outage coming).",
+         "Route 53 developer guide: troubleshooting DNSSEC signing",
+         "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/"
+         "dns-configuring-dnssec-troubleshoot.html",
+         fix="enable the KMS key (cancel its deletion) and restore its key policy (`dnssec-"
+             "route53.amazonaws.com` allowed `kms:DescribeKey`, `kms:GetPublicKey`, "
+             "`kms:Sign`), then activate the KSK again (`ActivateKeySigningKey`). Set a "
+             "CloudWatch alarm on `DNSSECKeySigningKeysNeedingAction`."),
+    Rule("DNSSEC_ISLAND", Severity.WARNING,
+         "The zone is signed but its parent has no DS for it (an island of trust).",
+         "RFC 4035 section 5; Zonemaster DNSSEC07", _DNSSEC_TP + "dnssec07.md",
+         fix="publish the zone's DS (`GetDNSSEC` `DSRecord`) in the parent -- only after the "
+             "zone is signing and only when the parent is signed (`zonecut apply` with "
+             "`dnssec: true` does it) -- or disable signing if it is not wanted."),
+    Rule("DNSSEC_PARENT_UNSIGNED", Severity.WARNING,
+         "The parent publishes a DS for the zone but is not signed itself: the DS is unused.",
+         "RFC 4035 section 5", _RFC + "rfc4035#section-5",
+         fix="sign the parent and publish its own DS first (top down), or remove the DS "
+             "until the parent is signed."),
+    Rule("DNSSEC_ALGORITHM_UNSUPPORTED", Severity.WARNING,
+         "Every DS for the zone uses an algorithm or digest validators do not support: the "
+         "zone is treated as unsigned.",
+         "RFC 8624 sections 3.1, 3.3; Zonemaster DNSSEC01, DNSSEC05",
+         _DNSSEC_TP + "dnssec05.md",
+         fix="re-sign with a supported algorithm (Route 53 signs with 13, ECDSAP256SHA256) "
+             "and publish its SHA-256 DS (digest 2); remove the old DS."),
     Rule("UNVERIFIED", Severity.INFO,
          "The delegation could not be checked from the DNS because an enclosing zone is "
          "broken (reported there).",

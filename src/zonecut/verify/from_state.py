@@ -76,8 +76,10 @@ def build_targets(zones: Sequence[DesiredZoneLike], observed: ObservedState,
             if parent_zone is None or copy.zone_id != parent_zone.zone_id
             for rr in [_ns_at(observed.rrsets.get(copy.zone_id, ()), zone.name)]
             if rr is not None)
+        # NS and DS at the cut itself belong to the delegation (RFC 4035 section 5)
         occluded = tuple(rr for rr in parent_rrsets
-                         if is_at_or_below(rr.name, zone.name) and rr.type != "NS")
+                         if is_at_or_below(rr.name, zone.name) and rr.type != "NS"
+                         and not (rr.type == "DS" and rr.name == zone.name))
         ancestors: list[tuple[str, RRSet]] = []
         for other in zones:
             if other.name == zone.parent or not is_below(zone.name, other.name):
