@@ -61,3 +61,12 @@ def test_bad_values_name_their_line(line: str, words: str) -> None:
 def test_every_ttl_up_to_a_week_is_accepted(ttl: int) -> None:
     found = tree_of(HEADER + f"  - name: dev.example.com\n    account: dev\n    ds_ttl: {ttl}\n")
     assert found["dev.example.com"].ds_ttl == ttl
+
+
+def test_the_kms_region_is_one_fact() -> None:
+    """config checks kms_key_arn against the region zonecut creates keys in (two copies:
+    config may not import zonecut.aws)."""
+    from zonecut.aws.kms_policy import KMS_REGION as AWS_SIDE
+    from zonecut.config.dnssec import KMS_REGION as CONFIG_SIDE
+
+    assert AWS_SIDE == CONFIG_SIDE == "us-east-1"

@@ -17,11 +17,10 @@ from typing import Any
 
 from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
+from zonecut.aws.kms_policy import KEY_SPEC, KEY_USAGE, KMS_REGION, dnssec_key_policy
 from zonecut.aws.ratelimit import TokenBucket
 from zonecut.aws.service import ServiceAccount
 from zonecut.aws.sessions import RETRY_CONFIG
-from zonecut.config.dnssec import KMS_REGION
-from zonecut.iam.kms_policy import KEY_SPEC, KEY_USAGE, dnssec_key_policy
 
 ALIAS_PREFIX = "alias/zonecut-dnssec-"
 SPARE_KEY_WINDOW_DAYS = 7

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from zonecut.aws.kms_policy import KEY_SPEC, KEY_USAGE
 from zonecut.config.dnssec import KMS_REGION
 from zonecut.config.tree import DesiredTree, DesiredZone
 from zonecut.iam.changes import ChangeGrant
-from zonecut.iam.kms_policy import KEY_SPEC, KEY_USAGE
 from zonecut.names import iam_normalized
 
 SIGN_ACTIONS = ("route53:ActivateKeySigningKey", "route53:CreateKeySigningKey",

@@ -10,15 +10,20 @@ control of its key (without that statement nobody could manage or delete the key
 
 from __future__ import annotations
 
-from zonecut.iam.documents import Document, document
+from typing import Any
 
+Document = dict[str, Any]
+
+KMS_REGION = "us-east-1"
+"""Route 53 signs only with KMS keys in us-east-1 (the same fact config.dnssec checks
+in ``kms_key_arn``; config may not import zonecut.aws, so it holds its own copy)."""
 DNSSEC_SERVICE = "dnssec-route53.amazonaws.com"
 KEY_SPEC = "ECC_NIST_P256"
 KEY_USAGE = "SIGN_VERIFY"
 
 
 def dnssec_key_policy(account_id: str, partition: str = "aws") -> Document:
-    return document([
+    return {"Version": "2012-10-17", "Statement": [
         {
             "Sid": "AllowRoute53DnssecService",
             "Effect": "Allow",
@@ -45,4 +50,4 @@ def dnssec_key_policy(account_id: str, partition: str = "aws") -> Document:
             "Action": "kms:*",
             "Resource": "*",
         },
-    ])
+    ]}
