@@ -25,7 +25,8 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSResponse
 from child_support import DEV
-from lambda_events import create_hosted_zone, custom_resource, delete_hosted_zone
+from cloudformation_side import REGION, CloudFormation
+from lambda_events import create_hosted_zone, delete_hosted_zone
 from lambda_support import (
     Context,
     Responses,
@@ -81,7 +82,8 @@ class Arm:
         self.sent = 0
         self.violations: list[str] = []
         self.lock = threading.Lock()
-        for client in (parent.r53.client, parent.ssm.client, parent.reader(DEV).client):
+        for client in (parent.r53.client, parent.ssm.client, parent.reader(DEV).client,
+                       parent.stacks(DEV, REGION).client):
             client.meta.events.register_first("before-send", self.before_send)
             client.meta.events.register("after-call", self.after_call)
 
@@ -108,18 +110,22 @@ def armed(env: dict[str, str], mode: str, limit: int | None, *, check: bool = Tr
     return parent, context, Arm(parent, context, mode, limit, check=check)
 
 
-def stack(request: str, url: str, servers: list[str], **extra: Any) -> dict[str, Any]:
-    return custom_resource(request, DEV, url, {"ZoneName": "dev.example.com",
-                                               "NameServers": servers}, **extra)
+def stack(cfn: CloudFormation, request: str, url: str, servers: list[str], **extra: Any
+          ) -> dict[str, Any]:
+    return cfn.event(request, DEV, url, {"ZoneName": "dev.example.com",
+                                         "NameServers": servers}, **extra)
 
 
-def run_cr(event: dict[str, Any], env: dict[str, str], mode: str, limit: int | None,
-           ) -> tuple[dict[str, Any] | None, Arm]:
+def run_cr(cfn: CloudFormation, event: dict[str, Any], env: dict[str, str], mode: str,
+           limit: int | None) -> tuple[dict[str, Any] | None, Arm]:
+    cfn.sending(event)
     parent, context, arm = armed(env, mode, limit)
     try:
         sent = cr.handler(event, context, parent=parent)
     except Crash:
+        cfn.answered(event, None)
         return None, arm  # killed: CloudFormation gets no answer
+    cfn.answered(event, sent)
     return sent, arm
 
 
@@ -133,15 +139,16 @@ def boundaries(measure: Any) -> range:
 # -- the custom resource -----------------------------------------------------------------
 @pytest.mark.parametrize("mode", MODES)
 def test_custom_resource_create_stopped_after_every_call_then_rolled_back(
-        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses, mode: str
-) -> None:
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses, mode: str,
+        cfn: CloudFormation) -> None:
     before = snapshot(fresh_sandbox)
 
     def measure() -> int:
         zid, servers = child_zone(fresh_sandbox, "dev.example.com", reference="measure")
-        sent, arm = run_cr(stack("Create", responses.url("m"), servers), parent, mode, None)
+        sent, arm = run_cr(cfn, stack(cfn, "Create", responses.url("m"), servers), parent,
+                           mode, None)
         assert sent is not None and sent["Status"] == "SUCCESS", sent
-        cr.handler(stack("Delete", responses.url("m"), servers,
+        cfn.send(stack(cfn, "Delete", responses.url("m"), servers,
                          physical_id=sent["PhysicalResourceId"]), Context(), environ=parent)
         delete_zone(fresh_sandbox, zid)
         return arm.sent
@@ -149,15 +156,15 @@ def test_custom_resource_create_stopped_after_every_call_then_rolled_back(
     outcomes = []
     for k in boundaries(measure):
         zid, servers = child_zone(fresh_sandbox, "dev.example.com", reference=f"k{k}")
-        create = stack("Create", responses.url(f"c{k}"), servers)
-        sent, arm = run_cr(create, parent, mode, k)
+        create = stack(cfn, "Create", responses.url(f"c{k}"), servers)
+        sent, arm = run_cr(cfn, create, parent, mode, k)
         assert arm.violations == [], (k, arm.violations)
         assert dangling() == [], k
         # the stack rolls back (or, after a success, is deleted): Delete with the id
         # answered, or with a placeholder when nothing was answered; then the zone goes
         physical = sent["PhysicalResourceId"] if sent else f"zonecut-failed-{create['RequestId']}"
         outcomes.append((k, sent["Status"] if sent else "no answer", physical.split(":")[0]))
-        rollback = cr.handler(stack("Delete", responses.url(f"d{k}"), servers,
+        rollback = cfn.send(stack(cfn, "Delete", responses.url(f"d{k}"), servers,
                                     physical_id=physical), Context(), environ=parent)
         assert rollback["Status"] == "SUCCESS", (k, rollback)
         delete_zone(fresh_sandbox, zid)
@@ -170,20 +177,20 @@ def test_custom_resource_create_stopped_after_every_call_then_rolled_back(
 
 @pytest.mark.parametrize("mode", MODES)
 def test_custom_resource_delete_stopped_after_every_call_then_retried(
-        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses, mode: str
-) -> None:
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses, mode: str,
+        cfn: CloudFormation) -> None:
     before = snapshot(fresh_sandbox)
 
     def setup(tag: str) -> tuple[str, list[str], str]:
         zid, servers = child_zone(fresh_sandbox, "dev.example.com", reference=tag)
-        made = cr.handler(stack("Create", responses.url(tag), servers), Context(),
+        made = cfn.send(stack(cfn, "Create", responses.url(tag), servers), Context(),
                           environ=parent)
         assert made["Status"] == "SUCCESS"
         return zid, servers, str(made["PhysicalResourceId"])
 
     def measure() -> int:
         zid, servers, physical = setup("measure")
-        sent, arm = run_cr(stack("Delete", responses.url("m"), servers,
+        sent, arm = run_cr(cfn, stack(cfn, "Delete", responses.url("m"), servers,
                                  physical_id=physical), parent, mode, None)
         assert sent is not None and sent["Data"]["Outcome"] == "removed"
         delete_zone(fresh_sandbox, zid)
@@ -191,13 +198,13 @@ def test_custom_resource_delete_stopped_after_every_call_then_retried(
 
     for k in boundaries(measure):
         zid, servers, physical = setup(f"k{k}")
-        delete = stack("Delete", responses.url(f"d{k}"), servers, physical_id=physical)
-        sent, arm = run_cr(delete, parent, mode, k)
+        delete = stack(cfn, "Delete", responses.url(f"d{k}"), servers, physical_id=physical)
+        sent, arm = run_cr(cfn, delete, parent, mode, k)
         assert arm.violations == [], (k, arm.violations)
         if sent is None or sent["Status"] == "FAILED":
             # the stack stops in DELETE_FAILED with its zone; deleting it again retries
             assert dangling() == [], k
-            again = cr.handler(stack("Delete", responses.url(f"r{k}"), servers,
+            again = cfn.send(stack(cfn, "Delete", responses.url(f"r{k}"), servers,
                                      physical_id=physical), Context(), environ=parent)
             assert again["Status"] == "SUCCESS", (k, again)
         delete_zone(fresh_sandbox, zid)

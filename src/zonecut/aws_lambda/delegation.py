@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from zonecut import names
 from zonecut.apply.ssm_publish import HandoffError, ZoneDocument, parameter_name
 from zonecut.aws import bounded
+from zonecut.aws.cloudformation import CloudFormationAccount
 from zonecut.aws.route53 import CallCounter, RecordChange, Route53Account
 from zonecut.aws.sessions import SessionFactory
 from zonecut.aws.ssm import SsmAccount
@@ -96,6 +97,7 @@ class ParentZone:
         self._ssm: SsmAccount | None = None
         self._name: str | None = None
         self._readers: dict[str, Route53Account] = {}
+        self._stacks: dict[tuple[str, str], CloudFormationAccount] = {}
 
     # -- handles ------------------------------------------------------------------------
     def _guard(self, **kwargs: object) -> None:
@@ -129,6 +131,17 @@ class ParentZone:
                                     rate_limit=self.settings.rate_limit, counter=self.counter,
                                     guard=self._guard, sleep=self._sleep)
             self._readers[account_id] = found
+        return found
+
+    def stacks(self, account_id: str, region: str) -> CloudFormationAccount:
+        """CloudFormation of a consumer account in a stack's region, through the same
+        read-only role."""
+        found = self._stacks.get((account_id, region))
+        if found is None:
+            found = bounded.cloudformation(
+                self.factory, self.settings.child_access(account_id), region,
+                rate_limit=self.settings.rate_limit, counter=self.counter, guard=self._guard)
+            self._stacks[(account_id, region)] = found
         return found
 
     @property

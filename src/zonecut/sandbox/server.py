@@ -23,7 +23,7 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 from zonecut.sandbox import calls as call_counting
-from zonecut.sandbox import fidelity, ssm_fidelity, validation
+from zonecut.sandbox import cfn_fidelity, fidelity, ssm_fidelity, validation
 from zonecut.sandbox.accounts import check_account_id, create_roles
 from zonecut.sandbox.control import SandboxControl, write_root_hints
 from zonecut.sandbox.control_app import ControlMiddleware
@@ -144,6 +144,7 @@ class Sandbox:
             moto_api_backend.reset()
             fidelity.install(self.assigner)
             ssm_fidelity.install()
+            cfn_fidelity.install()
             validation.install()
             call_counting.install(self.counter)
             call_counting.set_interceptor(self.injector.intercept)
@@ -177,6 +178,7 @@ class Sandbox:
                 call_counting.uninstall()
                 validation.uninstall()
                 ssm_fidelity.uninstall()
+                cfn_fidelity.uninstall()
                 _active = None
 
     def __enter__(self) -> Sandbox:
@@ -222,6 +224,7 @@ class Sandbox:
         the fault settings go back to those the sandbox was made with, their counts to 0."""
         with BACKEND_LOCK:
             moto_api_backend.reset()
+            cfn_fidelity.reset()
             self.assigner.reset()
             bump_generation()
         self.counter.reset()
@@ -229,6 +232,15 @@ class Sandbox:
         create_roles(self.accounts)
         if self._dns is not None:
             self._dns.reset()
+
+    def set_stack_resource(self, account_id: str, stack_id: str, logical_id: str, *,
+                           physical_id: str, status: str,
+                           resource_type: str = "Custom::ZonecutDelegation") -> None:
+        """CloudFormation's side of a custom resource: the state ``DescribeStackResource``
+        reports for ``logical_id`` of the (moto) stack ``stack_id`` (see
+        :mod:`zonecut.sandbox.cfn_fidelity`)."""
+        cfn_fidelity.set_state(account_id, stack_id, logical_id, physical_id=physical_id,
+                               status=status, resource_type=resource_type)
 
     def register(self, zone_name: str, name_servers: Sequence[str]) -> None:
         """Like a registrar: the TLD server delegates ``zone_name`` to ``name_servers``."""
