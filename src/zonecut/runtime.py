@@ -117,7 +117,8 @@ class Runtime:
 
     def observe(self) -> ObservedState:
         return observe(self.tree.zones, self.fleet, max_workers=self.max_workers,
-                       tags_for=[z.name for z in self.tree.zones if z.tags])
+                       tags_for=[z.name for z in self.tree.zones if z.tags],
+                       adopted_tags=True)
 
     def plan(self, observed: ObservedState | None = None) -> Plan:
         state = observed if observed is not None else self.observe()

@@ -9,6 +9,7 @@ from functools import partial
 from zonecut.apply.parallel import per_account
 from zonecut.aws.fleet import Fleet
 from zonecut.plan.observed import ObservedState
+from zonecut.plan.ownership import legacy_reference
 from zonecut.plan.planner import DesiredZoneLike, select_zone
 from zonecut.state import HostedZone, RRSet
 
@@ -19,14 +20,16 @@ LIST_ALL_FROM = 3
 
 def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int = 8,
             contents_for: Collection[str] = (),
-            tags_for: Collection[str] = ()) -> ObservedState:
+            tags_for: Collection[str] = (), adopted_tags: bool = False) -> ObservedState:
     """Look every declared zone up in its account, accounts in parallel.
 
     Per zone: ``ListHostedZonesByName``; for the zone that will be managed,
     ``GetHostedZone`` (its delegation set) and its apex NS rrset; for zones with
     declared children, every record set (to find the NS rrsets of the children and unmanaged ones);
     the same for the zones in ``contents_for`` (zones to tear down); the tags
-    (``ListTagsForResource``) of existing zones in ``tags_for`` (zones that declare tags).
+    (``ListTagsForResource``) of existing zones in ``tags_for`` (zones that declare tags)
+    and, with ``adopted_tags``, of every existing zone whose CallerReference is not
+    zonecut's (an adopted zone: apply tags it ``zonecut:managed``).
     """
     by_account: dict[str, list[DesiredZoneLike]] = defaultdict(list)
     for zone in zones:
@@ -57,7 +60,7 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
             if picked is None or problem:
                 continue
             details[picked.zone_id] = r53.get_zone(picked.zone_id)
-            if zone.name in tags_for:
+            if zone.name in tags_for or (adopted_tags and not legacy_reference(picked)):
                 tags[picked.zone_id] = r53.list_tags(picked.zone_id, zone.name)
             if zone.name in parents:
                 listed = r53.list_rrsets(picked.zone_id)
