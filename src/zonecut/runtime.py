@@ -10,6 +10,7 @@ from zonecut.apply.certificates import DnsView
 from zonecut.apply.executor import ApplyEvent, ApplyResult, Executor
 from zonecut.apply.observe import find_owners, observe, read_all_contents
 from zonecut.apply.observe_each import observe_each_account
+from zonecut.apply.orphans import list_undeclared, read_zones
 from zonecut.apply.records import ChildPlan, ChildResources, ChildResult
 from zonecut.apply.teardown import Teardown
 from zonecut.aws.access import AccountAccess, role_arn_for
@@ -141,8 +142,15 @@ class Runtime:
             # zones delegated from a zone that goes: they go too (their NS with it)
             names |= more
             owners.update(find_owners(more, state, self.fleet, max_workers=self.max_workers))
-        deletions, notes = plan_prune(self.tree.zones, state, owners,
-                                      owned=self.owned_zones(owners.values()))
+        # zones nothing delegates any more (a prune cut off after removing the NS)
+        listed = list_undeclared(self.tree.zones, self.fleet,
+                                 known={z.zone_id for z in owners.values()},
+                                 max_workers=self.max_workers)
+        owned = self.owned_zones([*owners.values(), *listed.values()])
+        orphans = read_zones({n: z for n, z in listed.items() if z.zone_id in owned},
+                             state, self.fleet)
+        deletions, notes = plan_prune(self.tree.zones, state, owners, owned=owned,
+                                      orphans=orphans)
         pruned = {d.name for d in deletions}
         return replace(base, deletions=deletions,
                        unmanaged=tuple(u for u in base.unmanaged if u.child not in pruned),
