@@ -28,8 +28,9 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
     declared children, every record set (to find the NS rrsets of the children and unmanaged ones);
     the same for the zones in ``contents_for`` (zones to tear down); the tags
     (``ListTagsForResource``) of existing zones in ``tags_for`` (zones that declare tags)
-    and, with ``adopted_tags``, of every existing zone whose CallerReference is not
-    zonecut's (an adopted zone: apply tags it ``zonecut:managed``).
+    and, with ``adopted_tags``, of every other existing zone whose CallerReference is not
+    zonecut's (an adopted zone: apply tags it ``zonecut:managed``; one
+    ``ListTagsForResources`` for 10 of them).
     """
     by_account: dict[str, list[DesiredZoneLike]] = defaultdict(list)
     for zone in zones:
@@ -47,6 +48,7 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
         apex: dict[str, RRSet | None] = {}
         tags: dict[str, tuple[tuple[str, str], ...]] = {}
         mine = by_account[account_id]
+        adopted: list[str] = []
         in_account: dict[str, list[HostedZone]] | None = None
         if len(mine) >= LIST_ALL_FROM:
             in_account = defaultdict(list)
@@ -60,8 +62,10 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
             if picked is None or problem:
                 continue
             details[picked.zone_id] = r53.get_zone(picked.zone_id)
-            if zone.name in tags_for or (adopted_tags and not legacy_reference(picked)):
+            if zone.name in tags_for:
                 tags[picked.zone_id] = r53.list_tags(picked.zone_id, zone.name)
+            elif adopted_tags and not legacy_reference(picked):
+                adopted.append(picked.zone_id)
             if zone.name in parents:
                 listed = r53.list_rrsets(picked.zone_id)
                 rrsets[picked.zone_id] = listed
@@ -69,6 +73,10 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
                     (rr for rr in listed if rr.type == "NS" and rr.name == zone.name), None)
             else:
                 apex[picked.zone_id] = r53.apex_ns(picked.zone_id, zone.name)
+        if adopted:  # ListTagsForResources, 10 zones a call (ReadZones grants it)
+            found_tags = r53.zone_tags(adopted)
+            for zone_id in adopted:
+                tags[zone_id] = tuple(sorted(found_tags.get(zone_id, {}).items()))
         return candidates, details, rrsets, apex, tags
 
     results = per_account({acc: partial(job, acc) for acc in by_account}, max_workers)
