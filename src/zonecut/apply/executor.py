@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
-from zonecut.apply.packing import pack
+from zonecut.apply.packing import ns_batches, pack
 from zonecut.apply.parallel import per_account
 from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
@@ -83,6 +83,7 @@ class Executor:
         self.sync_timeout = sync_timeout
         self.max_workers = max_workers
         self.on_event = on_event or (lambda event: None)
+        self._children: dict[str, list[str]] = {}
 
     def total_steps(self, plan: Plan) -> int:
         return (2 * len(plan.zones_to_create) + 2 * len(plan.ns_changes)
@@ -135,6 +136,10 @@ class Executor:
         per_account({acc: partial(self._repair_apex, acc, items)
                      for acc, items in repairs.items()}, self.max_workers)
         # Wave 2: NS rrsets in parents, grouped by parent account then parent zone.
+        self._children = {}
+        for zone in plan.zones:
+            if zone.parent is not None:
+                self._children.setdefault(zone.parent, []).append(zone.name)
         by_parent_account: dict[str, list[NsChange]] = defaultdict(list)
         for change in plan.ns_changes:
             by_parent_account[change.parent_account_id].append(change)
@@ -259,7 +264,7 @@ class Executor:
                     name=change.child, type="NS", ttl=change.ttl,
                     values=tuple(sorted(child.name_servers)),
                 )))
-            groups = pack(records)
+            groups = ns_batches(records, self._children.get(parent, ()))
             for number, batch in enumerate(groups, start=1):
                 label = f"zonecut: delegate {len(batch)} zone(s) ({number}/{len(groups)})"
                 waits.extend(self._send_ns_batch(r53, account_id, parent_zone, batch, label))
