@@ -22,6 +22,7 @@ from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import RecordChange, Route53Account
 from zonecut.aws.zone_references import ZoneReferences
+from zonecut.delegation_rules import ns_record
 from zonecut.errors import PlanBlocked, ZonecutError
 from zonecut.plan.changes import ApexRepair, NsAction, NsChange, Plan, ZoneAction, ZoneChange
 from zonecut.plan.ownership import with_managed_tag
@@ -255,15 +256,14 @@ class Executor:
             records: list[RecordChange] = []
             for change in sorted(group, key=lambda c: c.child):
                 child = live.get(change.child)
-                if child is None or not child.name_servers:
+                if child is None:
                     raise ZonecutError(
                         f"{change.child}: no delegation set known for the child zone; "
                         "nothing was written into its parent")
                 action = "CREATE" if change.action is NsAction.CREATE else "UPSERT"
-                records.append(RecordChange(action, RRSet(
-                    name=change.child, type="NS", ttl=change.ttl,
-                    values=tuple(sorted(child.name_servers)),
-                )))
+                # the child's own delegation set, as created or read in this run
+                records.append(RecordChange(action, ns_record(change.child, change.ttl,
+                                                              child)))
             groups = ns_batches(records, self._children.get(parent, ()))
             for number, batch in enumerate(groups, start=1):
                 label = f"zonecut: delegate {len(batch)} zone(s) ({number}/{len(groups)})"

@@ -36,6 +36,7 @@ from zonecut.aws_lambda.deadline import Deadline
 from zonecut.aws_lambda.ownership import Owner, OwnerRecordError, owner_parameter
 from zonecut.aws_lambda.proof import ChildZones
 from zonecut.aws_lambda.settings import Settings
+from zonecut.delegation_rules import ns_record, servers_refusal, ttl_refusal
 from zonecut.state import HostedZone, RRSet
 
 log = logging.getLogger("zonecut.aws_lambda")
@@ -185,14 +186,9 @@ class ParentZone:
                                    f"{where} has {what} public hosted zone(s) {claim.name}"
                                    f"{said}; nothing was written")
             zone = zones[0]
-        if claim.servers and frozenset(claim.servers) != frozenset(zone.name_servers):
-            return self.refuse(claim.account_id, claim.name,
-                               f"the name servers given ({', '.join(claim.servers)}) are not "
-                               f"the delegation set of zone {zone.zone_id} in {where} "
-                               f"({', '.join(zone.name_servers)})")
-        if not zone.name_servers:
-            return self.refuse(claim.account_id, claim.name,
-                               f"zone {zone.zone_id} in {where} has no delegation set")
+        refused = servers_refusal(claim.servers, zone, where)
+        if refused:
+            return self.refuse(claim.account_id, claim.name, refused)
         return zone
 
     # -- the owner records --------------------------------------------------------------
@@ -233,14 +229,15 @@ class ParentZone:
         if refusal:
             return self.refuse(account, name, refusal)
         ttl = claim.ttl or self.settings.ns_ttl
-        if not self.settings.ttl_min <= ttl <= self.settings.ttl_max:
-            return self.refuse(account, name, f"TTL {ttl} is outside the allowed "
-                               f"{self.settings.ttl_min}..{self.settings.ttl_max}")
+        bad_ttl = ttl_refusal(ttl, self.settings.ttl_min, self.settings.ttl_max)
+        if bad_ttl:
+            return self.refuse(account, name, bad_ttl)
         proved = self._prove(claim)
         if isinstance(proved, Outcome):
             return proved
         zone = proved
-        servers = tuple(sorted(zone.name_servers))
+        record = ns_record(name, ttl, zone)
+        servers = record.values
         me = Owner(name, account, claim.path, claim.party, zone.zone_id, servers,
                    claim.request, "writing")
         held = self.owner(name)
@@ -280,7 +277,7 @@ class ParentZone:
             action = "CREATE" if current is None else "UPSERT"
             change_id = self.r53.change_rrsets(
                 self.settings.parent_zone_id, self.name,
-                [RecordChange(action, RRSet(name, "NS", ttl, servers))],
+                [RecordChange(action, record)],
                 f"zonecut self-service: delegate {name} to account {account}")
             self.r53.wait_insync([change_id], timeout=self.deadline.bound(
                 self.settings.sync_timeout), what=f"delegating {name}")
