@@ -155,3 +155,30 @@ def test_a_forged_cleanup_cannot_remove_the_name_the_stack_holds_now(
     assert cleanup["Data"]["Outcome"] == "removed"
     assert delegation(fresh_sandbox, NAME) is None
     assert servers_of(delegation(fresh_sandbox, "team.dev.example.com")) == team
+
+
+def test_which_states_let_a_request_through() -> None:
+    """The rule itself, for every request type and the statuses CloudFormation shows."""
+    from zonecut.aws.cloudformation import StackResource
+    from zonecut.aws_lambda.stack_claim import refusal
+
+    stack = f"arn:aws:cloudformation:eu-west-1:{DEV}:stack/dev-dns/1"
+    now, old = "zonecut:Z1:team.dev.example.com", "zonecut:Z1:dev.example.com"
+
+    def allowed(request: str, physical: str, shown: str, status: str) -> bool:
+        event = {"RequestType": request, "StackId": stack, "LogicalResourceId": "D",
+                 "PhysicalResourceId": physical}
+        return refusal(event, StackResource(stack, "D", shown, "Custom::X", status)) is None
+
+    assert allowed("Create", "", "", "CREATE_IN_PROGRESS")
+    assert not allowed("Create", "", now, "CREATE_COMPLETE")
+    assert allowed("Update", now, now, "UPDATE_IN_PROGRESS")
+    assert allowed("Update", now, now, "UPDATE_ROLLBACK_IN_PROGRESS")
+    assert not allowed("Update", old, now, "UPDATE_IN_PROGRESS")
+    assert allowed("Delete", now, now, "DELETE_IN_PROGRESS")
+    assert not allowed("Delete", now, now, "UPDATE_COMPLETE")
+    assert allowed("Delete", old, now, "UPDATE_COMPLETE")  # cleanup of a replaced id
+    assert not allowed("Delete", "zonecut-failed-1", now, "CREATE_COMPLETE")
+    assert allowed("Delete", "zonecut-failed-1", "zonecut-failed-1", "DELETE_IN_PROGRESS")
+    event = {"RequestType": "Delete", "StackId": stack, "LogicalResourceId": "D"}
+    assert "knows no resource D" in str(refusal(event, None))
