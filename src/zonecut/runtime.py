@@ -11,6 +11,7 @@ from zonecut.apply.executor import ApplyEvent, ApplyResult, Executor
 from zonecut.apply.moves import find_copies
 from zonecut.apply.observe import find_owners, observe, read_all_contents
 from zonecut.apply.observe_each import observe_each_account
+from zonecut.apply.orphans import list_undeclared, read_zones
 from zonecut.apply.records import ChildPlan, ChildResources, ChildResult
 from zonecut.apply.rotation import RotationRunner, ZoneRef
 from zonecut.apply.teardown import Teardown
@@ -116,7 +117,8 @@ class Runtime:
         return observe(self.tree.zones, self.fleet, max_workers=self.max_workers,
                        tags_for=[z.name for z in self.tree.zones if z.tags],
                        signing_for=[z.name for z in self.tree.zones]
-                       if self.manages_dnssec else ())
+                       if self.manages_dnssec else (),
+                       adopted_tags=True)
 
     def plan(self, observed: ObservedState | None = None) -> Plan:
         state = observed if observed is not None else self.observe()
@@ -176,8 +178,15 @@ class Runtime:
             # zones delegated from a zone that goes: they go too (their NS with it)
             names |= more
             owners.update(find_owners(more, state, self.fleet, max_workers=self.max_workers))
-        deletions, notes = plan_prune(self.tree.zones, state, owners,
-                                      owned=self.owned_zones(owners.values()))
+        # zones nothing delegates any more (a prune cut off after removing the NS)
+        listed = list_undeclared(self.tree.zones, self.fleet,
+                                 known={z.zone_id for z in owners.values()},
+                                 max_workers=self.max_workers)
+        owned = self.owned_zones([*owners.values(), *listed.values()])
+        orphans = read_zones({n: z for n, z in listed.items() if z.zone_id in owned},
+                             state, self.fleet)
+        deletions, notes = plan_prune(self.tree.zones, state, owners, owned=owned,
+                                      orphans=orphans)
         if deletions and self.manages_dnssec:
             self.read_signing([(d.account_id, d.zone_id, d.name) for d in deletions
                                if d.zone_id and d.account_id], state)

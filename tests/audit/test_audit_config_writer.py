@@ -13,6 +13,7 @@ from zonecut.audit import Inventory, audit_accesses, build_tree, write_config
 from zonecut.config.document import Config
 from zonecut.config.loader import load_config, load_config_text
 from zonecut.plan.changes import NsAction, ZoneAction
+from zonecut.plan.ownership import MANAGED_TAG
 from zonecut.runtime import Runtime, Target
 from zonecut.sandbox import Sandbox
 from zonecut.state import HostedZone
@@ -80,7 +81,7 @@ def test_quoting_keeps_every_value_a_string() -> None:
 
 
 @pytest.mark.sandbox
-def test_round_trip_healthy_org_plans_no_change(fresh_sandbox: Sandbox,
+def test_round_trip_healthy_org_plans_only_the_managed_tag(fresh_sandbox: Sandbox,
                                                 tmp_path: Path) -> None:
     world = World(fresh_sandbox)
     zones = build_healthy(world)
@@ -95,9 +96,16 @@ def test_round_trip_healthy_org_plans_no_change(fresh_sandbox: Sandbox,
     runtime = Runtime(fast(cfg), Target(endpoint_url=fresh_sandbox.endpoint_url, sandbox=True))
     plan = runtime.plan()
     assert not plan.problems
-    assert not plan.has_changes, plan.data()
     assert {z.name: (z.action, z.zone_id) for z in plan.zones} == {
         made.name: (ZoneAction.ADOPT, made.zone_id) for made in zones.values()}
+    # the one change: each adopted zone is tagged zonecut:managed (issue 10: prune then
+    # knows it is zonecut's once the file drops it); nothing else
+    assert not plan.ns_changes and not plan.apex_repairs and not plan.deletions
+    assert {z.name: z.tag_changes for z in plan.zones} == {
+        made.name: ((MANAGED_TAG[0], MANAGED_TAG[1], None),) for made in zones.values()}
+    assert all(z.comment_change is None for z in plan.zones)
+    runtime.apply(plan)
+    assert not runtime.plan().has_changes
 
 
 @pytest.mark.sandbox

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from cloudformation_side import CloudFormation
 from lambda_support import Responses, make_parent
 
 from zonecut.sandbox import Sandbox
@@ -29,3 +30,9 @@ def lambda_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 def parent(fresh_sandbox: Sandbox, lambda_credentials: None) -> dict[str, str]:
     """example.com in the network account (with a record of its own); the handlers' env."""
     return make_parent(fresh_sandbox)
+
+
+@pytest.fixture
+def cfn(fresh_sandbox: Sandbox) -> CloudFormation:
+    """CloudFormation's side of the custom resource protocol (real stacks in the sandbox)."""
+    return CloudFormation(fresh_sandbox)

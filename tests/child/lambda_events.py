@@ -8,17 +8,19 @@ from typing import Any
 
 def custom_resource(request: str, account: str, url: str, properties: dict[str, Any],
                     *, physical_id: str | None = None,
-                    old: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A CloudFormation custom resource request, as delivered to a Lambda function."""
-    stack = (f"arn:aws:cloudformation:eu-west-1:{account}:stack/dev-dns/"
-             "5b1c2f40-8f3e-11ef-9d0a-0a1b2c3d4e5f")
+                    old: dict[str, Any] | None = None, stack_id: str | None = None,
+                    logical_id: str = "ZoneDelegation") -> dict[str, Any]:
+    """A CloudFormation custom resource request, as delivered to a Lambda function
+    (``stack_id``: a stack's real id; by default one no CloudFormation knows)."""
+    stack = stack_id or (f"arn:aws:cloudformation:eu-west-1:{account}:stack/dev-dns/"
+                         "5b1c2f40-8f3e-11ef-9d0a-0a1b2c3d4e5f")
     event: dict[str, Any] = {
         "RequestType": request,
         "ServiceToken": "arn:aws:lambda:us-east-1:111111111111:function:zonecut-delegate",
         "ResponseURL": url,
         "StackId": stack,
         "RequestId": str(uuid.uuid4()),
-        "LogicalResourceId": "ZoneDelegation",
+        "LogicalResourceId": logical_id,
         "ResourceType": "Custom::ZonecutDelegation",
         "ResourceProperties": {
             "ServiceToken": "arn:aws:lambda:us-east-1:111111111111:function:zonecut-delegate",

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from child_support import DEV, NETWORK, PROD
-from lambda_events import create_hosted_zone, custom_resource, delete_hosted_zone
+from cloudformation_side import CloudFormation
+from lambda_events import create_hosted_zone, delete_hosted_zone
 from lambda_support import Responses, child_zone, delegation, snapshot
 
 from sandbox_fixtures import session_for
-from zonecut.aws_lambda import custom_resource as cr
 from zonecut.aws_lambda import events
 from zonecut.aws_lambda.policy import AllowList, PolicyError
 from zonecut.aws_lambda.settings import Settings, SettingsError
@@ -21,19 +21,20 @@ from zonecut.sandbox import Sandbox
 
 
 def test_create_rename_delete_leaves_the_parent_exactly_as_before(
-        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses) -> None:
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses,
+        cfn: CloudFormation) -> None:
     before = snapshot(fresh_sandbox)
     _, dev_servers = child_zone(fresh_sandbox, "dev.example.com")
     _, team_servers = child_zone(fresh_sandbox, "team.dev.example.com")
 
-    def run(event: dict[str, Any]) -> dict[str, Any]:
-        sent = cr.handler(event, None, environ=parent)
+    def run(event: dict[str, Any], cleanup: bool = False) -> dict[str, Any]:
+        sent = cfn.send(event, None, environ=parent, cleanup=cleanup)
         path, headers, body = responses.received[-1]
         assert body == sent and path.startswith("/cfn/")
         assert headers["Content-Type"] == ""  # what a pre-signed S3 PUT URL expects
         return body
 
-    created = run(custom_resource("Create", DEV, responses.url("create"),
+    created = run(cfn.event("Create", DEV, responses.url("create"),
                                   {"ZoneName": "Dev.Example.com.", "NameServers": dev_servers}))
     assert created["Status"] == "SUCCESS", created["Reason"]
     physical = created["PhysicalResourceId"]
@@ -42,7 +43,7 @@ def test_create_rename_delete_leaves_the_parent_exactly_as_before(
     assert live is not None and live["TTL"] == 900
     assert sorted(normalize(v["Value"]) for v in live["ResourceRecords"]) == sorted(dev_servers)
 
-    renamed = run(custom_resource(
+    renamed = run(cfn.event(
         "Update", DEV, responses.url("update"),
         {"ZoneName": "team.dev.example.com", "NameServers": team_servers},
         physical_id=physical, old={"ZoneName": "Dev.Example.com.", "NameServers": dev_servers}))
@@ -52,13 +53,14 @@ def test_create_rename_delete_leaves_the_parent_exactly_as_before(
     # (an update that fails later rolls back to it)
     assert delegation(fresh_sandbox, "dev.example.com") is not None
     assert delegation(fresh_sandbox, "team.dev.example.com") is not None
-    cleanup = run(custom_resource("Delete", DEV, responses.url("cleanup"),
-                                  {"ZoneName": "Dev.Example.com.", "NameServers": dev_servers},
-                                  physical_id=physical))
+    # CloudFormation's cleanup of the replaced id: the resource is the new one by now
+    cleanup = run(cfn.event("Delete", DEV, responses.url("cleanup"),
+                            {"ZoneName": "Dev.Example.com.", "NameServers": dev_servers},
+                            physical_id=physical), cleanup=True)
     assert cleanup["Status"] == "SUCCESS" and cleanup["Data"]["Outcome"] == "removed"
     assert delegation(fresh_sandbox, "dev.example.com") is None
 
-    deleted = run(custom_resource(
+    deleted = run(cfn.event(
         "Delete", DEV, responses.url("delete"),
         {"ZoneName": "team.dev.example.com", "NameServers": team_servers},
         physical_id=renamed["PhysicalResourceId"]))
@@ -68,19 +70,20 @@ def test_create_rename_delete_leaves_the_parent_exactly_as_before(
 
 
 def test_the_custom_resource_refuses_names_outside_the_allow_list(
-        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses) -> None:
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses,
+        cfn: CloudFormation) -> None:
     before = snapshot(fresh_sandbox)
     for account, name in [(PROD, "dev.example.com"), (DEV, "baddev.example.com"),
                           (DEV, "dev.example.org"), (DEV, "www.example.com")]:
-        event = custom_resource("Create", account, responses.url("x"),
-                                {"ZoneName": name, "NameServers": ["ns-1.awsdns-01.org"]})
-        sent = cr.handler(event, None, environ=parent)
+        event = cfn.event("Create", account, responses.url("x"),
+                          {"ZoneName": name, "NameServers": ["ns-1.awsdns-01.org"]})
+        sent = cfn.send(event, None, environ=parent)
         assert sent["Status"] == "FAILED", (account, name)
         # a failed Create reports a placeholder id; its Delete then changes nothing
-        delete = custom_resource("Delete", account, responses.url("y"),
-                                 {"ZoneName": name, "NameServers": ["ns-1.awsdns-01.org"]},
-                                 physical_id=sent["PhysicalResourceId"])
-        assert cr.handler(delete, None, environ=parent)["Status"] == "SUCCESS"
+        delete = cfn.event("Delete", account, responses.url("y"),
+                           {"ZoneName": name, "NameServers": ["ns-1.awsdns-01.org"]},
+                           physical_id=sent["PhysicalResourceId"])
+        assert cfn.send(delete, None, environ=parent)["Status"] == "SUCCESS"
     assert responses.received[0][2]["Reason"] == (
         f"account {PROD} is not in the allow-list")
     assert responses.received[2][2]["Reason"] == (

@@ -10,7 +10,13 @@ SSM parameters are as they were before.
 
 The AccessDenied answers are made on this side of the wire, in botocore's
 ``before-send`` (the sandbox, like moto, does not enforce IAM policies, so it cannot
-refuse an ``ssm:PutParameter``)."""
+refuse an ``ssm:PutParameter``).
+
+Cost: the module shares one sandbox state (reset once), one parent zone and one
+credentials cache (``SessionFactory``, as a warm Lambda container keeps it); each test
+works on names of its own below dev.example.com and its own stack, and checks that it
+leaves the parent as it found it. Every handler run still gets fresh AWS clients, so
+each run's requests are counted and stopped on their own."""
 
 from __future__ import annotations
 
@@ -19,23 +25,27 @@ import json
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
 from child_support import DEV
-from lambda_events import create_hosted_zone, custom_resource, delete_hosted_zone
+from cloudformation_side import REGION, CloudFormation
+from lambda_events import create_hosted_zone, delete_hosted_zone
 from lambda_support import (
     Context,
     Responses,
     child_zone,
     delegation,
     delete_zone,
+    make_parent,
     servers_of,
     snapshot,
 )
 
+from zonecut.aws.sessions import SessionFactory
 from zonecut.aws_lambda import custom_resource as cr
 from zonecut.aws_lambda import events
 from zonecut.aws_lambda.delegation import ParentZone
@@ -46,6 +56,35 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "core"))
 from crash import Crash, dangling
 
 MODES = ("crash", "denied", "deadline")
+
+
+@dataclass
+class World:
+    sandbox: Sandbox
+    env: dict[str, str]
+    settings: Settings
+    factory: SessionFactory
+    cfn: CloudFormation
+    responses: Responses
+
+    def parent(self) -> ParentZone:
+        """A request's view of the parent: fresh clients, the shared credentials."""
+        return ParentZone(self.settings, self.factory)
+
+
+@pytest.fixture(scope="module")
+def world(sandbox: Sandbox) -> Iterator[World]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        patch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        patch.delenv("AWS_PROFILE", raising=False)
+        sandbox.reset()
+        env = make_parent(sandbox)
+        settings = Settings.from_env(env)
+        responses = Responses()
+        yield World(sandbox, env, settings, settings.factory(), CloudFormation(sandbox),
+                    responses)
+        responses.close()
 
 
 class _Body:
@@ -76,12 +115,15 @@ class Arm:
     run before request ``limit + 1`` the way ``mode`` says."""
 
     def __init__(self, parent: ParentZone, context: Context, mode: str,
-                 limit: int | None, *, check: bool = True) -> None:
+                 limit: int | None, *, check: bool = True, stacks: bool = True) -> None:
         self.context, self.mode, self.limit, self.check = context, mode, limit, check
         self.sent = 0
         self.violations: list[str] = []
         self.lock = threading.Lock()
-        for client in (parent.r53.client, parent.ssm.client, parent.reader(DEV).client):
+        clients = [parent.r53.client, parent.ssm.client, parent.reader(DEV).client]
+        if stacks:  # the custom resource's (the event handler makes no CloudFormation call)
+            clients.append(parent.stacks(DEV, REGION).client)
+        for client in clients:
             client.meta.events.register_first("before-send", self.before_send)
             client.meta.events.register("after-call", self.after_call)
 
@@ -101,25 +143,36 @@ class Arm:
             self.violations.extend(dangling())
 
 
-def armed(env: dict[str, str], mode: str, limit: int | None, *, check: bool = True
-          ) -> tuple[ParentZone, Context, Arm]:
-    parent = ParentZone(Settings.from_env(env))
+def armed(w: World, mode: str, limit: int | None, *, check: bool = True,
+          stacks: bool = True) -> tuple[ParentZone, Context, Arm]:
+    parent = w.parent()
     context = Context()
-    return parent, context, Arm(parent, context, mode, limit, check=check)
+    return parent, context, Arm(parent, context, mode, limit, check=check, stacks=stacks)
 
 
-def stack(request: str, url: str, servers: list[str], **extra: Any) -> dict[str, Any]:
-    return custom_resource(request, DEV, url, {"ZoneName": "dev.example.com",
-                                               "NameServers": servers}, **extra)
+def stack(w: World, tag: str, request: str, servers: list[str], **extra: Any
+          ) -> dict[str, Any]:
+    """A request of stack ``tag`` for ``tag``.dev.example.com."""
+    return w.cfn.event(request, DEV, w.responses.url(tag),
+                       {"ZoneName": f"{tag}.dev.example.com", "NameServers": servers},
+                       stack=tag, **extra)
 
 
-def run_cr(event: dict[str, Any], env: dict[str, str], mode: str, limit: int | None,
+def send(w: World, event: dict[str, Any]) -> dict[str, Any]:
+    """CloudFormation sends ``event``; the handler runs undisturbed."""
+    return w.cfn.send(event, Context(), parent=w.parent())
+
+
+def run_cr(w: World, event: dict[str, Any], mode: str, limit: int | None
            ) -> tuple[dict[str, Any] | None, Arm]:
-    parent, context, arm = armed(env, mode, limit)
+    w.cfn.sending(event)
+    parent, context, arm = armed(w, mode, limit)
     try:
         sent = cr.handler(event, context, parent=parent)
     except Crash:
+        w.cfn.answered(event, None)
         return None, arm  # killed: CloudFormation gets no answer
+    w.cfn.answered(event, sent)
     return sent, arm
 
 
@@ -133,36 +186,35 @@ def boundaries(measure: Any) -> range:
 # -- the custom resource -----------------------------------------------------------------
 @pytest.mark.parametrize("mode", MODES)
 def test_custom_resource_create_stopped_after_every_call_then_rolled_back(
-        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses, mode: str
-) -> None:
-    before = snapshot(fresh_sandbox)
+        world: World, mode: str) -> None:
+    w, tag = world, f"create-{mode}"
+    name = f"{tag}.dev.example.com"
+    before = snapshot(w.sandbox)
 
     def measure() -> int:
-        zid, servers = child_zone(fresh_sandbox, "dev.example.com", reference="measure")
-        sent, arm = run_cr(stack("Create", responses.url("m"), servers), parent, mode, None)
+        zid, servers = child_zone(w.sandbox, name, reference=f"{tag}-measure")
+        sent, arm = run_cr(w, stack(w, tag, "Create", servers), mode, None)
         assert sent is not None and sent["Status"] == "SUCCESS", sent
-        cr.handler(stack("Delete", responses.url("m"), servers,
-                         physical_id=sent["PhysicalResourceId"]), Context(), environ=parent)
-        delete_zone(fresh_sandbox, zid)
+        send(w, stack(w, tag, "Delete", servers, physical_id=sent["PhysicalResourceId"]))
+        delete_zone(w.sandbox, zid)
         return arm.sent
 
     outcomes = []
     for k in boundaries(measure):
-        zid, servers = child_zone(fresh_sandbox, "dev.example.com", reference=f"k{k}")
-        create = stack("Create", responses.url(f"c{k}"), servers)
-        sent, arm = run_cr(create, parent, mode, k)
+        zid, servers = child_zone(w.sandbox, name, reference=f"{tag}-k{k}")
+        create = stack(w, tag, "Create", servers)
+        sent, arm = run_cr(w, create, mode, k)
         assert arm.violations == [], (k, arm.violations)
         assert dangling() == [], k
         # the stack rolls back (or, after a success, is deleted): Delete with the id
         # answered, or with a placeholder when nothing was answered; then the zone goes
         physical = sent["PhysicalResourceId"] if sent else f"zonecut-failed-{create['RequestId']}"
         outcomes.append((k, sent["Status"] if sent else "no answer", physical.split(":")[0]))
-        rollback = cr.handler(stack("Delete", responses.url(f"d{k}"), servers,
-                                    physical_id=physical), Context(), environ=parent)
+        rollback = send(w, stack(w, tag, "Delete", servers, physical_id=physical))
         assert rollback["Status"] == "SUCCESS", (k, rollback)
-        delete_zone(fresh_sandbox, zid)
+        delete_zone(w.sandbox, zid)
         assert dangling() == [], k
-        assert snapshot(fresh_sandbox) == before, k
+        assert snapshot(w.sandbox) == before, k
     assert outcomes[-1][1] == "SUCCESS"
     if mode != "crash":  # a failure after the first write names the real id
         assert any(status == "FAILED" and prefix == "zonecut" for _, status, prefix in outcomes)
@@ -170,50 +222,51 @@ def test_custom_resource_create_stopped_after_every_call_then_rolled_back(
 
 @pytest.mark.parametrize("mode", MODES)
 def test_custom_resource_delete_stopped_after_every_call_then_retried(
-        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses, mode: str
-) -> None:
-    before = snapshot(fresh_sandbox)
+        world: World, mode: str) -> None:
+    w, tag = world, f"delete-{mode}"
+    name = f"{tag}.dev.example.com"
+    before = snapshot(w.sandbox)
 
-    def setup(tag: str) -> tuple[str, list[str], str]:
-        zid, servers = child_zone(fresh_sandbox, "dev.example.com", reference=tag)
-        made = cr.handler(stack("Create", responses.url(tag), servers), Context(),
-                          environ=parent)
+    def setup(ref: str) -> tuple[str, list[str], str]:
+        zid, servers = child_zone(w.sandbox, name, reference=f"{tag}-{ref}")
+        made = send(w, stack(w, tag, "Create", servers))
         assert made["Status"] == "SUCCESS"
         return zid, servers, str(made["PhysicalResourceId"])
 
     def measure() -> int:
         zid, servers, physical = setup("measure")
-        sent, arm = run_cr(stack("Delete", responses.url("m"), servers,
-                                 physical_id=physical), parent, mode, None)
+        sent, arm = run_cr(w, stack(w, tag, "Delete", servers, physical_id=physical), mode,
+                           None)
         assert sent is not None and sent["Data"]["Outcome"] == "removed"
-        delete_zone(fresh_sandbox, zid)
+        delete_zone(w.sandbox, zid)
         return arm.sent
 
     for k in boundaries(measure):
         zid, servers, physical = setup(f"k{k}")
-        delete = stack("Delete", responses.url(f"d{k}"), servers, physical_id=physical)
-        sent, arm = run_cr(delete, parent, mode, k)
+        delete = stack(w, tag, "Delete", servers, physical_id=physical)
+        sent, arm = run_cr(w, delete, mode, k)
         assert arm.violations == [], (k, arm.violations)
         if sent is None or sent["Status"] == "FAILED":
             # the stack stops in DELETE_FAILED with its zone; deleting it again retries
             assert dangling() == [], k
-            again = cr.handler(stack("Delete", responses.url(f"r{k}"), servers,
-                                     physical_id=physical), Context(), environ=parent)
+            again = send(w, stack(w, tag, "Delete", servers, physical_id=physical))
             assert again["Status"] == "SUCCESS", (k, again)
-        delete_zone(fresh_sandbox, zid)
+        delete_zone(w.sandbox, zid)
         assert dangling() == [], k
-        assert snapshot(fresh_sandbox) == before, k
+        assert snapshot(w.sandbox) == before, k
 
 
 # -- the EventBridge handler -------------------------------------------------------------
-NAME = "api.dev.example.com"
+def event(w: World, body: dict[str, Any]) -> dict[str, str]:
+    """An event handled undisturbed (delivered again, or the next one)."""
+    return events.handler(body, Context(), parent=w.parent())
 
 
-def run_event(event: dict[str, Any], env: dict[str, str], mode: str, limit: int | None,
+def run_event(w: World, body: dict[str, Any], mode: str, limit: int | None,
               *, check: bool = True) -> tuple[dict[str, str] | None, Arm]:
-    parent, context, arm = armed(env, mode, limit, check=check)
+    parent, context, arm = armed(w, mode, limit, check=check, stacks=False)
     try:
-        return events.handler(event, context, parent=parent), arm
+        return events.handler(body, context, parent=parent), arm
     except Crash:
         return None, arm
     except Exception:
@@ -221,61 +274,58 @@ def run_event(event: dict[str, Any], env: dict[str, str], mode: str, limit: int 
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_events_stopped_after_every_call_then_redelivered(
-        fresh_sandbox: Sandbox, parent: dict[str, str], mode: str) -> None:
-    before = snapshot(fresh_sandbox)
+def test_events_stopped_after_every_call_then_redelivered(world: World, mode: str) -> None:
+    w, name = world, f"events-{mode}.dev.example.com"
+    before = snapshot(w.sandbox)
 
     def measure() -> tuple[int, int]:
-        zid, servers = child_zone(fresh_sandbox, NAME, reference="measure")
-        done, create = run_event(create_hosted_zone(DEV, NAME, zid, servers), parent, mode,
-                                 None)
+        zid, servers = child_zone(w.sandbox, name, reference=f"{name}-measure")
+        done, create = run_event(w, create_hosted_zone(DEV, name, zid, servers), mode, None)
         assert done is not None and done["status"] == "delegated"
-        delete_zone(fresh_sandbox, zid)
-        gone, remove = run_event(delete_hosted_zone(DEV, zid), parent, mode, None,
-                                 check=False)
+        delete_zone(w.sandbox, zid)
+        gone, remove = run_event(w, delete_hosted_zone(DEV, zid), mode, None, check=False)
         assert gone is not None and gone["status"] == "removed"
         return create.sent, remove.sent
 
     creates, removes = measure()
     for k in range(max(creates, removes) + 1):
-        zid, servers = child_zone(fresh_sandbox, NAME, reference=f"k{k}")
-        create = create_hosted_zone(DEV, NAME, zid, servers)
-        _, arm = run_event(create, parent, mode, min(k, creates))
+        zid, servers = child_zone(w.sandbox, name, reference=f"{name}-k{k}")
+        create = create_hosted_zone(DEV, name, zid, servers)
+        _, arm = run_event(w, create, mode, min(k, creates))
         assert arm.violations == [], (k, arm.violations)
-        again = events.handler(create, Context(), environ=parent)  # redelivered
+        again = event(w, create)  # redelivered
         assert again["status"] in ("delegated", "unchanged"), (k, again)
-        assert servers_of(delegation(fresh_sandbox, NAME)) == servers
-        delete_zone(fresh_sandbox, zid)
+        assert servers_of(delegation(w.sandbox, name)) == servers
+        delete_zone(w.sandbox, zid)
         # while the zone is gone and the Delete event not yet handled, the parent lags:
         # that is the event path's nature; it ends when the event is handled
         delete = delete_hosted_zone(DEV, zid)
-        run_event(delete, parent, mode, min(k, removes), check=False)
-        last = events.handler(delete, Context(), environ=parent)  # redelivered
+        run_event(w, delete, mode, min(k, removes), check=False)
+        last = event(w, delete)  # redelivered
         assert last["status"] in ("removed", "gone", "ignored"), (k, last)
         assert dangling() == [], k
-        assert snapshot(fresh_sandbox) == before, k
+        assert snapshot(w.sandbox) == before, k
 
 
-def test_events_twice_and_in_every_order_never_dangle(
-        fresh_sandbox: Sandbox, parent: dict[str, str]) -> None:
+def test_events_twice_and_in_every_order_never_dangle(world: World) -> None:
     """Zone Z1 made and deleted, then Z2 made with the same name; their three events, one
     of them twice, delivered in every order once Z2 exists."""
-    before = snapshot(fresh_sandbox)
+    w = world
+    before = snapshot(w.sandbox)
     orders = sorted(set(itertools.permutations(["c1", "c1", "d1", "c2"])))
     for number, order in enumerate(orders):
         name = f"o{number}.dev.example.com"
-        z1, s1 = child_zone(fresh_sandbox, name, reference=f"one-{name}")
-        delete_zone(fresh_sandbox, z1)
-        z2, s2 = child_zone(fresh_sandbox, name, reference=f"two-{name}")
+        z1, s1 = child_zone(w.sandbox, name, reference=f"one-{name}")
+        delete_zone(w.sandbox, z1)
+        z2, s2 = child_zone(w.sandbox, name, reference=f"two-{name}")
         deliveries = {"c1": create_hosted_zone(DEV, name, z1, s1),
                       "d1": delete_hosted_zone(DEV, z1),
                       "c2": create_hosted_zone(DEV, name, z2, s2)}
         for step in order:
-            events.handler(deliveries[step], Context(), environ=parent)
+            event(w, deliveries[step])
             assert dangling() == [], (order, step)
-        assert servers_of(delegation(fresh_sandbox, name)) == s2, order
-        delete_zone(fresh_sandbox, z2)
-        assert events.handler(delete_hosted_zone(DEV, z2), Context(),
-                              environ=parent)["status"] == "removed"
-        assert snapshot(fresh_sandbox) == before, order
+        assert servers_of(delegation(w.sandbox, name)) == s2, order
+        delete_zone(w.sandbox, z2)
+        assert event(w, delete_hosted_zone(DEV, z2))["status"] == "removed"
+        assert snapshot(w.sandbox) == before, order
     assert len(orders) == 12

@@ -50,7 +50,8 @@ def test_templates_pass_cfn_lint_with_exactly_the_permissions_used() -> None:
         "ssm:PutParameter", "ssm:DeleteParameter", "ssm:GetParametersByPath",
         "sts:AssumeRole", "logs:CreateLogStream", "logs:PutLogEvents"}
     assert actions(consumer, "ReadZones") == {"route53:GetHostedZone",
-                                              "route53:ListHostedZonesByName"}
+                                              "route53:ListHostedZonesByName",
+                                              "cloudformation:DescribeStackResource"}
     statements = full["Resources"]["FunctionRole"]["Properties"]["Policies"][0][
         "PolicyDocument"]["Statement"]
     delegate = next(s for s in statements if s["Sid"] == "Delegate")

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from child_support import DEV, NETWORK, PROD, TEAM
-from lambda_events import create_hosted_zone, custom_resource, delete_hosted_zone
+from cloudformation_side import CloudFormation
+from lambda_events import create_hosted_zone, delete_hosted_zone
 from lambda_support import (
     Context,
     Responses,
@@ -28,7 +29,6 @@ from lambda_support import (
 
 from sandbox_fixtures import session_for
 from zonecut.aws.errors import SyncTimeout
-from zonecut.aws_lambda import custom_resource as cr
 from zonecut.aws_lambda import events
 from zonecut.sandbox import Sandbox
 
@@ -38,13 +38,12 @@ from crash import dangling
 NAME = "dev.example.com"
 
 
-def stack_event(request: str, url: str, servers: list[str], *, name: str = NAME,
-                account: str = DEV, stack: str = "5b1c2f40-8f3e-11ef-9d0a-0a1b2c3d4e5f",
+def stack_event(cfn: CloudFormation, request: str, url: str, servers: list[str], *,
+                name: str = NAME, account: str = DEV, stack: str = "dev-dns",
                 **extra: Any) -> dict[str, Any]:
-    event = custom_resource(request, account, url, {"ZoneName": name, "NameServers": servers,
-                                                    **extra.pop("props", {})}, **extra)
-    event["StackId"] = f"arn:aws:cloudformation:eu-west-1:{account}:stack/dev-dns/{stack}"
-    return event
+    """A request of the real stack ``stack`` of ``account``."""
+    return cfn.event(request, account, url, {"ZoneName": name, "NameServers": servers,
+                                             **extra.pop("props", {})}, stack=stack, **extra)
 
 
 def real_id(env: dict[str, str], name: str = NAME) -> str:
@@ -53,19 +52,20 @@ def real_id(env: dict[str, str], name: str = NAME) -> str:
 
 # -- 1: the custom resource fails after the NS write -------------------------------------
 def test_a_create_whose_wait_times_out_is_removed_by_the_rollback(
-        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses) -> None:
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses,
+        cfn: CloudFormation) -> None:
     before = snapshot(fresh_sandbox)
     zid, servers = child_zone(fresh_sandbox, NAME)
     fresh_sandbox.set_faults(pending_seconds=3600)  # GetChange says PENDING for an hour
     env = parent | {"ZONECUT_SYNC_TIMEOUT": "1"}
-    failed = cr.handler(stack_event("Create", responses.url("c"), servers), Context(),
+    failed = cfn.send(stack_event(cfn, "Create", responses.url("c"), servers), Context(),
                         environ=env)
     assert failed["Status"] == "FAILED" and "PENDING" in failed["Reason"]
     assert failed["PhysicalResourceId"] == real_id(env)  # not a placeholder: owned up
     assert servers_of(delegation(fresh_sandbox, NAME)) == servers  # it was written
     fresh_sandbox.set_faults(pending_seconds=0)
     # CloudFormation's rollback: Delete with the id answered, then the stack deletes the zone
-    rollback = cr.handler(stack_event("Delete", responses.url("d"), servers,
+    rollback = cfn.send(stack_event(cfn, "Delete", responses.url("d"), servers,
                                       physical_id=failed["PhysicalResourceId"]),
                           Context(), environ=env)
     assert rollback["Status"] == "SUCCESS" and rollback["Data"]["Outcome"] == "removed"
@@ -75,7 +75,8 @@ def test_a_create_whose_wait_times_out_is_removed_by_the_rollback(
 
 
 def test_the_answer_is_sent_before_the_deadline(
-        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses) -> None:
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses,
+        cfn: CloudFormation) -> None:
     """A 20 s function, INSYNC that never comes, ZONECUT_SYNC_TIMEOUT 120 s: the answer is
     sent with the reserve still left, and names the real id."""
     before = snapshot(fresh_sandbox)
@@ -84,7 +85,7 @@ def test_the_answer_is_sent_before_the_deadline(
     env = parent | {"ZONECUT_ANSWER_RESERVE": "1"}
     context = Context(20)
     started = time.monotonic()
-    failed = cr.handler(stack_event("Create", responses.url("c"), servers), context,
+    failed = cfn.send(stack_event(cfn, "Create", responses.url("c"), servers), context,
                         environ=env)
     elapsed = time.monotonic() - started
     assert responses.received[-1][2] == failed
@@ -93,7 +94,7 @@ def test_the_answer_is_sent_before_the_deadline(
     assert context.get_remaining_time_in_millis() > 1000
     assert failed["PhysicalResourceId"] == real_id(env)
     fresh_sandbox.set_faults(pending_seconds=0)
-    rollback = cr.handler(stack_event("Delete", responses.url("d"), servers,
+    rollback = cfn.send(stack_event(cfn, "Delete", responses.url("d"), servers,
                                       physical_id=failed["PhysicalResourceId"]),
                           Context(), environ=env)
     assert rollback["Data"]["Outcome"] == "removed"
@@ -102,11 +103,12 @@ def test_the_answer_is_sent_before_the_deadline(
 
 
 def test_no_time_left_means_no_request_and_an_answer(
-        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses) -> None:
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses,
+        cfn: CloudFormation) -> None:
     before = snapshot(fresh_sandbox)
     _, servers = child_zone(fresh_sandbox, NAME)
     fresh_sandbox.reset_calls()
-    sent = cr.handler(stack_event("Create", responses.url("c"), servers), Context(10),
+    sent = cfn.send(stack_event(cfn, "Create", responses.url("c"), servers), Context(10),
                       environ=parent)
     assert sent["Status"] == "FAILED" and "function's time" in sent["Reason"]
     assert sent["PhysicalResourceId"].startswith("zonecut-failed-")  # nothing written
@@ -184,33 +186,35 @@ def test_a_recreated_zone_takes_over_and_the_old_delete_event_is_harmless(
 
 # -- 3: who owns a delegation -----------------------------------------------------------
 def test_a_stack_does_not_adopt_a_delegation_made_by_someone_else(
-        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses) -> None:
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses,
+        cfn: CloudFormation) -> None:
     _, servers = child_zone(fresh_sandbox, NAME)
     write_ns(fresh_sandbox, parent, NAME, servers)  # by hand, same servers
     before = snapshot(fresh_sandbox)
-    made = cr.handler(stack_event("Create", responses.url("c"), servers), Context(),
+    made = cfn.send(stack_event(cfn, "Create", responses.url("c"), servers), Context(),
                       environ=parent)
     assert made["Status"] == "FAILED" and made["Data"] == {
         "ZoneName": NAME, "Outcome": "foreign"}
     assert "not through this function" in made["Reason"]
     # the stack's rollback or deletion leaves it as it is
     for physical in (made["PhysicalResourceId"], real_id(parent)):
-        gone = cr.handler(stack_event("Delete", responses.url("d"), servers,
+        gone = cfn.send(stack_event(cfn, "Delete", responses.url("d"), servers,
                                       physical_id=physical), Context(), environ=parent)
         assert gone["Status"] == "SUCCESS"
     assert snapshot(fresh_sandbox) == before
 
 
 def test_create_never_upserts_over_another_partys_delegation(
-        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses) -> None:
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses,
+        cfn: CloudFormation) -> None:
     _, first = child_zone(fresh_sandbox, NAME, reference="first")
     _, second = child_zone(fresh_sandbox, NAME, reference="second")
-    made = cr.handler(stack_event("Create", responses.url("a"), first), Context(),
+    made = cfn.send(stack_event(cfn, "Create", responses.url("a"), first), Context(),
                       environ=parent)
     assert made["Status"] == "SUCCESS"
     before = snapshot(fresh_sandbox)
-    other = cr.handler(stack_event("Create", responses.url("b"), second,
-                                   stack="99999999-0000-0000-0000-000000000000"),
+    other = cfn.send(stack_event(cfn, "Create", responses.url("b"), second,
+                                   stack="other-dns"),
                        Context(), environ=parent)
     assert other["Status"] == "FAILED" and other["Data"]["Outcome"] == "foreign"
     assert "belongs to account 222222222222, stack" in other["Reason"]
@@ -241,28 +245,29 @@ def test_overlapping_allow_lists_do_not_let_one_account_take_anothers_delegation
 
 
 def test_a_forged_stack_id_can_only_write_the_true_delegation(
-        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses) -> None:
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses,
+        cfn: CloudFormation) -> None:
     """A direct invoke carrying DEV's StackId (from anyone allowed to invoke)."""
     before = snapshot(fresh_sandbox)
     _, servers = child_zone(fresh_sandbox, NAME)
     attacker = ["ns1.attacker.example.net", "ns2.attacker.example.net"]
-    forged = cr.handler(stack_event("Create", responses.url("f"), attacker), Context(),
+    forged = cfn.send(stack_event(cfn, "Create", responses.url("f"), attacker), Context(),
                         environ=parent)
     assert forged["Status"] == "FAILED"
     assert f"account {DEV} has no public hosted zone(s) {NAME}" in forged["Reason"]
     # PROD's own zone of that name is no proof for DEV
     _, prod_servers = child_zone(fresh_sandbox, NAME, PROD)
-    stolen = cr.handler(stack_event("Create", responses.url("s"), prod_servers), Context(),
+    stolen = cfn.send(stack_event(cfn, "Create", responses.url("s"), prod_servers), Context(),
                         environ=parent)
     assert stolen["Status"] == "FAILED"
     assert snapshot(fresh_sandbox) == before
     # the real stack delegates; a forged Delete with another stack id leaves it alone
-    real = cr.handler(stack_event("Create", responses.url("r"), servers), Context(),
+    real = cfn.send(stack_event(cfn, "Create", responses.url("r"), servers), Context(),
                       environ=parent)
     assert real["Status"] == "SUCCESS"
     after = snapshot(fresh_sandbox)
-    remove = cr.handler(stack_event("Delete", responses.url("x"), servers,
-                                    stack="66666666-0000-0000-0000-000000000000",
+    remove = cfn.send(stack_event(cfn, "Delete", responses.url("x"), servers,
+                                    stack="forger",
                                     physical_id=real["PhysicalResourceId"]),
                         Context(), environ=parent)
     assert remove["Data"]["Outcome"] == "left-alone"
@@ -290,13 +295,14 @@ def test_a_forged_event_cannot_point_the_parent_elsewhere(
 
 
 def test_ns_values_and_ttl_outside_policy_are_refused(
-        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses) -> None:
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses,
+        cfn: CloudFormation) -> None:
     before = snapshot(fresh_sandbox)
     _, servers = child_zone(fresh_sandbox, NAME)
     many = [f"ns{i}.example.net" for i in range(400)]
     for servers_given, ttl in [(many, None), (servers, "2147483647"), (servers, "5")]:
         props = {} if ttl is None else {"TTL": ttl}
-        sent = cr.handler(stack_event("Create", responses.url("t"), servers_given,
+        sent = cfn.send(stack_event(cfn, "Create", responses.url("t"), servers_given,
                                       props=props), Context(), environ=parent)
         assert sent["Status"] == "FAILED", (len(servers_given), ttl)
     assert "TTL 2147483647 is outside the allowed 60..172800" in \
@@ -305,7 +311,8 @@ def test_ns_values_and_ttl_outside_policy_are_refused(
 
 
 def test_reads_in_the_parent_touch_only_the_record_name(
-        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses) -> None:
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses,
+        cfn: CloudFormation) -> None:
     r53 = session_for(fresh_sandbox, NETWORK).client("route53")
     changes = [{"Action": "CREATE", "ResourceRecordSet": {
         "Name": f"host{i:04d}.example.com", "Type": "A", "TTL": 300,
@@ -314,21 +321,22 @@ def test_reads_in_the_parent_touch_only_the_record_name(
                                     ChangeBatch={"Changes": changes})
     _, servers = child_zone(fresh_sandbox, NAME)
     fresh_sandbox.reset_calls()
-    made = cr.handler(stack_event("Create", responses.url("c"), servers), Context(),
+    made = cfn.send(stack_event(cfn, "Create", responses.url("c"), servers), Context(),
                       environ=parent)
     assert made["Status"] == "SUCCESS"
     assert fresh_sandbox.calls()[(NETWORK, "ListResourceRecordSets")] == 1
     fresh_sandbox.reset_calls()
-    cr.handler(stack_event("Delete", responses.url("d"), servers,
+    cfn.send(stack_event(cfn, "Delete", responses.url("d"), servers,
                            physical_id=made["PhysicalResourceId"]), Context(), environ=parent)
     assert fresh_sandbox.calls()[(NETWORK, "ListResourceRecordSets")] == 1
     assert json.loads(json.dumps(made))["Data"]["Outcome"] == "delegated"
 
 
 def test_the_event_of_a_zone_its_stack_delegated_changes_nothing(
-        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses) -> None:
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses,
+        cfn: CloudFormation) -> None:
     zid, servers = child_zone(fresh_sandbox, NAME)
-    made = cr.handler(stack_event("Create", responses.url("c"), servers), Context(),
+    made = cfn.send(stack_event(cfn, "Create", responses.url("c"), servers), Context(),
                       environ=parent)
     assert made["Status"] == "SUCCESS"
     before = snapshot(fresh_sandbox)
@@ -339,7 +347,7 @@ def test_the_event_of_a_zone_its_stack_delegated_changes_nothing(
     assert snapshot(fresh_sandbox) == before
     assert parameters(fresh_sandbox, "/zonecut/owners") == owners
     # the stack still owns it: its Delete removes it
-    gone = cr.handler(stack_event("Delete", responses.url("d"), servers,
+    gone = cfn.send(stack_event(cfn, "Delete", responses.url("d"), servers,
                                   physical_id=made["PhysicalResourceId"]), Context(),
                       environ=parent)
     assert gone["Data"]["Outcome"] == "removed"

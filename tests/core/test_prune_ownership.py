@@ -1,6 +1,7 @@
-"""Issue 10, item 5: `apply --prune` deletes only zones zonecut created (the
-zonecut:managed tag it sets at creation, or its CallerReference scheme); a zone made by
-another tool and delegated by hand from a declared parent is reported, never deleted."""
+"""Issue 10, item 5: `apply --prune` deletes only zones zonecut owns (the zonecut:managed
+tag it sets at creation or on adopting a zone the file declares, or its CallerReference
+scheme); a zone made by another tool that the file never declared, delegated by hand
+from a declared parent, is reported, never deleted."""
 
 from __future__ import annotations
 
@@ -136,15 +137,53 @@ def test_the_most_tags_the_config_allows_fit_with_zonecuts_own(fresh_sandbox: Sa
     assert len(found["ResourceTagSet"]["Tags"]) == MAX_ZONE_TAGS
 
 
-def test_a_zone_the_file_adopted_is_not_pruned_once_dropped(fresh_sandbox: Sandbox) -> None:
-    """Adoption does not tag (an audited config plans no changes): a zone another tool
-    made stays someone else's, and prune leaves it alone after the file drops it."""
+def test_a_zone_the_file_adopted_is_tagged_and_pruned_once_dropped(
+        fresh_sandbox: Sandbox) -> None:
+    """A zone another tool made, declared in the file: apply tags it zonecut:managed (the
+    plan shows it), so once the file drops it prune removes it, with its delegation. A
+    foreign zone the file never declared is never tagged and never touched."""
     build(fresh_sandbox)
-    foreign = foreign_zone(fresh_sandbox, "legacy.example.com", "terraform-123")
+    adopted = foreign_zone(fresh_sandbox, "legacy.example.com", "terraform-123",
+                           [{"Key": "Owner", "Value": "infra"}])
+    stranger = foreign_zone(fresh_sandbox, "other.example.com", "terraform-456")
     declared = config(FIVE_ZONES + "  - {name: legacy.example.com, account: dev}\n")
     rt = runtime(fresh_sandbox, declared)
-    rt.apply(rt.plan())
+    plan = rt.plan()
+    change = next(z for z in plan.zones if z.name == "legacy.example.com")
+    assert change.tag_changes == ((MANAGED_TAG[0], MANAGED_TAG[1], None),)
+    assert all(not z.tag_changes for z in plan.zones if z.name != "legacy.example.com")
+    rt.apply(plan)
+    client = r53(fresh_sandbox, DEV)
+
+    def tags(zone: str) -> dict[str, str]:
+        found = client.list_tags_for_resource(ResourceType="hostedzone", ResourceId=zone)
+        return {t["Key"]: t["Value"] for t in found["ResourceTagSet"]["Tags"]}
+
+    assert tags(adopted) == {"Owner": "infra", MANAGED_TAG[0]: MANAGED_TAG[1]}
+    assert tags(stranger) == {}
+    assert not runtime(fresh_sandbox, declared).plan().has_changes  # tagged once
     plan = runtime(fresh_sandbox).plan_with_prune()
-    assert plan.deletions == ()
-    assert any(n.startswith(f"legacy.example.com: zone {foreign}") for n in plan.notes)
-    assert "legacy.example.com" in names()
+    assert [d.name for d in plan.deletions] == ["legacy.example.com"]
+    assert any(n.startswith(f"other.example.com: zone {stranger}") and "left alone" in n
+               for n in plan.notes), plan.notes
+    rt = runtime(fresh_sandbox)
+    rt.apply(plan)
+    rt.teardown().run(plan.deletions)
+    assert "legacy.example.com" not in names() and "other.example.com" in names()
+    assert tags(stranger) == {}
+    example = next(z for z in all_zones() if z.name == "example.com")
+    assert any(r.name == "other.example.com" and r.type == "NS" for r in example.records)
+    assert dangling() == []
+
+
+def test_an_adopted_zone_with_no_room_for_the_tag_is_reported(
+        fresh_sandbox: Sandbox) -> None:
+    build(fresh_sandbox)
+    full = [{"Key": f"k{i}", "Value": "v"} for i in range(10)]
+    foreign_zone(fresh_sandbox, "legacy.example.com", "terraform-123", full)
+    declared = config(FIVE_ZONES + "  - {name: legacy.example.com, account: dev}\n")
+    plan = runtime(fresh_sandbox, declared).plan()
+    assert not plan.problems
+    assert all(not z.tag_changes for z in plan.zones)
+    assert any(n.startswith("legacy.example.com: zone ") and "cannot tag it" in n
+               for n in plan.notes), plan.notes

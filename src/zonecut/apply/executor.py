@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from zonecut.apply.dnssec import DnssecEvent, DnssecResult, DnssecSteps
-from zonecut.apply.packing import pack
+from zonecut.apply.packing import ns_batches, pack
 from zonecut.apply.parallel import per_account
 from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import RecordChange, Route53Account
 from zonecut.aws.zone_references import ZoneReferences
+from zonecut.delegation_rules import ns_record
 from zonecut.errors import PlanBlocked, ZonecutError
 from zonecut.plan.changes import ApexRepair, NsAction, NsChange, Plan, ZoneAction, ZoneChange
 from zonecut.plan.ownership import with_managed_tag
@@ -89,6 +90,7 @@ class Executor:
         self.sync_timeout = sync_timeout
         self.max_workers = max_workers
         self.on_event = on_event or (lambda event: None)
+        self._children: dict[str, list[str]] = {}
 
     def total_steps(self, plan: Plan) -> int:
         return (2 * len(plan.zones_to_create) + 2 * len(plan.ns_changes)
@@ -142,6 +144,10 @@ class Executor:
         per_account({acc: partial(self._repair_apex, acc, items)
                      for acc, items in repairs.items()}, self.max_workers)
         # Wave 2: NS rrsets in parents, grouped by parent account then parent zone.
+        self._children = {}
+        for zone in plan.zones:
+            if zone.parent is not None:
+                self._children.setdefault(zone.parent, []).append(zone.name)
         by_parent_account: dict[str, list[NsChange]] = defaultdict(list)
         for change in plan.ns_changes:
             by_parent_account[change.parent_account_id].append(change)
@@ -270,16 +276,15 @@ class Executor:
             records: list[RecordChange] = []
             for change in sorted(group, key=lambda c: c.child):
                 child = live.get(change.child)
-                if child is None or not child.name_servers:
+                if child is None:
                     raise ZonecutError(
                         f"{change.child}: no delegation set known for the child zone; "
                         "nothing was written into its parent")
                 action = "CREATE" if change.action is NsAction.CREATE else "UPSERT"
-                records.append(RecordChange(action, RRSet(
-                    name=change.child, type="NS", ttl=change.ttl,
-                    values=tuple(sorted(child.name_servers)),
-                )))
-            groups = pack(records)
+                # the child's own delegation set, as created or read in this run
+                records.append(RecordChange(action, ns_record(change.child, change.ttl,
+                                                              child)))
+            groups = ns_batches(records, self._children.get(parent, ()))
             for number, batch in enumerate(groups, start=1):
                 label = f"zonecut: delegate {len(batch)} zone(s) ({number}/{len(groups)})"
                 waits.extend(self._send_ns_batch(r53, account_id, parent_zone, batch, label))

@@ -10,6 +10,7 @@ from zonecut.apply.parallel import per_account
 from zonecut.aws.dnssec import Route53Dnssec
 from zonecut.aws.fleet import Fleet
 from zonecut.plan.observed import ObservedState
+from zonecut.plan.ownership import legacy_reference
 from zonecut.plan.planner import DesiredZoneLike, select_zone
 from zonecut.plan.signing import ZoneSigning
 from zonecut.state import HostedZone, RRSet
@@ -22,15 +23,18 @@ LIST_ALL_FROM = 3
 def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int = 8,
             contents_for: Collection[str] = (),
             tags_for: Collection[str] = (),
-            signing_for: Collection[str] = ()) -> ObservedState:
+            signing_for: Collection[str] = (), adopted_tags: bool = False) -> ObservedState:
     """Look every declared zone up in its account, accounts in parallel.
 
     Per zone: ``ListHostedZonesByName``; for the zone that will be managed,
     ``GetHostedZone`` (its delegation set) and its apex NS rrset; for zones with
     declared children, every record set (to find the NS rrsets of the children and unmanaged ones);
     the same for the zones in ``contents_for`` (zones to tear down); the tags
-    (``ListTagsForResource``) of existing zones in ``tags_for`` (zones that declare tags);
-    the DNSSEC status (``GetDNSSEC``) of existing zones in ``signing_for``.
+    (``ListTagsForResource``) of existing zones in ``tags_for`` (zones that declare tags)
+    and, with ``adopted_tags``, of every other existing zone whose CallerReference is not
+    zonecut's (an adopted zone: apply tags it ``zonecut:managed``; one
+    ``ListTagsForResources`` for 10 of them); the DNSSEC status (``GetDNSSEC``) of
+    existing zones in ``signing_for``.
     """
     by_account: dict[str, list[DesiredZoneLike]] = defaultdict(list)
     for zone in zones:
@@ -50,6 +54,7 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
         tags: dict[str, tuple[tuple[str, str], ...]] = {}
         signing: dict[str, ZoneSigning] = {}
         mine = by_account[account_id]
+        adopted: list[str] = []
         in_account: dict[str, list[HostedZone]] | None = None
         if len(mine) >= LIST_ALL_FROM:
             in_account = defaultdict(list)
@@ -65,6 +70,8 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
             details[picked.zone_id] = r53.get_zone(picked.zone_id)
             if zone.name in tags_for:
                 tags[picked.zone_id] = r53.list_tags(picked.zone_id, zone.name)
+            elif adopted_tags and not legacy_reference(picked):
+                adopted.append(picked.zone_id)
             if zone.name in signing_for:
                 signing[picked.zone_id] = Route53Dnssec(r53).get(picked.zone_id, zone.name)
             if zone.name in parents:
@@ -74,6 +81,10 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
                     (rr for rr in listed if rr.type == "NS" and rr.name == zone.name), None)
             else:
                 apex[picked.zone_id] = r53.apex_ns(picked.zone_id, zone.name)
+        if adopted:  # ListTagsForResources, 10 zones a call (ReadZones grants it)
+            found_tags = r53.zone_tags(adopted)
+            for zone_id in adopted:
+                tags[zone_id] = tuple(sorted(found_tags.get(zone_id, {}).items()))
         return candidates, details, rrsets, apex, tags, signing
 
     results = per_account({acc: partial(job, acc) for acc in by_account}, max_workers)

@@ -16,6 +16,7 @@ from botocore.config import Config
 
 from zonecut.aws.access import AccountAccess
 from zonecut.aws.calls import CallCounter
+from zonecut.aws.cloudformation import CloudFormationAccount
 from zonecut.aws.ratelimit import TokenBucket
 from zonecut.aws.retry import RetryPolicy
 from zonecut.aws.route53 import Route53Account
@@ -31,6 +32,7 @@ ROUTE53 = Config(retries={"mode": "standard", "total_max_attempts": 1},
                  connect_timeout=CONNECT_SECONDS, read_timeout=READ_SECONDS)
 SSM = Config(retries={"mode": "standard", "total_max_attempts": 3},
              connect_timeout=CONNECT_SECONDS, read_timeout=READ_SECONDS)
+CLOUDFORMATION = SSM
 RETRY = RetryPolicy(max_attempts=6, base_delay=0.25, max_delay=4.0)
 
 Guard = Callable[..., None]
@@ -55,3 +57,14 @@ def ssm(factory: SessionFactory, access: AccountAccess, region: str | None, *,
         "ssm", endpoint_url=factory.endpoint_url, region_name=name, config=SSM)
     client.meta.events.register_first("before-send.ssm", guard)
     return SsmAccount(access.account_id, name, client, TokenBucket(rate_limit), counter)
+
+
+def cloudformation(factory: SessionFactory, access: AccountAccess, region: str, *,
+                   rate_limit: float, counter: CallCounter, guard: Guard
+                   ) -> CloudFormationAccount:
+    client: Any = factory.session(access).client(
+        "cloudformation", endpoint_url=factory.endpoint_url, region_name=region,
+        config=CLOUDFORMATION)
+    client.meta.events.register_first("before-send.cloudformation", guard)
+    return CloudFormationAccount(access.account_id, region, client, TokenBucket(rate_limit),
+                                 counter)

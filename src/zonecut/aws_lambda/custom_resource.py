@@ -8,6 +8,12 @@ an update gives a new id; CloudFormation's cleanup then deletes the old id, whic
 removes the old NS rrset. Delete removes exactly the NS rrset this resource owns, and
 succeeds when it is gone already.
 
+CloudFormation's own: before anything is changed, the stack named by ``StackId`` is asked
+(``DescribeStackResource`` in its account and region, through the read-only role)
+whether its resource ``LogicalResourceId`` is waiting for this very request
+(:mod:`zonecut.aws_lambda.stack_claim`); a request it is not waiting for (forged,
+replayed, another stack's) changes nothing and answers FAILED.
+
 Failure: a request that fails after writing anything answers FAILED with the real
 physical id, so that CloudFormation's rollback Delete removes what was written (the
 owner record says what); a request refused before writing answers with a placeholder
@@ -28,15 +34,19 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from zonecut import names
+from zonecut.aws_lambda import stack_claim
 from zonecut.aws_lambda.deadline import Deadline
 from zonecut.aws_lambda.delegation import Claim, Outcome, ParentZone
 from zonecut.aws_lambda.settings import Settings
+from zonecut.aws_lambda.stack_claim import PREFIX as PREFIX
+from zonecut.aws_lambda.stack_claim import parse_physical_id as parse_physical_id
+from zonecut.aws_lambda.stack_claim import physical_id as physical_id
+from zonecut.aws_lambda.stack_claim import stack_parts
 from zonecut.errors import ZonecutError
 
 log = logging.getLogger("zonecut.aws_lambda")
 
 Sender = Callable[[str, bytes], None]
-PREFIX = "zonecut"
 MAX_REASON = 3000
 
 
@@ -48,21 +58,23 @@ def urllib_sender(url: str, body: bytes, timeout: float = 30.0) -> None:
         reply.read()
 
 
-def physical_id(zone_id: str, name: str) -> str:
-    return f"{PREFIX}:{zone_id}:{name}"
-
-
-def parse_physical_id(value: str) -> tuple[str, str] | None:
-    parts = value.split(":")
-    if len(parts) != 3 or parts[0] != PREFIX:
-        return None
-    return parts[1], parts[2]
-
-
 def stack_account(event: Mapping[str, Any]) -> str:
     """The account of the requesting stack (``arn:aws:cloudformation:REGION:ACCOUNT:...``)."""
-    parts = str(event.get("StackId", "")).split(":")
-    return parts[4] if len(parts) > 5 and parts[2] == "cloudformation" else ""
+    parts = stack_parts(str(event.get("StackId", "")))
+    return parts[1] if parts else ""
+
+
+def not_cloudformations(event: Mapping[str, Any], parent: ParentZone) -> str | None:
+    """Why the stack named in the request is not waiting for it (None: it is); read in
+    the stack's account and region (:mod:`zonecut.aws_lambda.stack_claim`)."""
+    stack = str(event.get("StackId", ""))
+    parts = stack_parts(stack)
+    if parts is None:
+        return f"StackId {stack!r} is not a stack ARN"
+    region, account = parts
+    found = parent.stacks(account, region).stack_resource(
+        stack, str(event.get("LogicalResourceId", "")))
+    return stack_claim.refusal(event, found)
 
 
 def party(event: Mapping[str, Any]) -> str:
@@ -127,14 +139,19 @@ def handle(event: Mapping[str, Any], parent: ParentZone) -> tuple[Outcome, str]:
         name = parsed[1] if parsed else _zone_name(event.get("ResourceProperties", {}))
         if name is None:
             return Outcome("gone", "", "nothing of this resource exists here"), current_id
+        forged = not_cloudformations(event, parent)
+        if forged:
+            return parent.refuse(account, name, forged), current_id
         claim = Claim(account, name, "stack", party(event), request_id)
         return parent.remove_owned(claim), current_id
     if request not in ("Create", "Update"):
         raise BadRequest(f"unknown RequestType {request!r}")
     name, servers, ttl = _properties(event.get("ResourceProperties", {}))
     new_id = physical_id(zone_id, name)
-    outcome = parent.delegate(Claim(account, name, "stack", party(event), request_id,
-                                    servers=servers, ttl=ttl))
+    # the allow-list first (no read for an account it refuses), then CloudFormation
+    refused = parent.refusal(account, name) or not_cloudformations(event, parent)
+    outcome = parent.refuse(account, name, refused) if refused else parent.delegate(
+        Claim(account, name, "stack", party(event), request_id, servers=servers, ttl=ttl))
     if not outcome.refused:
         return outcome, new_id
     # refused before anything was written: an id that is not ours, so its Delete (or the

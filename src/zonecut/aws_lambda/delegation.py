@@ -35,6 +35,7 @@ from zonecut.apply.handoff_read import (
 )
 from zonecut.aws import bounded
 from zonecut.aws.calls import CallCounter
+from zonecut.aws.cloudformation import CloudFormationAccount
 from zonecut.aws.errors import AwsError
 from zonecut.aws.route53 import RecordChange, Route53Account
 from zonecut.aws.sessions import SessionFactory
@@ -43,6 +44,7 @@ from zonecut.aws_lambda.deadline import Deadline
 from zonecut.aws_lambda.ownership import Owner, OwnerRecordError, owner_parameter
 from zonecut.aws_lambda.proof import ChildZones
 from zonecut.aws_lambda.settings import Settings
+from zonecut.delegation_rules import ns_record, servers_refusal, ttl_refusal
 from zonecut.state import HostedZone, RRSet
 
 log = logging.getLogger("zonecut.aws_lambda")
@@ -106,6 +108,7 @@ class ParentZone:
         self._zone: HostedZone | None = None
         self._parent_checked: tuple[str | None] | None = None
         self._readers: dict[str, Route53Account] = {}
+        self._stacks: dict[tuple[str, str], CloudFormationAccount] = {}
 
     # -- handles ------------------------------------------------------------------------
     def _guard(self, **kwargs: object) -> None:
@@ -152,6 +155,17 @@ class ParentZone:
                                     rate_limit=self.settings.rate_limit, counter=self.counter,
                                     guard=self._guard, sleep=self._sleep)
             self._readers[account_id] = found
+        return found
+
+    def stacks(self, account_id: str, region: str) -> CloudFormationAccount:
+        """CloudFormation of a consumer account in a stack's region, through the same
+        read-only role."""
+        found = self._stacks.get((account_id, region))
+        if found is None:
+            found = bounded.cloudformation(
+                self.factory, self.settings.child_access(account_id), region,
+                rate_limit=self.settings.rate_limit, counter=self.counter, guard=self._guard)
+            self._stacks[(account_id, region)] = found
         return found
 
     @property
@@ -241,14 +255,9 @@ class ParentZone:
                                    f"{where} has {what} public hosted zone(s) {claim.name}"
                                    f"{said}; nothing was written")
             zone = zones[0]
-        if claim.servers and frozenset(claim.servers) != frozenset(zone.name_servers):
-            return self.refuse(claim.account_id, claim.name,
-                               f"the name servers given ({', '.join(claim.servers)}) are not "
-                               f"the delegation set of zone {zone.zone_id} in {where} "
-                               f"({', '.join(zone.name_servers)})")
-        if not zone.name_servers:
-            return self.refuse(claim.account_id, claim.name,
-                               f"zone {zone.zone_id} in {where} has no delegation set")
+        refused = servers_refusal(claim.servers, zone, where)
+        if refused:
+            return self.refuse(claim.account_id, claim.name, refused)
         return zone
 
     # -- the owner records --------------------------------------------------------------
@@ -289,9 +298,9 @@ class ParentZone:
         if refusal:
             return self.refuse(account, name, refusal)
         ttl = claim.ttl or self.settings.ns_ttl
-        if not self.settings.ttl_min <= ttl <= self.settings.ttl_max:
-            return self.refuse(account, name, f"TTL {ttl} is outside the allowed "
-                               f"{self.settings.ttl_min}..{self.settings.ttl_max}")
+        bad_ttl = ttl_refusal(ttl, self.settings.ttl_min, self.settings.ttl_max)
+        if bad_ttl:
+            return self.refuse(account, name, bad_ttl)
         problem = self.parent_problem(name)
         if problem is not None:
             return self.refuse(account, name, problem)
@@ -299,7 +308,8 @@ class ParentZone:
         if isinstance(proved, Outcome):
             return proved
         zone = proved
-        servers = tuple(sorted(zone.name_servers))
+        record = ns_record(name, ttl, zone)
+        servers = record.values
         me = Owner(name, account, claim.path, claim.party, zone.zone_id, servers,
                    claim.request, "writing")
         held = self.owner(name)
@@ -339,7 +349,7 @@ class ParentZone:
             action = "CREATE" if current is None else "UPSERT"
             change_id = self.r53.change_rrsets(
                 self.settings.parent_zone_id, self.name,
-                [RecordChange(action, RRSet(name, "NS", ttl, servers))],
+                [RecordChange(action, record)],
                 f"zonecut self-service: delegate {name} to account {account}")
             self.r53.wait_insync([change_id], timeout=self.deadline.bound(
                 self.settings.sync_timeout), what=f"delegating {name}")

@@ -195,8 +195,9 @@ def consumer_template(parent_account_id: str, events: bool = True) -> dict[str, 
     resources: dict[str, Any] = {
         "ReadZones": {"Type": "AWS::IAM::Role", "Properties": {
             "RoleName": CHILD_ROLE,
-            "Description": "zonecut's Lambda reads this account's hosted zones (read only) "
-                           "to prove a claimed zone before delegating it",
+            "Description": "zonecut's Lambda reads this account's hosted zones and stack "
+                           "resources (read only) to prove a claimed zone and a custom "
+                           "resource request before acting on them",
             "MaxSessionDuration": 3600,
             "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
                 "Effect": "Allow", "Principal": {"AWS": function_role},
@@ -206,7 +207,11 @@ def consumer_template(parent_account_id: str, events: bool = True) -> dict[str, 
                     {"Sid": "ReadZone", "Effect": "Allow", "Action": "route53:GetHostedZone",
                      "Resource": _sub("arn:${AWS::Partition}:route53:::hostedzone/*")},
                     {"Sid": "FindZones", "Effect": "Allow",
-                     "Action": "route53:ListHostedZonesByName", "Resource": "*"}]}}]}},
+                     "Action": "route53:ListHostedZonesByName", "Resource": "*"},
+                    {"Sid": "ReadStackResource", "Effect": "Allow",
+                     "Action": "cloudformation:DescribeStackResource",
+                     "Resource": _sub("arn:${AWS::Partition}:cloudformation:*:"
+                                      "${AWS::AccountId}:stack/*/*")}]}}]}},
     }
     if events:
         bus = _sub(f"arn:${{AWS::Partition}}:events:us-east-1:{parent_account_id}:"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zonecut.iam.documents import Document, Statement, document, size
+from zonecut.plan.name_chunks import name_chunks
 
 MANAGED_POLICY_LIMIT = 6_144
 INLINE_POLICY_LIMIT = 10_240
@@ -43,15 +44,21 @@ def _name_lists(stmt: Statement) -> list[tuple[str, str]]:
 
 
 def _halves(stmt: Statement) -> list[Statement] | None:
+    """The statement cut along its names: in :func:`zonecut.plan.name_chunks.name_chunks`
+    (which apply's NS batches follow) when they make more than one chunk, else in halves."""
     lists = _name_lists(stmt)
     if not lists:
         return None
     operator, key = lists[0]
     values = stmt["Condition"][operator][key]
     middle = len(values) // 2
+    pieces = name_chunks(values)
+    if len(pieces) < 2:
+        pieces = [values[:middle], values[middle:]]
     parts = []
-    for number, chunk in enumerate((values[:middle], values[middle:]), start=1):
-        part: dict[str, Any] = {**stmt, "Sid": f"{stmt['Sid']}{'AB'[number - 1]}"}
+    for number, chunk in enumerate(pieces, start=1):
+        suffix = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[number - 1] if len(pieces) <= 26 else str(number)
+        part: dict[str, Any] = {**stmt, "Sid": f"{stmt['Sid']}{suffix}"}
         part["Condition"] = {op: dict(keys) for op, keys in stmt["Condition"].items()}
         part["Condition"][operator][key] = chunk if len(chunk) > 1 else chunk[0]
         parts.append(part)

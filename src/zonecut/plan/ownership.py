@@ -11,14 +11,16 @@ A zone is zonecut's when zonecut created it. Two marks say so:
   also covers a zone whose creation was cut off before it was tagged.
 
 A zone made by another tool carries neither: `apply --prune` reports it and leaves it,
-with its delegation, alone. A zone zonecut adopted (declared in the file, made by
-someone else) is not tagged, so prune leaves it alone too once the file drops it.
+with its delegation, alone. A zone zonecut adopts (made by someone else, declared in the
+file) gets the tag from apply while the file declares it (:func:`adopted_tags`; the plan
+shows it as a tag change), so prune removes it once the file drops it; a zone the file
+never declared is never tagged, so never pruned.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from zonecut.state import HostedZone
 
@@ -47,3 +49,20 @@ def created_by_zonecut(zone: HostedZone, tags: Mapping[str, str] | None) -> bool
     if legacy_reference(zone):
         return True
     return tags is not None and tags.get(MANAGED_TAG[0]) == MANAGED_TAG[1]
+
+
+def adopted_tags(declared: Sequence[tuple[str, str]], live: Mapping[str, str],
+                 zone: HostedZone) -> tuple[tuple[tuple[str, str], ...], str | None]:
+    """The tags a declared zone that exists should carry, and a note when zonecut's mark
+    cannot be added: the declared ones, plus ``zonecut:managed`` when the zone's
+    CallerReference does not already say zonecut made it (an adopted zone) and the
+    zone has room for one more tag."""
+    tags = tuple(declared)
+    if legacy_reference(zone) or live.get(MANAGED_TAG[0]) == MANAGED_TAG[1]:
+        return tags, None
+    keys = set(live) | {k for k, _ in tags}
+    if MANAGED_TAG[0] not in keys and len(keys) >= MAX_ZONE_TAGS:
+        return tags, (f"zone {zone.zone_id} holds {MAX_ZONE_TAGS} tags, so zonecut cannot "
+                      f"tag it {MANAGED_TAG[0]}; `apply --prune` will leave it alone once "
+                      "the file no longer declares it")
+    return with_managed_tag(tags), None

@@ -16,6 +16,7 @@ from zonecut.plan.changes import (
     ZoneChange,
 )
 from zonecut.plan.observed import ObservedState
+from zonecut.plan.ownership import adopted_tags
 from zonecut.state import HostedZone
 
 
@@ -94,6 +95,7 @@ def make_plan(zones: Sequence[DesiredZoneLike], observed: ObservedState,
     zone_changes: list[ZoneChange] = []
     resolved: dict[str, HostedZone | None] = {}
     blocked: set[str] = set()
+    adopt_notes: list[str] = []
     by_name = {z.name: z for z in zones}
 
     for desired in zones:
@@ -107,8 +109,13 @@ def make_plan(zones: Sequence[DesiredZoneLike], observed: ObservedState,
             resolved[desired.name] = detail
             declared_tags = tag_pairs((tags or {}).get(desired.name, ()))
             live = dict(observed.tags.get(detail.zone_id, ()))
-            tag_changes = tuple((k, v, live.get(k)) for k, v in declared_tags
-                                if live.get(k) != v) if detail.zone_id in observed.tags else ()
+            tag_changes: tuple[tuple[str, str, str | None], ...] = ()
+            if detail.zone_id in observed.tags:
+                wanted_tags, tag_note = adopted_tags(declared_tags, live, detail)
+                if tag_note:
+                    adopt_notes.append(f"{desired.name}: {tag_note}")
+                tag_changes = tuple((k, v, live.get(k)) for k, v in wanted_tags
+                                    if live.get(k) != v)
             total = len(set(live) | {k for k, _ in declared_tags})
             if total > MAX_ZONE_TAGS:
                 problems.append(
@@ -182,7 +189,7 @@ def make_plan(zones: Sequence[DesiredZoneLike], observed: ObservedState,
             ))
 
     apex_repairs: list[ApexRepair] = []
-    notes: list[str] = []
+    notes: list[str] = list(adopt_notes)
     for desired in zones:
         zone = resolved.get(desired.name)
         if zone is None or not zone.name_servers or zone.zone_id not in observed.apex_ns:

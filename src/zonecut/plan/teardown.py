@@ -102,7 +102,8 @@ def plan_destroy(zones: Sequence[DesiredZoneLike], names: Sequence[str],
 
 
 def plan_prune(zones: Sequence[DesiredZoneLike], observed: ObservedState,
-               owners: Mapping[str, HostedZone], *, owned: Collection[str] | None = None
+               owners: Mapping[str, HostedZone], *, owned: Collection[str] | None = None,
+               orphans: Mapping[str, HostedZone] | None = None
                ) -> tuple[tuple[ZoneDeletion, ...], tuple[str, ...]]:
     """Deletions for delegations in managed zones that the config no longer declares.
 
@@ -116,6 +117,11 @@ def plan_prune(zones: Sequence[DesiredZoneLike], observed: ObservedState,
 
     The parent of a pruned name is the deepest declared zone that delegates it; NS rrsets
     of the same name in other declared ancestors go with it (``stale``).
+
+    ``orphans`` maps names the config no longer declares to zones of the declared
+    accounts found by listing them (below a declared zone, not delegated by any declared
+    zone: what an interrupted prune leaves once it removed the delegation): those
+    zonecut owns go too, and a zone one of them delegates is found as for a pruned zone.
     """
     declared = {z.name: z for z in zones}
     # every zone that delegates a name the config no longer declares: (zone, account, rrset)
@@ -135,13 +141,25 @@ def plan_prune(zones: Sequence[DesiredZoneLike], observed: ObservedState,
     pruned: dict[str, HostedZone] = {}
     decided: set[str] = set()
     scanned: set[str] = set()
-    while todo := sorted(set(holders) - decided):
+    found_alone = dict(orphans or {})
+    for name, orphan in sorted(found_alone.items()):
+        if name in declared or name in holders or (owned is not None
+                                                   and orphan.zone_id not in owned):
+            continue  # declared, delegated (decided below) or not zonecut's: left alone
+        pruned[name] = orphan  # undelegated: nothing points at it
+    while todo := sorted(set(holders) - decided) or [n for n in pruned if n not in decided]:
         for name in todo:
             decided.add(name)
+            if name not in holders:
+                continue  # an orphan: already pruned, scanned below
             held = holders[name]
             where = max(held, key=lambda h: h[0].name.count("."))[0].name
             from_declared = any(h[0].zone_id not in scanned for h in held)
             owner = owners.get(name)
+            alone = found_alone.get(name)
+            if owner is None and alone is not None and all(
+                    h[2].value_set <= frozenset(alone.name_servers) for h in held):
+                owner = alone  # a listed zone that every NS for the name points at
             if owner is None:
                 if from_declared:
                     notes.append(f"{name}: delegated from {where} but no declared account "
@@ -162,9 +180,22 @@ def plan_prune(zones: Sequence[DesiredZoneLike], observed: ObservedState,
                 scan(owner, owner.account_id, lambda name: name not in declared)
     deletions: list[ZoneDeletion] = []
     for name, owner in pruned.items():
-        held = sorted(holders[name], key=lambda h: (-h[0].name.count("."), h[0].name))
-        parent, parent_account, rr = held[0]
         going = {n for n in pruned if is_below(n, name)}
+        held = sorted(holders.get(name, ()), key=lambda h: (-h[0].name.count("."), h[0].name))
+        if not held:  # an orphan: no parent NS to remove first
+            above = max((z for z in zones if is_below(name, z.name)),
+                        key=lambda z: z.depth, default=None)
+            picked = (select_zone(above, observed.candidates.get(above.name, ()))[0]
+                      if above is not None else None)
+            deletions.append(ZoneDeletion(
+                name=name, account_id=owner.account_id, zone_id=owner.zone_id,
+                parent=above.name if above else None,
+                parent_account_id=above.account_id if above else None,
+                parent_zone_id=picked.zone_id if picked else None, parent_ns=None,
+                records=zone_records(owner, observed.rrsets.get(owner.zone_id, ()), going),
+                depth=name.count("."), reason="prune"))
+            continue
+        parent, parent_account, rr = held[0]
         deletions.append(ZoneDeletion(
             name=name, account_id=owner.account_id, zone_id=owner.zone_id,
             parent=parent.name, parent_account_id=parent_account,

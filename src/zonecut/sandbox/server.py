@@ -24,7 +24,14 @@ from werkzeug.serving import make_server
 
 from zonecut.sandbox import acm_wait as acm_wait_setting
 from zonecut.sandbox import calls as call_counting
-from zonecut.sandbox import dnssec_api, dnssec_state, fidelity, ssm_fidelity, validation
+from zonecut.sandbox import (
+    cfn_fidelity,
+    dnssec_api,
+    dnssec_state,
+    fidelity,
+    ssm_fidelity,
+    validation,
+)
 from zonecut.sandbox.accounts import check_account_id, create_roles
 from zonecut.sandbox.control import SandboxControl, write_root_hints, write_trust_anchor
 from zonecut.sandbox.control_app import ControlMiddleware
@@ -151,6 +158,7 @@ class Sandbox:
             fidelity.install(self.assigner)
             dnssec_api.install()
             ssm_fidelity.install()
+            cfn_fidelity.install()
             validation.install()
             call_counting.install(self.counter)
             call_counting.set_interceptor(self.injector.intercept)
@@ -191,6 +199,7 @@ class Sandbox:
                 if self._acm_wait_before is not None:
                     acm_wait_setting.restore(self._acm_wait_before)
                     self._acm_wait_before = None
+                cfn_fidelity.uninstall()
                 _active = None
 
     def __enter__(self) -> Sandbox:
@@ -237,6 +246,7 @@ class Sandbox:
         the fault settings go back to those the sandbox was made with, their counts to 0."""
         with BACKEND_LOCK:
             moto_api_backend.reset()
+            cfn_fidelity.reset()
             self.assigner.reset()
             bump_generation()
         self.counter.reset()
@@ -244,6 +254,15 @@ class Sandbox:
         create_roles(self.accounts)
         if self._dns is not None:
             self._dns.reset()
+
+    def set_stack_resource(self, account_id: str, stack_id: str, logical_id: str, *,
+                           physical_id: str, status: str,
+                           resource_type: str = "Custom::ZonecutDelegation") -> None:
+        """CloudFormation's side of a custom resource: the state ``DescribeStackResource``
+        reports for ``logical_id`` of the (moto) stack ``stack_id`` (see
+        :mod:`zonecut.sandbox.cfn_fidelity`)."""
+        cfn_fidelity.set_state(account_id, stack_id, logical_id, physical_id=physical_id,
+                               status=status, resource_type=resource_type)
 
     def register(self, zone_name: str, name_servers: Sequence[str],
                  ds: Sequence[str] = ()) -> None:
