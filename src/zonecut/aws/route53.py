@@ -16,6 +16,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from zonecut.aws.errors import AccessDenied, AwsError, SyncTimeout
 from zonecut.aws.ratelimit import TokenBucket
 from zonecut.aws.retry import DEFAULT_POLICY, Attempts, RetryPolicy, classify
+from zonecut.aws.waiter import ChangePoller
 from zonecut.aws.zone_references import ZoneReferences
 from zonecut.names import normalize, to_fqdn
 from zonecut.state import HostedZone, RRSet
@@ -150,6 +151,7 @@ class Route53Account:
         self._lock = threading.Lock()
         self._retried: Counter[tuple[str, str]] = Counter()
         self._lost: dict[str, tuple[float, bool]] = {}
+        self.poller = ChangePoller(self._change_status, clock=clock, sleep=sleep)
         events = client.meta.events
         events.register("before-send.route53", self._before_send)
 
@@ -160,6 +162,10 @@ class Route53Account:
         self.limiter.acquire()
         operation = event_name.rsplit(".", 1)[-1] if event_name.count(".") >= 2 else "?"
         self.counter.add(self.account_id, operation)
+
+    def _change_status(self, change_id: str) -> str:
+        page = self._call("get_change", f"waiting for change {change_id}", Id=change_id)
+        return str(page["ChangeInfo"]["Status"])
 
     def retried(self) -> dict[tuple[str, str], int]:
         """Retries so far, keyed (API call, what the failed attempt met)."""
@@ -382,7 +388,7 @@ class Route53Account:
             zone = HostedZone(zone_id=made.zone_id, name=made.name, account_id=self.account_id,
                               name_servers=servers, caller_reference=reference,
                               comment=made.comment)
-            change_id = str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
+            change_id = self._watched(page)
             break
         if zone is None:
             raise AwsError(
@@ -458,7 +464,12 @@ class Route53Account:
             if not in_effect(changes, self.list_rrsets(zone_id)):
                 raise
             return self._lost_change(zone_name, changes)
-        return str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
+        return self._watched(page)
+
+    def _watched(self, page: dict[str, Any]) -> str:
+        change_id = str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
+        self.poller.watch(change_id)
+        return change_id
 
     def _lost_change(self, zone_name: str, changes: Sequence[RecordChange]) -> str:
         cuts = any(c.action == "DELETE" and c.rrset.type == "NS" and c.rrset.name != zone_name
@@ -477,11 +488,11 @@ class Route53Account:
             if exc.code == "NoSuchHostedZone":
                 return None
             raise
-        return str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
+        return self._watched(page)
 
-    def wait_insync(self, change_ids: Sequence[str], *, timeout: float, what: str,
-                    first_delay: float = 0.0, max_delay: float = 10.0) -> None:
-        """Poll ``GetChange`` until every change is INSYNC, with backoff, bounded.
+    def wait_insync(self, change_ids: Sequence[str], *, timeout: float, what: str) -> None:
+        """Wait until every change is INSYNC, bounded; the account's one
+        :class:`~zonecut.aws.waiter.ChangePoller` polls (see :mod:`zonecut.aws.waiter`).
 
         Stand-ins for changes whose answer was lost (see :meth:`change_rrsets`) cannot be
         polled: one that removed a delegation is given ``lost_change_wait`` seconds from
@@ -493,26 +504,15 @@ class Route53Account:
             lost = [self._lost.get(c, (self._clock(), True)) for c in change_ids
                     if c.startswith(LOST_CHANGE_PREFIX)]
         deadline = self._clock() + timeout
-        delay = first_delay
-        while pending:
-            if delay:
-                self._sleep(delay)
-            still: list[str] = []
-            for change_id in pending:
-                page = self._call("get_change", f"waiting for {what}", Id=change_id)
-                if page["ChangeInfo"]["Status"] != "INSYNC":
-                    still.append(change_id)
-            pending = still
-            if not pending:
-                break
-            if self._clock() >= deadline:
-                raise SyncTimeout(
-                    f"{what}: change(s) {', '.join(pending)} still PENDING after "
-                    f"{timeout:.0f} s; Route 53 usually syncs within 60 s. Run again later: "
-                    "zonecut picks up where it stopped.",
-                    account_id=self.account_id, operation="GetChange",
-                )
-            delay = min(max(delay * 2, 1.0), max_delay)
+        if pending:
+            pending = self.poller.wait(pending, deadline)
+        if pending:
+            raise SyncTimeout(
+                f"{what}: change(s) {', '.join(pending)} still PENDING after "
+                f"{timeout:.0f} s; Route 53 usually syncs within 60 s. Run again later: "
+                "zonecut picks up where it stopped.",
+                account_id=self.account_id, operation="GetChange",
+            )
         settle = max((found + self.lost_change_wait for found, cuts in lost if cuts),
                      default=0.0)
         remaining = min(settle, deadline) - self._clock()
