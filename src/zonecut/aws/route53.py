@@ -14,6 +14,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from zonecut.aws.errors import AccessDenied, AwsError, SyncTimeout
+from zonecut.aws.limiter import QuotaLimiter
 from zonecut.aws.ratelimit import TokenBucket
 from zonecut.aws.retry import DEFAULT_POLICY, Attempts, RetryPolicy, classify
 from zonecut.aws.waiter import ChangePoller
@@ -128,7 +129,7 @@ class Route53Account:
         self,
         account_id: str,
         client: Any,
-        limiter: TokenBucket,
+        limiter: TokenBucket | QuotaLimiter,
         counter: CallCounter,
         *,
         sleep: Callable[[float], None] = time.sleep,
@@ -159,8 +160,8 @@ class Route53Account:
         """Every HTTP attempt (retries included) takes a token and is counted.
 
         botocore names the event ``before-send.route53.<Operation>``."""
-        self.limiter.acquire()
         operation = event_name.rsplit(".", 1)[-1] if event_name.count(".") >= 2 else "?"
+        self.limiter.acquire(operation)
         self.counter.add(self.account_id, operation)
 
     def _change_status(self, change_id: str) -> str:
