@@ -2,6 +2,8 @@
 Route 53's token buckets (aws/quotas.py), with every call taking the sandbox's latency
 plus the emulator's own time per call (measured in the same run), and each sync wait
 taking the sandbox's PENDING time; accounts run in parallel, waves one after another.
+An account's calls may overlap (each goes as soon as its buckets allow and is done one
+call's cost later): the buckets, not the round trips, set the pace.
 The whole run is also bounded by the emulator's throughput (all calls over the bare
 requests per second it served in the run): the bound is the larger of the two.
 
@@ -56,23 +58,28 @@ class _Gcra:
 
 
 class Account:
-    """One account's sequential calls on a timeline, under its buckets."""
+    """One account's calls on a timeline, under its buckets. Calls may overlap (a
+    client may send the next before the last is answered): a call is sent as soon as
+    both its buckets allow and is done one call's cost later; ``now`` is when the
+    account's last call is done."""
 
     def __init__(self, costs: Costs, start: float = 0.0) -> None:
         self.costs = costs
+        self.sent = start
         self.now = start
         self._account = _Gcra(ROUTE53_ACCOUNT)
         self._ops: dict[str, _Gcra] = {}
 
-    def call(self, operation: str, n: int = 1) -> float:
-        """``n`` calls one after another; returns when the last was sent."""
-        sent = self.now
+    def call(self, operation: str, n: int = 1, *, after: float | None = None) -> float:
+        """``n`` calls, none before ``after``; returns when the last was sent."""
+        sent = max(self.sent, after if after is not None else self.sent)
         for _ in range(n):
             op = self._ops.setdefault(operation, _Gcra(operation_bucket(operation)))
-            sent = max(self._account.earliest(self.now), op.earliest(self.now))
+            sent = max(self._account.earliest(sent), op.earliest(sent))
             self._account.book(sent)
             op.book(sent)
-            self.now = sent + self.costs.call
+            self.now = max(self.now, sent + self.costs.call)
+        self.sent = sent
         return sent
 
     def confirm(self, changes: int, last_sent: float) -> None:
@@ -80,8 +87,7 @@ class Account:
         if changes <= 0:
             return
         self.call("GetChange", changes - 1)
-        self.now = max(self.now, last_sent + self.costs.pending)
-        self.call("GetChange")
+        self.call("GetChange", after=last_sent + self.costs.pending)
 
 
 def _owners(zones: Sequence[BenchZone]) -> dict[str, str]:

@@ -53,6 +53,19 @@ def run(n: int, shape: str) -> dict[str, Any]:
                         if kind in ("quota", "rate-limit"))
     finally:
         down(state_dir)
+    result = {"n": n, "mode": mode, "shape": shape, "phases": phases, "floor": floor,
+              "throttled": throttled, "realistic": settings.to_dict(),
+              "accounts": len({z.account for z in bench_zones}) + 1}
+    result["bounds"] = bounds(result)
+    return result
+
+
+def bounds(result: dict[str, Any]) -> dict[str, dict[str, float | None]]:
+    """Each phase's measured seconds, bound and ratio, from a run's data."""
+    bench_zones = zones(result["n"], result["shape"])
+    settings = FaultSettings.from_dict(result["realistic"])
+    floor = result["floor"]
+    phases = result["phases"]
     costs = cp.Costs(latency=settings.latency, per_call=floor["per_call_seconds"],
                      pending=settings.pending_seconds,
                      throughput=floor["requests_per_second"])
@@ -64,7 +77,7 @@ def run(n: int, shape: str) -> dict[str, Any]:
         "verify": cp.plan_seconds(bench_zones, costs),
         "destroy": cp.destroy_seconds(bench_zones, costs),
     }
-    bounds = {}
+    found: dict[str, dict[str, float | None]] = {}
     for label, path in paths.items():
         phase = by_name[label]
         calls = int(phase.get("apply_only_calls", phase["route53_calls"]))
@@ -72,13 +85,10 @@ def run(n: int, shape: str) -> dict[str, Any]:
         if label == "verify":  # the API part only ("seconds" is less the DNS floor)
             measured += float(phase["dns_floor_seconds"]) - float(phase["dns_seconds"])
         bound = cp.bounded(path, calls, costs)
-        bounds[label] = {"measured_seconds": round(measured, 3),
-                         "bound_seconds": round(bound, 3),
-                         "ratio": round(measured / bound, 3) if bound else None}
-    return {"n": n, "mode": mode, "shape": shape, "phases": phases, "floor": floor,
-            "throttled": throttled, "realistic": settings.to_dict(), "bounds": bounds,
-            "accounts": len({z.account for z in bench_zones}) + 1}
-
+        found[label] = {"measured_seconds": round(measured, 3),
+                        "bound_seconds": round(bound, 3),
+                        "ratio": round(measured / bound, 3) if bound else None}
+    return found
 
 def main() -> None:
     n, shape, out = int(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
