@@ -9,6 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+REALISTIC_RATE = 10.0
+REALISTIC_BURST = 50.0
+"""Route 53's documented account bucket, given to zonecut's client in realistic runs."""
+
+
+def mode_settings(mode: str) -> tuple[float | None, float, str]:
+    """(sandbox rate limit or None, client burst, shape) of a bench mode: ``unlimited``,
+    a legacy rate such as ``5``, ``realistic`` or ``realistic-one-account``."""
+    if mode.startswith("realistic"):
+        return None, REALISTIC_BURST, "one-account" if mode.endswith("one-account") else "spread"
+    return (None if mode == "unlimited" else float(mode)), 1.0, "spread"
+
 PARENT_ACCOUNT = "111111111111"
 
 
@@ -23,8 +35,14 @@ def child_account(index: int) -> str:
     return f"{200000000000 + index // 10:012d}"
 
 
-def zones(n: int) -> list[BenchZone]:
-    """``n`` delegated zones; the nested ones belong to the next account (cross-account)."""
+def zones(n: int, shape: str = "spread") -> list[BenchZone]:
+    """``n`` delegated zones; the nested ones belong to the next account (cross-account).
+
+    ``shape="one-account"``: every zone directly under example.com, all in one child
+    account (many teams put every environment's zones in one account)."""
+    if shape == "one-account":
+        return [BenchZone(f"z{i}.example.com", child_account(0), "example.com")
+                for i in range(n)]
     found: list[BenchZone] = []
     groups = max(1, n // 10)
     for i in range(n):
@@ -38,13 +56,15 @@ def zones(n: int) -> list[BenchZone]:
     return found
 
 
-def config_text(n: int, *, rate_limit: float, parallel: int = 128) -> str:
-    listed = zones(n)
+def config_text(n: int, *, rate_limit: float, parallel: int = 128,
+                rate_burst: float = 1.0, shape: str = "spread") -> str:
+    listed = zones(n, shape)
     accounts = sorted({z.account for z in listed})
     lines = [
         "version: 1",
         "defaults:",
         f"  rate_limit: {rate_limit}",
+        f"  rate_burst: {rate_burst}",
         f"  max_parallel_accounts: {parallel}",
         "  access: {role_name: ZonecutDelegation}",
         "accounts:",

@@ -15,7 +15,7 @@ from typing import Any
 
 from bench.dns_floor import bare_seconds
 from bench.measure import PARENT, Phase, peak_rss_mb
-from bench.org import config_text, zones
+from bench.org import REALISTIC_RATE, config_text, mode_settings, zones
 from zonecut.config.loader import load_config_text
 from zonecut.runtime import Runtime, Target
 from zonecut.sandbox.control import SandboxClient
@@ -26,9 +26,11 @@ UNLIMITED_CLIENT_RATE = 10000.0
 
 
 def run_phase(name: str, n: int, mode: str, state_dir: Path) -> dict[str, Any]:
-    rate = None if mode == "unlimited" else float(mode)
-    cfg = load_config_text(config_text(n, rate_limit=rate or UNLIMITED_CLIENT_RATE),
-                           "bench.yaml")
+    rate, burst, shape = mode_settings(mode)
+    if mode.startswith("realistic"):
+        rate = REALISTIC_RATE
+    cfg = load_config_text(config_text(n, rate_limit=rate or UNLIMITED_CLIENT_RATE,
+                                       rate_burst=burst, shape=shape), "bench.yaml")
     info = load_info(state_dir)
     assert info is not None, "no sandbox running"
     control = SandboxClient(info)
@@ -67,7 +69,7 @@ def run_phase(name: str, n: int, mode: str, state_dir: Path) -> dict[str, Any]:
         record.extra["dns_floor_seconds"] = round(
             bare_seconds(observations.queries, concurrency=64), 3)
     elif name == "destroy":
-        level1 = [z.name for z in zones(n) if z.parent == "example.com"]
+        level1 = [z.name for z in zones(n, shape) if z.parent == "example.com"]
         doomed = rt.plan_destroy(level1)
         rt.teardown().run(doomed.deletions)
         record.extra["zones_deleted"] = sum(1 for d in doomed.deletions if d.zone_id)

@@ -101,6 +101,7 @@ class Runtime:
             accesses = sandbox_accesses(accesses)
         self.fleet = Fleet(accesses, factory,
                            rate_limit=config.defaults.rate_limit, counter=self.counter,
+                           rate_burst=config.defaults.rate_burst,
                            lost_change_wait=SANDBOX_SYNC_SECONDS if target.sandbox
                            else LOST_CHANGE_WAIT)
 

@@ -81,3 +81,24 @@ def test_background_sandbox_round_trip(workdir: Path) -> None:
     stopped = zonecut("sandbox", "down", cwd=workdir)
     assert stopped.returncode == 0 and "stopped" in stopped.stdout
     assert zonecut("sandbox", "status", cwd=workdir).returncode == 1
+
+
+def test_sandbox_up_realistic_starts_with_every_part(workdir: Path) -> None:
+    """`sandbox up --realistic` (and an option that changes one part): the background
+    sandbox reports Route 53's buckets, the latency and the PENDING time; `sandbox
+    faults` turns parts off (the refusals on the wire: tests/faults/test_realistic_mode.py)."""
+    state = workdir / ".state"
+    started = zonecut("sandbox", "up", "--no-dns", "--realistic", "--pending-seconds", "4",
+                      "--state-dir", str(state), cwd=workdir)
+    try:
+        assert started.returncode == 0, started.stderr
+        shown = zonecut("sandbox", "faults", "--state-dir", str(state), cwd=workdir)
+        assert shown.returncode == 0, shown.stderr
+        text = " ".join(shown.stdout.split())
+        assert "token buckets" in text and "CreateHostedZone 40, 2/s" in text
+        assert "80 ms a request" in text and "PENDING for 4 s" in text
+        changed = zonecut("sandbox", "faults", "--no-quotas", "--latency-ms", "0",
+                          "--state-dir", str(state), cwd=workdir)
+        assert "token buckets" not in changed.stdout and "ms a request" not in changed.stdout
+    finally:
+        down(state)

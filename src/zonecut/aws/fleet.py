@@ -7,7 +7,8 @@ from collections.abc import Mapping
 
 from zonecut.aws.access import AccountAccess
 from zonecut.aws.calls import CallCounter
-from zonecut.aws.ratelimit import TokenBucket
+from zonecut.aws.limiter import QuotaLimiter
+from zonecut.aws.quotas import Bucket
 from zonecut.aws.route53 import LOST_CHANGE_WAIT, Route53Account
 from zonecut.aws.sessions import SessionFactory
 from zonecut.errors import ZonecutError
@@ -22,6 +23,7 @@ class Fleet:
         factory: SessionFactory,
         *,
         rate_limit: float = 5.0,
+        rate_burst: float = 1.0,
         counter: CallCounter | None = None,
         lost_change_wait: float = LOST_CHANGE_WAIT,
     ) -> None:
@@ -29,6 +31,7 @@ class Fleet:
         self.accesses = dict(accesses)
         self.factory = factory
         self.rate_limit = rate_limit
+        self.rate_burst = rate_burst
         self.counter = counter or CallCounter()
         self._handles: dict[str, Route53Account] = {}
         self._lock = threading.Lock()
@@ -39,6 +42,11 @@ class Fleet:
         except KeyError:
             raise ZonecutError(f"account {account_id} is not declared in the config") from None
 
+    def limiter(self) -> QuotaLimiter:
+        """A new account's limiter: its bucket (``rate_limit``, ``rate_burst``) plus
+        Route 53's documented per-operation buckets (:mod:`zonecut.aws.quotas`)."""
+        return QuotaLimiter(Bucket(burst=self.rate_burst, rate=self.rate_limit))
+
     def route53(self, account_id: str) -> Route53Account:
         with self._lock:
             found = self._handles.get(account_id)
@@ -48,7 +56,7 @@ class Fleet:
         client = self.factory.route53_client(access)
         principal = access.role_arn or (f"profile {access.profile}" if access.profile
                                         else "the default credentials")
-        handle = Route53Account(account_id, client, TokenBucket(self.rate_limit), self.counter,
+        handle = Route53Account(account_id, client, self.limiter(), self.counter,
                                 principal=principal, lost_change_wait=self.lost_change_wait)
         with self._lock:
             return self._handles.setdefault(account_id, handle)

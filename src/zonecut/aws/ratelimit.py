@@ -32,7 +32,9 @@ class TokenBucket:
         self._lock = threading.Lock()
         self.waited = 0.0
 
-    def acquire(self) -> float:
+    def acquire(self, operation: str | None = None) -> float:
+        """``operation`` is ignored: one bucket for every request (see
+        :class:`zonecut.aws.limiter.QuotaLimiter` for per-operation buckets)."""
         with self._lock:
             now = self._clock()
             self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)

@@ -12,9 +12,11 @@ from typing import Any
 
 from zonecut.aws.calls import CallCounter
 from zonecut.aws.errors import AwsError, SyncTimeout
+from zonecut.aws.limiter import QuotaLimiter
 from zonecut.aws.ratelimit import TokenBucket
 from zonecut.aws.retry import DEFAULT_POLICY, Attempts, RetryPolicy
 from zonecut.aws.route53_reads import Route53Reader, bare_zone_id
+from zonecut.aws.waiter import ChangePoller
 from zonecut.aws.zone_references import ZoneReferences
 from zonecut.names import normalize, to_fqdn
 from zonecut.state import HostedZone, RRSet
@@ -74,7 +76,7 @@ class Route53Account(Route53Reader):
         self,
         account_id: str,
         client: Any,
-        limiter: TokenBucket,
+        limiter: TokenBucket | QuotaLimiter,
         counter: CallCounter,
         *,
         sleep: Callable[[float], None] = time.sleep,
@@ -89,7 +91,13 @@ class Route53Account(Route53Reader):
         self.lost_change_wait = lost_change_wait
         self._clock = clock
         self._lost: dict[str, tuple[float, bool]] = {}
+        self.poller = ChangePoller(self._change_status, clock=clock, sleep=sleep)
 
+    def _change_status(self, change_id: str) -> str:
+        page = self._call("get_change", f"waiting for change {change_id}", Id=change_id)
+        return str(page["ChangeInfo"]["Status"])
+
+    # -- writes -------------------------------------------------------------------------
     def create_zone(self, name: str, references: ZoneReferences, comment: str | None,
                     tags: Sequence[tuple[str, str]] = ()) -> tuple[HostedZone, str | None]:
         """Create a public zone; returns the zone and the change id to wait for (None
@@ -130,7 +138,7 @@ class Route53Account(Route53Reader):
             zone = HostedZone(zone_id=made.zone_id, name=made.name, account_id=self.account_id,
                               name_servers=servers, caller_reference=reference,
                               comment=made.comment)
-            change_id = str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
+            change_id = self._watched(page)
             break
         if zone is None:
             raise AwsError(
@@ -206,7 +214,12 @@ class Route53Account(Route53Reader):
             if not in_effect(changes, self.list_rrsets(zone_id)):
                 raise
             return self._lost_change(zone_name, changes)
-        return str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
+        return self._watched(page)
+
+    def _watched(self, page: dict[str, Any]) -> str:
+        change_id = str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
+        self.poller.watch(change_id)
+        return change_id
 
     def _lost_change(self, zone_name: str, changes: Sequence[RecordChange]) -> str:
         cuts = any(c.action == "DELETE" and c.rrset.type == "NS" and c.rrset.name != zone_name
@@ -225,11 +238,11 @@ class Route53Account(Route53Reader):
             if exc.code == "NoSuchHostedZone":
                 return None
             raise
-        return str(page["ChangeInfo"]["Id"]).removeprefix(CHANGE_PREFIX)
+        return self._watched(page)
 
-    def wait_insync(self, change_ids: Sequence[str], *, timeout: float, what: str,
-                    first_delay: float = 0.0, max_delay: float = 10.0) -> None:
-        """Poll ``GetChange`` until every change is INSYNC, with backoff, bounded.
+    def wait_insync(self, change_ids: Sequence[str], *, timeout: float, what: str) -> None:
+        """Wait until every change is INSYNC, bounded; the account's one
+        :class:`~zonecut.aws.waiter.ChangePoller` polls (see :mod:`zonecut.aws.waiter`).
 
         Stand-ins for changes whose answer was lost (see :meth:`change_rrsets`) cannot be
         polled: one that removed a delegation is given ``lost_change_wait`` seconds from
@@ -241,26 +254,15 @@ class Route53Account(Route53Reader):
             lost = [self._lost.get(c, (self._clock(), True)) for c in change_ids
                     if c.startswith(LOST_CHANGE_PREFIX)]
         deadline = self._clock() + timeout
-        delay = first_delay
-        while pending:
-            if delay:
-                self._sleep(delay)
-            still: list[str] = []
-            for change_id in pending:
-                page = self._call("get_change", f"waiting for {what}", Id=change_id)
-                if page["ChangeInfo"]["Status"] != "INSYNC":
-                    still.append(change_id)
-            pending = still
-            if not pending:
-                break
-            if self._clock() >= deadline:
-                raise SyncTimeout(
-                    f"{what}: change(s) {', '.join(pending)} still PENDING after "
-                    f"{timeout:.0f} s; Route 53 usually syncs within 60 s. Run again later: "
-                    "zonecut picks up where it stopped.",
-                    account_id=self.account_id, operation="GetChange",
-                )
-            delay = min(max(delay * 2, 1.0), max_delay)
+        if pending:
+            pending = self.poller.wait(pending, deadline)
+        if pending:
+            raise SyncTimeout(
+                f"{what}: change(s) {', '.join(pending)} still PENDING after "
+                f"{timeout:.0f} s; Route 53 usually syncs within 60 s. Run again later: "
+                "zonecut picks up where it stopped.",
+                account_id=self.account_id, operation="GetChange",
+            )
         settle = max((found + self.lost_change_wait for found, cuts in lost if cuts),
                      default=0.0)
         remaining = min(settle, deadline) - self._clock()

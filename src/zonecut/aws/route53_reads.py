@@ -15,6 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from zonecut.aws.calls import CallCounter
 from zonecut.aws.errors import AccessDenied, AwsError
+from zonecut.aws.limiter import QuotaLimiter
 from zonecut.aws.ratelimit import TokenBucket
 from zonecut.aws.retry import DEFAULT_POLICY, Attempts, RetryPolicy, classify
 from zonecut.names import normalize, to_fqdn
@@ -59,7 +60,7 @@ class Route53Reader:
         self,
         account_id: str,
         client: Any,
-        limiter: TokenBucket,
+        limiter: TokenBucket | QuotaLimiter,
         counter: CallCounter,
         *,
         sleep: Callable[[float], None] = time.sleep,
@@ -84,8 +85,8 @@ class Route53Reader:
         """Every HTTP attempt (retries included) takes a token and is counted.
 
         botocore names the event ``before-send.route53.<Operation>``."""
-        self.limiter.acquire()
         operation = event_name.rsplit(".", 1)[-1] if event_name.count(".") >= 2 else "?"
+        self.limiter.acquire(operation)
         self.counter.add(self.account_id, operation)
 
     def retried(self) -> dict[tuple[str, str], int]:

@@ -44,17 +44,35 @@ AcmWaitOpt = Annotated[float | None, typer.Option(
     "--acm-wait", min=0, help="Seconds a new ACM certificate stays PENDING_VALIDATION "
     "before the sandbox issues it (default: $MOTO_ACM_VALIDATION_WAIT, else 2; real ACM "
     "takes minutes).")]
+RealisticOpt = Annotated[bool, typer.Option(
+    "--realistic", help="Route 53 as users meet it: its documented token buckets, 80 ms "
+    "per request (jittered), changes PENDING 10 s; other options change each part.")]
+QuotasOpt = Annotated[bool | None, typer.Option(
+    "--quotas/--no-quotas", help="Route 53's documented token buckets per account (50, "
+    "10/s) and per operation (CreateHostedZone 40, 2/s; DeleteHostedZone 40, 5/s; others "
+    "50, 10/s); beyond them: Throttling.")]
+LatencyOpt = Annotated[float | None, typer.Option(
+    "--latency-ms", help="Milliseconds every Route 53 request takes, jittered by 25% "
+    "(default 0; 80 with --realistic).")]
 
 
 def _fault_settings(base: FaultSettings, rate_limit: float | None, rate_burst: float | None,
                     fault_rate: float | None, fault_kinds: str | None, fault_seed: int | None,
-                    pending_seconds: float | None) -> FaultSettings:
+                    pending_seconds: float | None, quotas: bool | None = None,
+                    latency_ms: float | None = None) -> FaultSettings:
     try:
         return base.updated(rate_limit=rate_limit, rate_burst=rate_burst, fault_rate=fault_rate,
                             fault_kinds=fault_kinds, fault_seed=fault_seed,
-                            pending_seconds=pending_seconds)
+                            pending_seconds=pending_seconds, quotas=quotas,
+                            latency=None if latency_ms is None else latency_ms / 1000.0)
     except ValueError as exc:
         fail(str(exc))
+
+
+def _start_settings(realistic: bool) -> FaultSettings:
+    from zonecut.sandbox.fault_settings import FaultSettings
+
+    return FaultSettings.realistic() if realistic else FaultSettings()
 
 
 def _show_faults(settings: FaultSettings,
@@ -71,6 +89,12 @@ def _show_faults(settings: FaultSettings,
                          f"({', '.join(settings.fault_kinds)}; seed {settings.fault_seed})")
         if settings.pending_seconds:
             parts.append(f"changes PENDING for {settings.pending_seconds:g} s")
+        if settings.quotas:
+            parts.append("Route 53's token buckets (account 50, 10/s; CreateHostedZone 40, "
+                         "2/s; DeleteHostedZone 40, 5/s)")
+        if settings.latency:
+            parts.append(f"{settings.latency * 1000:g} ms a request "
+                         f"(±{settings.latency_jitter:.0%})")
         out.print("fault injection: " + "; ".join(parts), highlight=False)
     if counts:
         table = Table("account", "kind", "injected")
@@ -111,14 +135,15 @@ def up(state_dir: StateDirOpt = DEFAULT_STATE, port: PortOpt = 0, dns: DnsOpt = 
        rate_limit: RateLimitOpt = None, rate_burst: RateBurstOpt = None,
        fault_rate: FaultRateOpt = None, fault_kinds: FaultKindsOpt = None,
        fault_seed: FaultSeedOpt = None, pending_seconds: PendingOpt = None,
+       realistic: RealisticOpt = False, quotas: QuotasOpt = None,
+       latency_ms: LatencyOpt = None,
        acm_wait: AcmWaitOpt = None) -> None:
     """Start the sandbox in the background; its state goes to STATE_DIR/sandbox.json."""
     _require_sandbox_extra()
     from zonecut.sandbox import process
-    from zonecut.sandbox.fault_settings import FaultSettings
 
-    faults = _fault_settings(FaultSettings(), rate_limit, rate_burst, fault_rate, fault_kinds,
-                             fault_seed, pending_seconds)
+    faults = _fault_settings(_start_settings(realistic), rate_limit, rate_burst, fault_rate,
+                             fault_kinds, fault_seed, pending_seconds, quotas, latency_ms)
     running = process.status(state_dir)
     if running is not None:
         err.print("a sandbox is already running (change its faults with "
@@ -137,7 +162,8 @@ def up(state_dir: StateDirOpt = DEFAULT_STATE, port: PortOpt = 0, dns: DnsOpt = 
 def faults_command(state_dir: StateDirOpt = DEFAULT_STATE, rate_limit: RateLimitOpt = None,
                    rate_burst: RateBurstOpt = None, fault_rate: FaultRateOpt = None,
                    fault_kinds: FaultKindsOpt = None, fault_seed: FaultSeedOpt = None,
-                   pending_seconds: PendingOpt = None) -> None:
+                   pending_seconds: PendingOpt = None, quotas: QuotasOpt = None,
+                   latency_ms: LatencyOpt = None) -> None:
     """Show the background sandbox's fault injection and the faults injected so far;
     with options, change them first (options left out keep their value)."""
     _require_sandbox_extra()
@@ -150,7 +176,7 @@ def faults_command(state_dir: StateDirOpt = DEFAULT_STATE, rate_limit: RateLimit
     try:
         current = client.fault_settings()
         wanted = _fault_settings(current, rate_limit, rate_burst, fault_rate, fault_kinds,
-                                 fault_seed, pending_seconds)
+                                 fault_seed, pending_seconds, quotas, latency_ms)
         if wanted != current:
             current = client.set_faults(wanted)
         _show_faults(current, client.faults())
@@ -190,24 +216,22 @@ def run(state_dir: StateDirOpt = DEFAULT_STATE, port: PortOpt = 0, dns: DnsOpt =
         rate_limit: RateLimitOpt = None, rate_burst: RateBurstOpt = None,
         fault_rate: FaultRateOpt = None, fault_kinds: FaultKindsOpt = None,
         fault_seed: FaultSeedOpt = None, pending_seconds: PendingOpt = None,
+        realistic: RealisticOpt = False, quotas: QuotasOpt = None,
+        latency_ms: LatencyOpt = None,
         acm_wait: AcmWaitOpt = None) -> None:
     """Run the sandbox in the foreground until Ctrl-C; while it runs, its state is in
     STATE_DIR/sandbox.json, so `--sandbox` finds it as it finds `sandbox up`'s."""
     _require_sandbox_extra()
     from zonecut.sandbox import Sandbox, process
-    from zonecut.sandbox.fault_settings import FaultSettings
 
-    faults = _fault_settings(FaultSettings(), rate_limit, rate_burst, fault_rate, fault_kinds,
-                             fault_seed, pending_seconds)
+    faults = _fault_settings(_start_settings(realistic), rate_limit, rate_burst, fault_rate,
+                             fault_kinds, fault_seed, pending_seconds, quotas, latency_ms)
     if process.status(state_dir) is not None:
         fail(f"a sandbox is already running with state dir {state_dir} (see `zonecut "
              "sandbox status`); stop it, or give another --state-dir")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with Sandbox(port=port, dns=dns, rate_limit=faults.rate_limit,
-                 rate_burst=faults.rate_burst, fault_rate=faults.fault_rate,
-                 fault_kinds=faults.fault_kinds, fault_seed=faults.fault_seed,
-                 pending_seconds=faults.pending_seconds, acm_wait=acm_wait) as sandbox:
+    with Sandbox(port=port, dns=dns, faults=faults, acm_wait=acm_wait) as sandbox:
         info = sandbox.info
         if info_file is not None:
             info_file.write_text(info.to_json())

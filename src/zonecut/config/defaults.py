@@ -34,6 +34,12 @@ class Defaults(FrozenModel):
     rate_limit: Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)] = Field(
         5.0, description="Route 53 requests per second per account."
     )
+    rate_burst: Annotated[float, Field(strict=True, ge=1, allow_inf_nan=False)] = Field(
+        1.0, description="Route 53 requests an idle account may send at once (the size of "
+        "its token bucket; Route 53 documents 50 with a rate of 10 per second). "
+        "Route 53's per-operation buckets (CreateHostedZone 40 at 2 per second, "
+        "DeleteHostedZone 40 at 5 per second) always apply on top."
+    )
     max_parallel_accounts: Annotated[StrictInt, Field(ge=1)] = Field(
         8, description="How many accounts are read or changed at the same time."
     )

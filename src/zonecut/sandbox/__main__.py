@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from zonecut.sandbox.fault_settings import FAULT_KINDS, parse_kinds
+from zonecut.sandbox.fault_settings import FAULT_KINDS, FaultSettings, parse_kinds
 from zonecut.sandbox.process import load_info, state_file
 from zonecut.sandbox.server import Sandbox
 
@@ -46,6 +46,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--acm-wait", type=float, default=None,
                         help="seconds a new ACM certificate stays PENDING_VALIDATION "
                         "(default: $MOTO_ACM_VALIDATION_WAIT, else 2)")
+    parser.add_argument("--quotas", action=argparse.BooleanOptionalAction, default=False,
+                        help="Route 53's documented token buckets per account and operation")
+    parser.add_argument("--latency", type=float, default=0.0,
+                        help="seconds every Route 53 request takes (jittered)")
+    parser.add_argument("--latency-jitter", type=float, default=0.25,
+                        help="latency varies by this fraction either way (0 to 1)")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request")
     return parser.parse_args(argv)
 
@@ -70,6 +76,11 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    faults = FaultSettings(
+        rate_limit=args.rate_limit, rate_burst=args.rate_burst, fault_rate=args.fault_rate,
+        fault_kinds=parse_kinds("" if args.fault_kinds == "none" else args.fault_kinds),
+        fault_seed=args.fault_seed, pending_seconds=args.pending_seconds, quotas=args.quotas,
+        latency=args.latency, latency_jitter=args.latency_jitter)
     sandbox = Sandbox(
         host=args.host,
         port=args.port,
@@ -78,12 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         pool_size=args.pool_size,
         seed=args.seed,
         accounts=args.account,
-        rate_limit=args.rate_limit,
-        rate_burst=args.rate_burst,
-        fault_rate=args.fault_rate,
-        fault_kinds=parse_kinds("" if args.fault_kinds == "none" else args.fault_kinds),
-        fault_seed=args.fault_seed,
-        pending_seconds=args.pending_seconds,
+        faults=faults,
         acm_wait=args.acm_wait,
     )
     path = state_file(args.state_dir)

@@ -61,6 +61,11 @@ class ChangeLog:
             return "INSYNC"
         return "PENDING"
 
+    def ready_at(self, change_id: str) -> float | None:
+        """When (on this log's clock) the change becomes INSYNC; None for an unknown id."""
+        with self._lock:
+            return self._ready.get(change_id.rsplit("/", 1)[-1])
+
     def submitted(self, body: str, pending: float) -> str:
         """A change answer with a new id, PENDING when ``pending`` > 0."""
         with self._lock:

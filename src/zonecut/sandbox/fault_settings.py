@@ -20,6 +20,19 @@
 ``pending_seconds``
     ``GetChange`` reports a change PENDING for this long after it was submitted
     (CreateHostedZone, ChangeResourceRecordSets and DeleteHostedZone answer PENDING too).
+``quotas``
+    Route 53's documented token buckets (:mod:`zonecut.aws.quotas`): per account, all
+    requests together (50, refilled 10 per second) and each operation on its own
+    (CreateHostedZone 40 / 2 per second, DeleteHostedZone 40 / 5, others 50 / 10); a
+    request needs a token from both, else ``Throttling``. Independent of ``rate_limit``
+    (the legacy flat 5 per second, still there: both apply when both are on).
+``latency``
+    Seconds every Route 53 request takes (half before it is handled, half after),
+    jittered by ``latency_jitter`` (0.25: uniformly between 75 % and 125 %).
+
+:meth:`FaultSettings.realistic` is ``sandbox up --realistic``: quotas on, 80 ms
+latency, changes PENDING for 10 s (Route 53 says usually within 60 s; scaled down so
+benchmarks finish).
 """
 
 from __future__ import annotations
@@ -31,6 +44,10 @@ from typing import Any
 FAULT_KINDS: tuple[str, ...] = ("throttle", "prior", "5xx", "drop")
 RATE_LIMIT_KIND = "rate-limit"
 """The kind under which requests refused by the rate limit are counted."""
+QUOTA_KIND = "quota"
+"""The kind under which requests refused by Route 53's token buckets are counted."""
+REALISTIC_LATENCY = 0.08
+REALISTIC_PENDING = 10.0
 
 
 @dataclass(frozen=True)
@@ -41,6 +58,13 @@ class FaultSettings:
     fault_kinds: tuple[str, ...] = FAULT_KINDS
     fault_seed: int = 0
     pending_seconds: float = 0.0
+    quotas: bool = False
+    latency: float = 0.0
+    latency_jitter: float = 0.25
+
+    @classmethod
+    def realistic(cls) -> FaultSettings:
+        return cls(quotas=True, latency=REALISTIC_LATENCY, pending_seconds=REALISTIC_PENDING)
 
     def __post_init__(self) -> None:
         if self.rate_limit < 0:
@@ -57,6 +81,10 @@ class FaultSettings:
             raise ValueError("a fault_rate above 0 needs at least one fault kind")
         if self.pending_seconds < 0:
             raise ValueError(f"pending_seconds must not be negative, not {self.pending_seconds}")
+        if self.latency < 0:
+            raise ValueError(f"latency must not be negative, not {self.latency}")
+        if not 0.0 <= self.latency_jitter <= 1.0:
+            raise ValueError(f"latency_jitter must be between 0 and 1, not {self.latency_jitter}")
 
     @property
     def burst(self) -> float:
@@ -67,7 +95,8 @@ class FaultSettings:
 
     @property
     def active(self) -> bool:
-        return self.rate_limit > 0 or self.fault_rate > 0 or self.pending_seconds > 0
+        return (self.rate_limit > 0 or self.fault_rate > 0 or self.pending_seconds > 0
+                or self.quotas or self.latency > 0)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -90,6 +119,9 @@ class FaultSettings:
             fault_kinds=parse_kinds(merged["fault_kinds"]),
             fault_seed=int(merged["fault_seed"]),
             pending_seconds=float(merged["pending_seconds"]),
+            quotas=_flag(merged["quotas"]),
+            latency=float(merged["latency"]),
+            latency_jitter=float(merged["latency_jitter"]),
         )
 
     def updated(
@@ -101,15 +133,27 @@ class FaultSettings:
         fault_kinds: str | Sequence[str] | None = None,
         fault_seed: int | None = None,
         pending_seconds: float | None = None,
+        quotas: bool | None = None,
+        latency: float | None = None,
+        latency_jitter: float | None = None,
     ) -> FaultSettings:
         """These settings with every argument that is not None changed."""
         changes: dict[str, Any] = {
             "rate_limit": rate_limit, "rate_burst": rate_burst, "fault_rate": fault_rate,
             "fault_kinds": fault_kinds, "fault_seed": fault_seed,
-            "pending_seconds": pending_seconds,
+            "pending_seconds": pending_seconds, "quotas": quotas, "latency": latency,
+            "latency_jitter": latency_jitter,
         }
         return FaultSettings.from_dict({k: v for k, v in changes.items() if v is not None},
                                        base=self)
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "on", "off"):
+        return value.lower() in ("true", "1", "on")
+    raise ValueError(f"quotas must be true or false, not {value!r}")
 
 
 def parse_kinds(kinds: str | Sequence[str]) -> tuple[str, ...]:

@@ -8,13 +8,17 @@ dropped responses and PENDING changes (settings: :mod:`zonecut.sandbox.fault_set
 1. one draw from the account's seeded generator decides whether a fault is due, and
    which (``prior`` only for ChangeResourceRecordSets and CreateHostedZone);
 2. the account's token bucket: no token left is ``Throttling`` (kind ``rate-limit``),
-   the request is not processed;
+   the request is not processed; with ``quotas`` on, Route 53's documented buckets
+   (account and operation, :mod:`zonecut.aws.quotas`) too: kind ``quota``;
 3. ``throttle``, ``prior`` and ``5xx`` are answered with Route 53's error, the request
    is not processed; ``drop`` processes it and then asks the WSGI layer
    (:func:`drop_connection`, in :mod:`zonecut.sandbox.control_app`) to close the
    connection without an answer;
 4. change answers get their own change id, PENDING for ``pending_seconds``
    (:mod:`zonecut.sandbox.changes`).
+
+With ``latency`` set, every Route 53 request sleeps half its (jittered) latency before
+it is decided and half after it was answered.
 
 Errors are serialised as moto serialises Route 53's own (REST-XML, ``ErrorResponse``),
 so botocore reads the code. Every injected fault is counted per (account, kind).
@@ -34,8 +38,9 @@ from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
 
+from zonecut.aws.quotas import ROUTE53_ACCOUNT, operation_bucket
 from zonecut.sandbox.changes import CHANGE_OPERATIONS, ChangeLog
-from zonecut.sandbox.fault_settings import RATE_LIMIT_KIND, FaultSettings
+from zonecut.sandbox.fault_settings import QUOTA_KIND, RATE_LIMIT_KIND, FaultSettings
 
 PRIOR_OPERATIONS = frozenset({"ChangeResourceRecordSets", "CreateHostedZone"})
 ROUTE53_XMLNS = "https://route53.amazonaws.com/doc/2013-04-01/"
@@ -74,10 +79,13 @@ class _Bucket:
         self.tokens = burst
         self.stamp = now
 
-    def take(self, now: float) -> bool:
+    def has(self, now: float) -> bool:
         self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
-        if self.tokens < 1.0:
+        return self.tokens >= 1.0
+
+    def take(self, now: float) -> bool:
+        if not self.has(now):
             return False
         self.tokens -= 1.0
         return True
@@ -92,6 +100,8 @@ class FaultInjector:
         self._lock = threading.Lock()
         self._settings = settings or FaultSettings()
         self._buckets: dict[str, _Bucket] = {}
+        self._quota_buckets: dict[tuple[str, str], _Bucket] = {}
+        self._latency_rng = random.Random()
         self._generators: dict[str, random.Random] = {}
         self._counts: Counter[tuple[str, str]] = Counter()
         self.changes = ChangeLog(clock)
@@ -106,6 +116,7 @@ class FaultInjector:
         with self._lock:
             self._settings = settings
             self._buckets.clear()
+            self._quota_buckets.clear()
             self._generators.clear()
 
     def counts(self) -> dict[tuple[str, str], int]:
@@ -150,17 +161,56 @@ class FaultInjector:
                     self._buckets[account] = bucket
                 if not bucket.take(now):
                     kind = RATE_LIMIT_KIND
+            if settings.quotas and kind != RATE_LIMIT_KIND and not self._quota_take(
+                    account, operation):
+                kind = QUOTA_KIND
             if kind is not None:
                 self._counts[(account, kind)] += 1
             return kind, variant
+
+    def _quota_take(self, account: str, operation: str) -> bool:
+        """A token from the account's bucket and from its operation's, or neither
+        (called with the lock held)."""
+        now = self._clock()
+        buckets = []
+        for key, limit in (((account, ""), ROUTE53_ACCOUNT),
+                           ((account, operation), operation_bucket(operation))):
+            bucket = self._quota_buckets.get(key)
+            if bucket is None:
+                bucket = self._quota_buckets[key] = _Bucket(limit.rate, limit.burst, now)
+            buckets.append(bucket)
+        if not all(b.has(now) for b in buckets):
+            return False
+        for bucket in buckets:
+            bucket.tokens -= 1.0
+        return True
+
+    def _latency(self) -> float:
+        """Half of one request's latency (drawn once per request, used twice)."""
+        settings = self._settings
+        if settings.latency <= 0:
+            return 0.0
+        with self._lock:
+            spread = self._latency_rng.uniform(-settings.latency_jitter, settings.latency_jitter)
+        return settings.latency * (1.0 + spread) / 2.0
 
     def intercept(self, service: str, account: str, operation: str,
                   proceed: Callable[[], Any]) -> Any:
         """Called by the request counter for every request; serves or faults it."""
         if service != "route53":
             return proceed()
+        half = self._latency()
+        if half:
+            time.sleep(half)  # on the way in: the buckets see the request arrive
+        try:
+            return self._answer(account, operation, proceed)
+        finally:
+            if half:
+                time.sleep(half)  # on the way out
+
+    def _answer(self, account: str, operation: str, proceed: Callable[[], Any]) -> Any:
         kind, variant = self.decide(account, operation)
-        if kind in (RATE_LIMIT_KIND, "throttle"):
+        if kind in (RATE_LIMIT_KIND, QUOTA_KIND, "throttle"):
             return error_response(*THROTTLING)
         if kind == "prior":
             return error_response(*PRIOR_REQUEST)

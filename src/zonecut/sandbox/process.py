@@ -162,6 +162,9 @@ def fault_arguments(faults: FaultSettings) -> list[str]:
         "--fault-kinds", ",".join(faults.fault_kinds) or "none",
         "--fault-seed", str(faults.fault_seed),
         "--pending-seconds", repr(faults.pending_seconds),
+        "--quotas" if faults.quotas else "--no-quotas",
+        "--latency", repr(faults.latency),
+        "--latency-jitter", repr(faults.latency_jitter),
     ]
     if faults.rate_burst is not None:
         arguments += ["--rate-burst", repr(faults.rate_burst)]

@@ -109,7 +109,10 @@ class Sandbox:
         fault_seed: int = 0,
         pending_seconds: float = 0.0,
         acm_wait: float | None = None,
+        faults: FaultSettings | None = None,
     ) -> None:
+        """``faults``, when given, are the fault settings to start with (and to go back
+        to on reset) instead of the ones the other fault keywords make."""
         if not host.startswith("127."):
             raise ValueError(f"the sandbox listens on loopback only, not {host!r}")
         self.host = host
@@ -122,6 +125,8 @@ class Sandbox:
         self.initial_faults = FaultSettings().updated(
             rate_limit=rate_limit, rate_burst=rate_burst, fault_rate=fault_rate,
             fault_kinds=fault_kinds, fault_seed=fault_seed, pending_seconds=pending_seconds)
+        if faults is not None:
+            self.initial_faults = faults
         self.injector = FaultInjector(self.initial_faults)
         self._dns_port = dns_port if dns_port is not None else default_port()
         self._dns_network = dns_network
@@ -316,7 +321,8 @@ class Sandbox:
 
     def faults(self) -> dict[tuple[str, str], int]:
         """Injected faults so far, keyed (account id, kind): ``throttle``, ``prior``,
-        ``5xx``, ``drop``, and ``rate-limit`` for requests refused by the rate limit."""
+        ``5xx``, ``drop``, ``rate-limit`` for requests refused by the rate limit and
+        ``quota`` for those refused by Route 53's token buckets (``quotas``)."""
         return self.injector.counts()
 
     def write_root_hints(self, path: Path | str) -> None:

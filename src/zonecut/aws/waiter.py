@@ -1,0 +1,135 @@
+"""Waiting for Route 53 changes to become INSYNC: one poller per account, for all of its
+pending changes, that ends each wait soon after the change syncs.
+
+``GetChange`` takes one change id, and Route 53 documents no order in which changes
+sync (not even within one zone), so every change is confirmed by its own ``GetChange``
+answering INSYNC: nothing is inferred from another change's status. What the poller
+saves is the polling of changes that are still pending:
+
+- it polls an account's pending changes in the order they were submitted and ends a
+  round at the first PENDING answer (changes submitted later are very likely pending
+  too), so a round costs one call while the oldest change is pending, and each change
+  costs one more call when its turn comes after it synced;
+- rounds are spaced by ``max(min_interval, fraction * age)`` where ``age`` is how long
+  the oldest pending change has been waited for, capped at ``max_interval``. A change
+  that syncs between two rounds is seen at the next: the overshoot after INSYNC is at
+  most one interval plus one request, i.e. at most ``max(min_interval, fraction * wait)``
+  plus the request's latency (``1 s`` and ``10 %`` by default: a 60 s wait ends within
+  about 6 s of the sync, a 10 s wait within about 1 s);
+- a change's age counts from its submission (:meth:`ChangePoller.watch`); a waiter
+  that asks about a change never polled gets a round at once (a change may be INSYNC
+  already); the polling happens in the waiting thread (one round at a time per account;
+  other waiters of the account share its answers).
+
+If a later change syncs before an earlier one, it is confirmed when the earlier one
+is (its wait may then overshoot by the difference). Every call goes through the
+account's limiter (``get_status`` is the account's own ``GetChange`` call), so the
+polling stays within the account's request rate: at the default spacing it is about
+one request per second per account while a change is pending.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+MIN_INTERVAL = 1.0
+FRACTION = 0.1
+MAX_INTERVAL = 15.0
+
+
+@dataclass(frozen=True)
+class PollSchedule:
+    min_interval: float = MIN_INTERVAL
+    fraction: float = FRACTION
+    max_interval: float = MAX_INTERVAL
+
+    def __post_init__(self) -> None:
+        if self.min_interval <= 0 or self.max_interval < self.min_interval:
+            raise ValueError("need 0 < min_interval <= max_interval")
+        if not 0 <= self.fraction < 1:
+            raise ValueError("fraction must be in [0, 1)")
+
+    def interval(self, age: float) -> float:
+        """Seconds between rounds when the oldest pending change was submitted ``age`` s ago."""
+        return min(self.max_interval, max(self.min_interval, self.fraction * max(0.0, age)))
+
+
+class ChangePoller:
+    """All pending changes of one account. Whichever waiter finds no round under way
+    polls (in its own thread, sleeping through ``sleep``); the others wait for its
+    answers, so an account never has two rounds at once."""
+
+    def __init__(self, get_status: Callable[[str], str], *,
+                 schedule: PollSchedule | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self._get_status = get_status
+        self.schedule = schedule or PollSchedule()
+        self._clock = clock
+        self._sleep = sleep
+        self._cond = threading.Condition()
+        self._pending: dict[str, float] = {}  # change id -> since when (insertion order)
+        self._insync: set[str] = set()
+        self._polling = False
+        self._next_round = 0.0
+        self.rounds = 0
+
+    def watch(self, change_id: str) -> None:
+        """Note when ``change_id`` was submitted (its wait's age counts from then)."""
+        with self._cond:
+            if change_id not in self._insync:
+                self._pending.setdefault(change_id, self._clock())
+
+    def wait(self, change_ids: Sequence[str], deadline: float) -> list[str]:
+        """Block until every change is INSYNC or ``deadline`` (on this poller's clock)
+        passes; returns the changes still pending then. A failed ``GetChange`` (after
+        its retries) raises in the waiter that sent it."""
+        wanted = list(dict.fromkeys(change_ids))
+        with self._cond:
+            fresh = False
+            for change_id in wanted:
+                if change_id not in self._insync and change_id not in self._pending:
+                    self._pending[change_id] = self._clock()
+                    fresh = True
+            if fresh:
+                self._next_round = self._clock()  # a change never polled: poll now
+        while True:
+            with self._cond:
+                left = [c for c in wanted if c not in self._insync]
+                if not left:
+                    return []
+                now = self._clock()
+                if now >= deadline:
+                    for change_id in left:  # given up: no longer holds up the rounds
+                        self._pending.pop(change_id, None)
+                    return left
+                if self._polling:
+                    self._cond.wait(timeout=min(deadline - now, 1.0))
+                    continue
+                self._polling = True
+                pause = min(self._next_round, deadline) - now
+            try:
+                if pause > 0:
+                    self._sleep(pause)
+                self._round()
+            finally:
+                with self._cond:
+                    self._polling = False
+                    self.rounds += 1
+                    now = self._clock()
+                    oldest = min(self._pending.values(), default=now)
+                    self._next_round = now + self.schedule.interval(now - oldest)
+                    self._cond.notify_all()
+
+    def _round(self) -> None:
+        with self._cond:
+            order = list(self._pending)
+        for change_id in order:
+            if self._get_status(change_id) != "INSYNC":
+                return
+            with self._cond:
+                self._pending.pop(change_id, None)
+                self._insync.add(change_id)
