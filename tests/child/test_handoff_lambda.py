@@ -13,12 +13,11 @@ import json
 from typing import Any
 
 from child_support import DEV, NETWORK, PROD, TEAM, config, runtime
-from lambda_events import custom_resource
+from cloudformation_side import CloudFormation
 from lambda_support import Responses, child_zone, delegation, servers_of, snapshot
 
 from sandbox_fixtures import session_for
 from zonecut.apply.handoff_read import ZoneDocument
-from zonecut.aws_lambda import custom_resource as cr
 from zonecut.sandbox import Sandbox
 
 REGISTRY = TEAM
@@ -53,11 +52,12 @@ def handoff_env(parent: dict[str, str]) -> dict[str, str]:
 
 
 def test_handlers_publish_in_the_registry_and_a_cli_child_reads_it_there(
-        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses) -> None:
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses,
+        cfn: CloudFormation) -> None:
     env = handoff_env(parent)
     publish_apex(fresh_sandbox, env)
     dev_id, dev_servers = child_zone(fresh_sandbox, "dev.example.com")
-    sent = cr.handler(custom_resource("Create", DEV, responses.url("create"), {
+    sent = cfn.send(cfn.event("Create", DEV, responses.url("create"), {
         "ZoneName": "dev.example.com", "NameServers": dev_servers}), None, environ=env)
     assert sent["Status"] == "SUCCESS", sent["Reason"]
     assert servers_of(delegation(fresh_sandbox, "dev.example.com")) == dev_servers
@@ -96,7 +96,7 @@ def test_handlers_publish_in_the_registry_and_a_cli_child_reads_it_there(
     assert any(r["Name"] == "app.dev.example.com." and r["Type"] == "NS" for r in listed)
 
     # the stack's Delete takes its document out of the registry too
-    gone = cr.handler(custom_resource("Delete", DEV, responses.url("delete"), {
+    gone = cfn.send(cfn.event("Delete", DEV, responses.url("delete"), {
         "ZoneName": "dev.example.com", "NameServers": dev_servers},
         physical_id=sent["PhysicalResourceId"]), None, environ=env)
     assert gone["Data"]["Outcome"] == "removed"
@@ -104,14 +104,15 @@ def test_handlers_publish_in_the_registry_and_a_cli_child_reads_it_there(
 
 
 def test_a_parent_document_that_does_not_hold_refuses_and_writes_nothing(
-        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses) -> None:
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses,
+        cfn: CloudFormation) -> None:
     env = handoff_env(parent)
     _, dev_servers = child_zone(fresh_sandbox, "dev.example.com")
     where = f"dev.example.com: parameter {APEX} in account {REGISTRY}"
 
     def refused() -> str:
         before, docs = snapshot(fresh_sandbox), published(fresh_sandbox)
-        sent = cr.handler(custom_resource("Create", DEV, responses.url("x"), {
+        sent = cfn.send(cfn.event("Create", DEV, responses.url("x"), {
             "ZoneName": "dev.example.com", "NameServers": dev_servers}), None, environ=env)
         assert sent["Status"] == "FAILED"
         assert sent["PhysicalResourceId"].startswith("zonecut-refused-")  # wrote nothing
@@ -134,7 +135,7 @@ def test_a_parent_document_that_does_not_hold_refuses_and_writes_nothing(
     assert f"{where}: not a zonecut zone description: format is 1" in refused()
     # the right document: delegated
     publish_apex(fresh_sandbox, env)
-    sent = cr.handler(custom_resource("Create", DEV, responses.url("ok"), {
+    sent = cfn.send(cfn.event("Create", DEV, responses.url("ok"), {
         "ZoneName": "dev.example.com", "NameServers": dev_servers}), None, environ=env)
     assert sent["Status"] == "SUCCESS", sent["Reason"]
 
