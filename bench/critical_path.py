@@ -1,5 +1,5 @@
 """The realistic bound: per account, the critical path of the calls it must make under
-Route 53's token buckets (aws/quotas.py), with every call taking the sandbox's latency
+Route 53's token buckets (zonecut/quotas.py), with every call taking the sandbox's latency
 plus the emulator's own time per call (measured in the same run), and each sync wait
 taking the sandbox's PENDING time; accounts run in parallel, waves one after another.
 An account's calls may overlap (each goes as soon as its buckets allow and is done one
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from bench.bound import NS_PER_DELEGATION, plan_calls
 from bench.org import PARENT_ACCOUNT, BenchZone
-from zonecut.aws.quotas import ROUTE53_ACCOUNT, Bucket, operation_bucket
+from zonecut.quotas import ROUTE53_ACCOUNT, Bucket, operation_bucket
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,14 @@ def test_healthy_table_write_config_then_audit_its_accounts(world: World,
     assert [a["key"] for a in data["accounts"]] == ["network-hub", "dev-team", "prod"]
     assert data["summary"]["zones"] == 4
 
+    # the written config adopts every zone: its only change is the zonecut:managed tag
+    # (so that prune knows them later, issue 10), and after apply there is none
+    plan = runner.invoke(app, ["plan", "-c", str(written), "--exit-code"])
+    assert plan.exit_code == 2, plan.output
+    assert "4 zone(s) to retag or recomment" in plan.output
+    assert "create" not in plan.output.lower() and "delete" not in plan.output.lower()
+    applied = runner.invoke(app, ["apply", "-c", str(written), "--yes"])
+    assert applied.exit_code == 0, applied.output
     plan = runner.invoke(app, ["plan", "-c", str(written), "--exit-code"])
     assert plan.exit_code == 0, plan.output
 

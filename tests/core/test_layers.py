@@ -17,7 +17,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[2] / "src"
 ROOT = SRC / "zonecut"
 
-FOUNDATION = frozenset({"names", "errors", "state", "findings"})
+FOUNDATION = frozenset({"names", "errors", "state", "findings", "quotas"})
 """Leaf modules every package may use: names, the root error, observed Route 53 data,
 the findings model. They import no other zonecut package."""
 
@@ -27,6 +27,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "errors": frozenset(),
     "state": frozenset(),
     "findings": frozenset(),
+    "quotas": frozenset(),
     "config": frozenset({"names", "errors"}),
     "plan": frozenset({"config"}) | FOUNDATION,
     "verify": frozenset({"plan"}) | FOUNDATION,

@@ -15,8 +15,8 @@ from fault_support import retried, runtime
 
 from sandbox_fixtures import session_for
 from zonecut.aws.limiter import QuotaLimiter
-from zonecut.aws.quotas import ROUTE53_ACCOUNT, Bucket, operation_bucket
 from zonecut.config.loader import load_config_text
+from zonecut.quotas import ROUTE53_ACCOUNT, Bucket, operation_bucket
 from zonecut.sandbox import Sandbox
 from zonecut.sandbox.__main__ import _arguments
 from zonecut.sandbox.fault_settings import FaultSettings

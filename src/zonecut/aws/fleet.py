@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from zonecut.aws.access import AccountAccess
 from zonecut.aws.calls import CallCounter
 from zonecut.aws.limiter import QuotaLimiter
-from zonecut.aws.quotas import Bucket
 from zonecut.aws.route53 import LOST_CHANGE_WAIT, Route53Account
 from zonecut.aws.sessions import SessionFactory
 from zonecut.errors import ZonecutError
+from zonecut.quotas import Bucket
 
 
 class Fleet:
@@ -44,7 +44,7 @@ class Fleet:
 
     def limiter(self) -> QuotaLimiter:
         """A new account's limiter: its bucket (``rate_limit``, ``rate_burst``) plus
-        Route 53's documented per-operation buckets (:mod:`zonecut.aws.quotas`)."""
+        Route 53's documented per-operation buckets (:mod:`zonecut.quotas`)."""
         return QuotaLimiter(Bucket(burst=self.rate_burst, rate=self.rate_limit))
 
     def route53(self, account_id: str) -> Route53Account:

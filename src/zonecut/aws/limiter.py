@@ -1,5 +1,5 @@
 """The client side of Route 53's token buckets: every request of an account waits for a
-token of the account's bucket and of its operation's bucket (:mod:`zonecut.aws.quotas`),
+token of the account's bucket and of its operation's bucket (:mod:`zonecut.quotas`),
 so zonecut does not meet ``Throttling`` in the first place.
 
 Each bucket is kept as the time it will be full again ("virtual scheduling", the
@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 
-from zonecut.aws.quotas import ROUTE53_OPERATION_DEFAULT, ROUTE53_OPERATIONS, Bucket
+from zonecut.quotas import ROUTE53_OPERATION_DEFAULT, ROUTE53_OPERATIONS, Bucket
 
 
 class _Schedule:

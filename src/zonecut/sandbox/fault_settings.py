@@ -21,7 +21,7 @@
     ``GetChange`` reports a change PENDING for this long after it was submitted
     (CreateHostedZone, ChangeResourceRecordSets and DeleteHostedZone answer PENDING too).
 ``quotas``
-    Route 53's documented token buckets (:mod:`zonecut.aws.quotas`): per account, all
+    Route 53's documented token buckets (:mod:`zonecut.quotas`): per account, all
     requests together (50, refilled 10 per second) and each operation on its own
     (CreateHostedZone 40 / 2 per second, DeleteHostedZone 40 / 5, others 50 / 10); a
     request needs a token from both, else ``Throttling``. Independent of ``rate_limit``

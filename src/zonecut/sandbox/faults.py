@@ -9,7 +9,7 @@ dropped responses and PENDING changes (settings: :mod:`zonecut.sandbox.fault_set
    which (``prior`` only for ChangeResourceRecordSets and CreateHostedZone);
 2. the account's token bucket: no token left is ``Throttling`` (kind ``rate-limit``),
    the request is not processed; with ``quotas`` on, Route 53's documented buckets
-   (account and operation, :mod:`zonecut.aws.quotas`) too: kind ``quota``;
+   (account and operation, :mod:`zonecut.quotas`) too: kind ``quota``;
 3. ``throttle``, ``prior`` and ``5xx`` are answered with Route 53's error, the request
    is not processed; ``drop`` processes it and then asks the WSGI layer
    (:func:`drop_connection`, in :mod:`zonecut.sandbox.control_app`) to close the
@@ -38,7 +38,7 @@ from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
 
-from zonecut.aws.quotas import ROUTE53_ACCOUNT, operation_bucket
+from zonecut.quotas import ROUTE53_ACCOUNT, operation_bucket
 from zonecut.sandbox.changes import CHANGE_OPERATIONS, ChangeLog
 from zonecut.sandbox.fault_settings import QUOTA_KIND, RATE_LIMIT_KIND, FaultSettings
 
