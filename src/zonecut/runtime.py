@@ -27,7 +27,8 @@ from zonecut.config.document import Config
 from zonecut.config.tree import DesiredTree, DesiredZone, build_tree
 from zonecut.errors import ZonecutError
 from zonecut.plan.changes import Plan
-from zonecut.plan.dnssec import DnssecPlan, plan_dnssec, plan_dnssec_teardown, without_removed_ds
+from zonecut.plan.dnssec import plan_dnssec, plan_dnssec_teardown, without_removed_ds
+from zonecut.plan.dnssec_steps import DnssecPlan
 from zonecut.plan.moves import move_candidates, plan_moves
 from zonecut.plan.observed import ObservedState
 from zonecut.plan.ownership import created_by_zonecut

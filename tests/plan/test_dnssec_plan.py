@@ -13,12 +13,12 @@ from zonecut.config.loader import load_config_text
 from zonecut.config.tree import DesiredZone, build_tree
 from zonecut.plan.changes import ZoneDeletion
 from zonecut.plan.dnssec import (
-    DnssecPlan,
     ds_at,
     plan_dnssec,
     plan_dnssec_teardown,
     without_removed_ds,
 )
+from zonecut.plan.dnssec_steps import DnssecPlan
 from zonecut.plan.observed import ObservedState
 from zonecut.plan.planner import make_plan
 from zonecut.plan.signing import KeySigningKey, ZoneSigning

@@ -30,7 +30,7 @@ from zonecut.aws.fleet import Fleet
 from zonecut.aws.kms import KmsAccount, kms_account
 from zonecut.aws.route53 import RecordChange
 from zonecut.errors import ZonecutError
-from zonecut.plan.dnssec import DnssecPlan, DsChange, ZoneSign, ZoneUnsign, ksk_generation
+from zonecut.plan.dnssec_steps import DnssecPlan, DsChange, ZoneSign, ZoneUnsign, ksk_generation
 from zonecut.plan.signing import normalize_ds
 from zonecut.state import RRSet
 

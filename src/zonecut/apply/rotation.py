@@ -16,7 +16,7 @@ from zonecut.aws.fleet import Fleet
 from zonecut.aws.kms import kms_account
 from zonecut.aws.route53 import RecordChange
 from zonecut.errors import ZonecutError
-from zonecut.plan.dnssec import ksk_generation
+from zonecut.plan.dnssec_steps import ksk_generation
 from zonecut.plan.rotation import BOTH, Rotation, RotationStep
 from zonecut.plan.signing import normalize_ds
 from zonecut.state import RRSet

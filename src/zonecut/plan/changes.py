@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from zonecut.state import RRSet
 
 if TYPE_CHECKING:
-    from zonecut.plan.dnssec import DnssecPlan
+    from zonecut.plan.dnssec_steps import DnssecPlan
     from zonecut.plan.moves import ZoneMove
 
 

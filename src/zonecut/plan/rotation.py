@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from zonecut.plan.dnssec import KSK_PREFIX, ksk_generation
+from zonecut.plan.dnssec_steps import KSK_PREFIX, ksk_generation
 from zonecut.plan.signing import ZoneSigning, normalize_ds
 from zonecut.state import RRSet
 
