@@ -36,7 +36,8 @@ from typing import Any
 from zonecut import names
 from zonecut.aws_lambda import stack_claim
 from zonecut.aws_lambda.deadline import Deadline
-from zonecut.aws_lambda.delegation import Claim, Outcome, ParentZone
+from zonecut.aws_lambda.delegation import ParentZone
+from zonecut.aws_lambda.outcome import Claim, Outcome
 from zonecut.aws_lambda.settings import Settings
 from zonecut.aws_lambda.stack_claim import PREFIX as PREFIX
 from zonecut.aws_lambda.stack_claim import parse_physical_id as parse_physical_id

@@ -23,16 +23,9 @@ finishes or undoes it.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from zonecut import names
-from zonecut.apply.handoff_read import (
-    HandoffError,
-    ZoneDocument,
-    check_against_zone,
-    parameter_name,
-    parent_account_of,
-)
+from zonecut.apply.handoff_read import HandoffError, ZoneDocument, parameter_name
 from zonecut.aws import bounded
 from zonecut.aws.calls import CallCounter
 from zonecut.aws.cloudformation import CloudFormationAccount
@@ -40,7 +33,9 @@ from zonecut.aws.errors import AwsError
 from zonecut.aws.route53 import RecordChange, Route53Account
 from zonecut.aws.sessions import SessionFactory
 from zonecut.aws.ssm import SsmAccount
+from zonecut.aws_lambda import parent_document
 from zonecut.aws_lambda.deadline import Deadline
+from zonecut.aws_lambda.outcome import Claim, Outcome
 from zonecut.aws_lambda.ownership import Owner, OwnerRecordError, owner_parameter
 from zonecut.aws_lambda.proof import ChildZones
 from zonecut.aws_lambda.settings import Settings
@@ -48,46 +43,6 @@ from zonecut.delegation_rules import ns_record, servers_refusal, ttl_refusal
 from zonecut.state import HostedZone, RRSet
 
 log = logging.getLogger("zonecut.aws_lambda")
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a handler did: ``status`` is one of delegated, unchanged, removed, gone,
-    left-alone, refused, foreign (another party's delegation, reported only), stale (the
-    zone of the request no longer exists) or ignored."""
-
-    status: str
-    name: str = ""
-    reason: str = ""
-    zone_id: str = ""
-
-    @property
-    def refused(self) -> bool:
-        return self.status in ("refused", "foreign", "stale")
-
-    def data(self) -> dict[str, str]:
-        return {"status": self.status, "name": self.name, "reason": self.reason,
-                "zone_id": self.zone_id}
-
-
-@dataclass(frozen=True)
-class Claim:
-    """Who asks for which name: ``path`` ``stack`` (``party``: StackId and logical id)
-    or ``event`` (``party``: the hosted zone id). ``zone_id`` and ``servers`` are what
-    the request says about the zone; they are checked, never trusted."""
-
-    account_id: str
-    name: str
-    path: str
-    party: str
-    request: str = ""
-    zone_id: str | None = None
-    servers: tuple[str, ...] = ()
-    ttl: int | None = None
-
-    def owns(self, owner: Owner) -> bool:
-        return (owner.path, owner.account_id, owner.party) == (
-            self.path, self.account_id, self.party)
 
 
 class ParentZone:
@@ -180,45 +135,23 @@ class ParentZone:
 
     def parent_problem(self, child: str) -> str | None:
         """With ZONECUT_PARENT_PARAMETER: why the parent zone's published document does
-        not describe this parent (read and checked by zonecut.apply.handoff_read, as the
-        CLI checks parent_from_ssm); None when it does, or without the setting."""
+        not describe this parent (:func:`~zonecut.aws_lambda.parent_document.problem`);
+        None when it does, or without the setting. Read once per request."""
         key = self.settings.parent_parameter
         if key is None:
             return None
-        if self._parent_checked is not None:
-            return self._parent_checked[0]
-        access = self.settings.handoff_access()
-        where = f"parameter {key} in account {access.account_id}"
-        problem: str | None = None
-        text = self.handoff.get(key)
-        if text is None:
-            problem = f"{child}: {where} does not exist; nothing was changed"
-        else:
-            try:
-                document = ZoneDocument.from_json(text, where)
-            except HandoffError as exc:
-                document, problem = None, f"{child}: {exc}; nothing was changed"
-            if document is not None:
-                parent = self.settings.parent_account_id
-                problem = parent_account_of(
-                    document, where, child, declared={parent: parent}, expected=parent,
-                    role_hint="ZONECUT_PARENT_ROLE_ARN",
-                    expected_label="ZONECUT_PARENT_ACCOUNT_ID").problem
-                if problem is None and document.zone_id != self.settings.parent_zone_id:
-                    problem = (f"{child}: {where} names zone {document.zone_id}, not "
-                               f"ZONECUT_PARENT_ZONE_ID {self.settings.parent_zone_id}; "
-                               "nothing was changed")
-                if problem is None:
-                    try:
-                        zone: HostedZone | None = self.zone
-                    except AwsError as exc:
-                        if exc.code != "NoSuchHostedZone":
-                            raise
-                        zone = None
-                    problem = check_against_zone(document, where, child, zone,
-                                                 f"ZONECUT_PARENT_ACCOUNT_ID ({parent})")
-        self._parent_checked = (problem,)
-        return problem
+        if self._parent_checked is None:
+            self._parent_checked = (parent_document.problem(
+                self.settings, child, self.handoff.get(key), self._zone_if_any),)
+        return self._parent_checked[0]
+
+    def _zone_if_any(self) -> HostedZone | None:
+        try:
+            return self.zone
+        except AwsError as exc:
+            if exc.code != "NoSuchHostedZone":
+                raise
+            return None
 
     # -- checks -------------------------------------------------------------------------
     def refusal(self, account_id: str, name: str) -> str | None:

@@ -22,7 +22,8 @@ from typing import Any
 
 from zonecut import names
 from zonecut.aws_lambda.deadline import Deadline
-from zonecut.aws_lambda.delegation import Claim, Outcome, ParentZone
+from zonecut.aws_lambda.delegation import ParentZone
+from zonecut.aws_lambda.outcome import Claim, Outcome
 from zonecut.aws_lambda.settings import Settings
 from zonecut.errors import ZonecutError
 
