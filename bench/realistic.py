@@ -11,7 +11,6 @@ SHAPE: ``spread`` (N/10 child accounts, as bench/run.py) or ``one-account``.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -20,22 +19,10 @@ from typing import Any
 from bench import critical_path as cp
 from bench import emulator_floor
 from bench.org import zones
+from bench.run import PHASES, phase_in_process
 from zonecut.sandbox.control import SandboxClient
 from zonecut.sandbox.fault_settings import FaultSettings
 from zonecut.sandbox.process import down, up
-
-PHASES = (("plan-empty", "plan (empty)"), ("apply", "apply"),
-          ("plan-nochange", "plan (no change)"), ("verify", "verify"),
-          ("destroy", "destroy"))
-
-
-def _phase(name: str, label: str, n: int, mode: str, state_dir: Path) -> dict[str, Any]:
-    out = state_dir / f"phase-{name}.json"
-    subprocess.run([sys.executable, "-m", "bench.phase", name, str(n), mode, str(state_dir),
-                    str(out)], check=True)
-    data: dict[str, Any] = json.loads(out.read_text())
-    data["name"] = label
-    return data
 
 
 def run(n: int, shape: str) -> dict[str, Any]:
@@ -48,7 +35,7 @@ def run(n: int, shape: str) -> dict[str, Any]:
         control = SandboxClient(info)
         floor = emulator_floor.measure(control)
         control.set_faults(settings)
-        phases = [_phase(name, label, n, mode, state_dir) for name, label in PHASES]
+        phases = [phase_in_process(name, label, n, mode, state_dir) for name, label in PHASES]
         throttled = sum(count for (_, kind), count in control.faults().items()
                         if kind in ("quota", "rate-limit"))
     finally:

@@ -30,7 +30,8 @@ PHASES = (("plan-empty", "plan (empty)"), ("apply", "apply"),
           ("destroy", "destroy"))
 
 
-def _phase(name: str, label: str, n: int, mode: str, state_dir: Path) -> dict[str, Any]:
+def phase_in_process(name: str, label: str, n: int, mode: str, state_dir: Path) -> dict[str, Any]:
+    """One zonecut phase in a process of its own (bench/phase.py), its measures."""
     out = state_dir / f"phase-{name}.json"
     subprocess.run([sys.executable, "-m", "bench.phase", name, str(n), mode, str(state_dir),
                     str(out)], check=True)
@@ -51,7 +52,7 @@ def run(n: int, mode: str) -> dict[str, Any]:
         if rate is not None:
             control.set_faults(rate_limit=rate)
         target = Target(endpoint_url=info.endpoint_url, sandbox=True)
-        phases = [_phase(name, label, n, mode, state_dir) for name, label in PHASES]
+        phases = [phase_in_process(name, label, n, mode, state_dir) for name, label in PHASES]
 
         def fresh(purpose: str) -> Runtime:
             return Runtime(cfg, target, purpose=purpose)
@@ -59,7 +60,7 @@ def run(n: int, mode: str) -> dict[str, Any]:
         # Delegating only: child zones exist, the parents hold no NS yet.
         fresh("apply").apply(fresh("apply").plan())
         delegations = _strip_delegations(fresh("read"))
-        phases.append(_phase("delegate", "zonecut: delegate only", n, mode, state_dir))
+        phases.append(phase_in_process("delegate", "zonecut: delegate only", n, mode, state_dir))
         _strip_delegations(fresh("read"))
         with phase("baseline: delegate one at a time", control.calls) as p:
             baseline.run(info.endpoint_url, delegations)
