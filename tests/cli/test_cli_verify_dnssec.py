@@ -4,15 +4,13 @@ subprocesses, zones signed with raw boto3 calls against the sandbox endpoint."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cli_support import zonecut
 from sandbox_fixtures import session_for
 from zonecut.sandbox.control import SandboxClient
 from zonecut.sandbox.process import down, status
@@ -28,12 +26,6 @@ zones:
   - {name: dev.example.org, account: dev}
 """
 NETWORK, DEV = "111111111111", "222222222222"
-
-
-def zonecut(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    return subprocess.run([sys.executable, "-m", "zonecut.cli", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
 
 
 @pytest.fixture
