@@ -378,6 +378,9 @@ def test_every_catalogue_code_has_a_scenario() -> None:
     covered = {code for _, expected in SCENARIOS.values() for code, _, _ in expected}
     assert not covered & DNSSEC_CODES
     assert covered | DNSSEC_CODES == {rule.code for rule in CATALOGUE}
+    sandbox = (Path(__file__).parents[1] / "sandbox" / "test_sandbox_verify_dnssec.py"
+               ).read_text(encoding="utf-8")
+    assert {code for code in DNSSEC_CODES if f'"{code}"' not in sandbox} == set()
 
 
 def test_findings_carry_catalogue_severity_and_reference() -> None:
