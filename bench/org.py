@@ -18,7 +18,7 @@ def mode_settings(mode: str) -> tuple[float | None, float, str]:
     """(sandbox rate limit or None, client burst, shape) of a bench mode: ``unlimited``,
     a legacy rate such as ``5``, ``realistic`` or ``realistic-one-account``."""
     if mode.startswith("realistic"):
-        return None, REALISTIC_BURST, "one-account" if mode.endswith("one-account") else "spread"
+        return None, REALISTIC_BURST, mode.removeprefix("realistic").lstrip("-") or "spread"
     return (None if mode == "unlimited" else float(mode)), 1.0, "spread"
 
 PARENT_ACCOUNT = "111111111111"
@@ -39,10 +39,17 @@ def zones(n: int, shape: str = "spread") -> list[BenchZone]:
     """``n`` delegated zones; the nested ones belong to the next account (cross-account).
 
     ``shape="one-account"``: every zone directly under example.com, all in one child
-    account (many teams put every environment's zones in one account)."""
+    account (many teams put every environment's zones in one account);
+    ``shape="ten-accounts"``: every zone directly under example.com, across ten child
+    accounts (zone i in the (i mod 10)th)."""
     if shape == "one-account":
         return [BenchZone(f"z{i}.example.com", child_account(0), "example.com")
                 for i in range(n)]
+    if shape == "ten-accounts":
+        return [BenchZone(f"z{i}.example.com", child_account(10 * (i % 10)), "example.com")
+                for i in range(n)]
+    if shape != "spread":
+        raise ValueError(f"unknown bench shape {shape!r}: spread, ten-accounts or one-account")
     found: list[BenchZone] = []
     groups = max(1, n // 10)
     for i in range(n):

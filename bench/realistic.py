@@ -5,7 +5,10 @@ changes PENDING 10 s (FaultSettings.realistic()); zonecut's client is given the
 documented account bucket (10 per second, burst 50). Each phase runs in a process of
 its own (bench/phase.py). The emulator's floor is measured first, on the same
 sandbox, then the bound of every phase (bench/critical_path.py) comes from it.
-SHAPE: ``spread`` (N/10 child accounts, as bench/run.py) or ``one-account``.
+SHAPE: ``spread`` (N/10 child accounts, as bench/run.py), ``ten-accounts`` (N zones
+under example.com across 10 child accounts) or ``one-account``.
+Right after verify, while the zones are up, the verify peer runs on the same zones:
+``dnsviz probe`` from the sandbox's root (bench/dnsviz_peer.py).
 """
 
 from __future__ import annotations
@@ -17,16 +20,19 @@ from pathlib import Path
 from typing import Any
 
 from bench import critical_path as cp
-from bench import emulator_floor
+from bench import dnsviz_peer, emulator_floor
 from bench.org import zones
 from bench.run import PHASES, phase_in_process
 from zonecut.sandbox.control import SandboxClient
 from zonecut.sandbox.fault_settings import FaultSettings
 from zonecut.sandbox.process import down, up
 
+DNSVIZ_THREADS = 4
+"""dnsviz's -t: of 1, 2, 4 and 32 processes, 4 was the quickest on 11 zones here."""
+
 
 def run(n: int, shape: str) -> dict[str, Any]:
-    mode = "realistic" if shape == "spread" else "realistic-one-account"
+    mode = "realistic" if shape == "spread" else f"realistic-{shape}"
     bench_zones = zones(n, shape)
     settings = FaultSettings.realistic()
     state_dir = Path(tempfile.mkdtemp(prefix="zonecut-bench-"))
@@ -35,13 +41,22 @@ def run(n: int, shape: str) -> dict[str, Any]:
         control = SandboxClient(info)
         floor = emulator_floor.measure(control)
         control.set_faults(settings)
-        phases = [phase_in_process(name, label, n, mode, state_dir) for name, label in PHASES]
+        phases = []
+        dnsviz: dict[str, Any] = {}
+        for name, label in PHASES:
+            phases.append(phase_in_process(name, label, n, mode, state_dir))
+            if name == "verify":
+                names = ["example.com", *(z.name for z in bench_zones)]
+                dnsviz = dnsviz_peer.probe(names, control.refresh().root_hints,
+                                           threads=DNSVIZ_THREADS)
+                print(f"bench: dnsviz probe of {len(names)} zones: "
+                      f"{dnsviz.get('seconds', dnsviz.get('skipped'))}", flush=True)
         throttled = sum(count for (_, kind), count in control.faults().items()
                         if kind in ("quota", "rate-limit"))
     finally:
         down(state_dir)
     result = {"n": n, "mode": mode, "shape": shape, "phases": phases, "floor": floor,
-              "throttled": throttled, "realistic": settings.to_dict(),
+              "throttled": throttled, "realistic": settings.to_dict(), "dnsviz": dnsviz,
               "accounts": len({z.account for z in bench_zones}) + 1}
     result["bounds"] = bounds(result)
     return result
