@@ -14,6 +14,7 @@ Right after verify, while the zones are up, the verify peer runs on the same zon
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -36,7 +37,8 @@ def run(n: int, shape: str) -> dict[str, Any]:
     bench_zones = zones(n, shape)
     settings = FaultSettings.realistic()
     state_dir = Path(tempfile.mkdtemp(prefix="zonecut-bench-"))
-    info = up(state_dir)
+    load = [os.getloadavg()[0]]
+    info = up(state_dir, timeout=180.0)  # a loaded machine starts moto slowly
     try:
         control = SandboxClient(info)
         floor = emulator_floor.measure(control)
@@ -51,12 +53,14 @@ def run(n: int, shape: str) -> dict[str, Any]:
                                            threads=DNSVIZ_THREADS)
                 print(f"bench: dnsviz probe of {len(names)} zones: "
                       f"{dnsviz.get('seconds', dnsviz.get('skipped'))}", flush=True)
+        load.append(os.getloadavg()[0])
         throttled = sum(count for (_, kind), count in control.faults().items()
                         if kind in ("quota", "rate-limit"))
     finally:
         down(state_dir)
     result = {"n": n, "mode": mode, "shape": shape, "phases": phases, "floor": floor,
               "throttled": throttled, "realistic": settings.to_dict(), "dnsviz": dnsviz,
+              "load_average": [round(x, 2) for x in load],
               "accounts": len({z.account for z in bench_zones}) + 1}
     result["bounds"] = bounds(result)
     return result
