@@ -181,10 +181,11 @@ def bound(case: dict[str, Any], floor: dict[str, float], settings: FaultSettings
     """accounts x calls x cost / parallelism (after ListAccounts), or all requests at the
     emulator's throughput, whichever is larger."""
     listed = members(case["accounts"])
-    calls = sum(1 + 2 * m.zones for m in listed)  # ListHostedZones, then 2 a zone
+    read = len(listed) + 1  # the members and the management account (no zones)
+    calls = read + sum(2 * m.zones for m in listed)  # ListHostedZones, then 2 a zone
     cost = max(settings.latency + floor["per_call_seconds"], 1.0 / RATE)
-    pages = math.ceil((case["accounts"] + 1) / LIST_ACCOUNTS_PAGE)
-    assume = len(listed) * floor["per_call_seconds"]  # one AssumeRole an account
+    pages = math.ceil(read / LIST_ACCOUNTS_PAGE)
+    assume = read * floor["per_call_seconds"]  # one AssumeRole an account
     path = pages * floor["per_call_seconds"] + (calls * cost + assume) / parallel
     throughput = requests / floor["requests_per_second"]
     return {"route53_calls_needed": calls, "call_seconds": round(cost, 4),
