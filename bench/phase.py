@@ -66,6 +66,11 @@ def run_phase(name: str, n: int, mode: str, state_dir: Path) -> dict[str, Any]:
         record.dns_queries = observations.stats.queries
         record.extra["dns_seconds"] = round(time.perf_counter() - api_done, 3)
         record.extra["findings"] = len(findings)
+        codes: dict[str, int] = {}
+        for found in findings:  # a healthy tree: any finding here is worth a look
+            codes[found.code] = codes.get(found.code, 0) + 1
+        record.extra["finding_codes"] = dict(sorted(codes.items()))
+        record.extra["dns_attempts"] = observations.stats.attempts  # over queries: retries
         record.extra["dns_floor_seconds"] = round(
             bare_seconds(observations.queries, concurrency=64), 3)
     elif name == "destroy":
