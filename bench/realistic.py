@@ -66,7 +66,7 @@ def run(n: int, shape: str) -> dict[str, Any]:
     return result
 
 
-def bounds(result: dict[str, Any]) -> dict[str, dict[str, float | None]]:
+def bounds(result: dict[str, Any]) -> dict[str, dict[str, float | str | None]]:
     """Each phase's measured seconds, bound and ratio, from a run's data."""
     bench_zones = zones(result["n"], result["shape"])
     settings = FaultSettings.from_dict(result["realistic"])
@@ -83,7 +83,7 @@ def bounds(result: dict[str, Any]) -> dict[str, dict[str, float | None]]:
         "verify": cp.plan_seconds(bench_zones, costs),
         "destroy": cp.destroy_seconds(bench_zones, costs),
     }
-    found: dict[str, dict[str, float | None]] = {}
+    found: dict[str, dict[str, float | str | None]] = {}
     for label, path in paths.items():
         phase = by_name[label]
         calls = int(phase.get("apply_only_calls", phase["route53_calls"]))
@@ -93,6 +93,8 @@ def bounds(result: dict[str, Any]) -> dict[str, dict[str, float | None]]:
         bound = cp.bounded(path, calls, costs)
         found[label] = {"measured_seconds": round(measured, 3),
                         "bound_seconds": round(bound, 3),
+                        "path_seconds": round(path, 3),
+                        "bound_by": "emulator" if bound > path else "path",
                         "ratio": round(measured / bound, 3) if bound else None}
     return found
 
