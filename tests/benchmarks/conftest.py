@@ -1,0 +1,6 @@
+"""The benchmark code (bench/, at the repository's top) is importable from these tests."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
