@@ -71,11 +71,13 @@ def _queries(output: dict[str, Any]) -> int:
 
 
 def probe(names: Sequence[str], roots: Sequence[ServerAddress], *,
-          threads: int = 1) -> dict[str, Any]:
+          threads: int = 1, timeout: float = 3600.0) -> dict[str, Any]:
     """Time ``dnsviz probe -A`` of ``names`` from the sandbox's root servers.
 
     Returns ``{"seconds", "zones", "responses", "threads", "version"}``, or
-    ``{"skipped": reason}`` when dnsviz cannot run here."""
+    ``{"skipped": reason}`` when dnsviz cannot run here; when it runs past ``timeout``
+    it is stopped and ``{"seconds": timeout, "timed_out": True, ...}`` says it took at
+    least that long."""
     binary = ensure_installed()
     if binary is None:
         return {"skipped": why_missing()}
@@ -90,7 +92,12 @@ def probe(names: Sequence[str], roots: Sequence[ServerAddress], *,
         command = [binary, "probe", "-A", "-x", f".:{root}", "-t", str(threads),
                    "-f", str(listed), "-o", str(out)]
         started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, check=False,
+                                  timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return {"seconds": timeout, "timed_out": True, "names": len(names),
+                    "threads": threads, "version": _version()}
         seconds = time.perf_counter() - started
         if done.returncode != 0 or not out.exists():
             last = (done.stderr.strip().splitlines() or ["no output"])[-1]

@@ -109,7 +109,9 @@ def verify_table(results: Sequence[dict[str, Any]]) -> list[str]:
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
         v = verify_rows(r)
-        peer = (f"{v['dnsviz']:.2f} | {v['faster']:.1f}x | {v['responses']}"
+        at_least = ">= " if (r.get("dnsviz") or {}).get("timed_out") else ""
+        peer = (f"{at_least}{v['dnsviz']:.2f} | {at_least}{v['faster']:.1f}x | "
+                f"{v['responses'] if v['responses'] is not None else 'stopped'}"
                 if v["dnsviz"] is not None else
                 f"n/a | n/a | {v['skipped'] or 'not run (older run)'}")
         lines.append(f"| {label(r)} | {v['dns']:.2f} | {v['floor']:.2f} | "
