@@ -42,7 +42,7 @@ from typing import Any
 import boto3
 
 from bench import emulator_floor
-from bench.measure import STS_OPERATIONS, peak_rss_mb
+from bench.measure import STS_OPERATIONS, cpu_seconds, peak_rss_mb
 from zonecut.sandbox.control import SandboxClient
 from zonecut.sandbox.fault_settings import FaultSettings
 from zonecut.sandbox.process import down, load_info, up
@@ -160,6 +160,7 @@ def audit_in_process(state_dir: Path, parallel: int) -> dict[str, Any]:
     info = load_info(state_dir)
     assert info is not None, "no sandbox running"
     started = time.perf_counter()
+    cpu_before = cpu_seconds()
     scan = Scan(Target(endpoint_url=info.endpoint_url, sandbox=True), rate_limit=RATE,
                 max_workers=parallel)
     chosen = scan.organization_accounts(page_size=LIST_ACCOUNTS_PAGE)
@@ -173,7 +174,8 @@ def audit_in_process(state_dir: Path, parallel: int) -> dict[str, Any]:
     return {"seconds": round(seconds, 3), "list_seconds": round(listed - started, 3),
             "accounts_read": len(chosen), "zones_read": len(inventory.zones),
             "failures": len(inventory.failures), "findings": dict(sorted(codes.items())),
-            "peak_rss_mb": round(peak_rss_mb(), 1)}
+            "peak_rss_mb": round(peak_rss_mb(), 1),
+            "cpu_seconds": round(cpu_seconds() - cpu_before, 3)}
 
 
 def bound(case: dict[str, Any], floor: dict[str, float], settings: FaultSettings,

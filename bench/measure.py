@@ -13,6 +13,13 @@ PARENT = "111111111111"
 STS_OPERATIONS = frozenset({"AssumeRole", "GetCallerIdentity", "GetSessionToken"})
 
 
+def cpu_seconds() -> float:
+    """CPU this process has used so far (user and system): set against a phase's wall
+    time, it says how much of that time the process itself was computing."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident set size so far (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.dns_floor import bare_seconds
-from bench.measure import PARENT, Phase, peak_rss_mb
+from bench.measure import PARENT, Phase, cpu_seconds, peak_rss_mb
 from bench.org import REALISTIC_RATE, config_text, mode_settings, zones
 from zonecut.config.loader import load_config_text
 from zonecut.runtime import Runtime, Target
@@ -37,6 +37,7 @@ def run_phase(name: str, n: int, mode: str, state_dir: Path) -> dict[str, Any]:
     target = Target(endpoint_url=info.endpoint_url, sandbox=True)
     record = Phase(name)
     before = control.calls()
+    cpu_before = cpu_seconds()
     started = time.perf_counter()
     rt = Runtime(cfg, target, purpose=name)
     if name in ("plan-empty", "plan-nochange"):
@@ -86,6 +87,7 @@ def run_phase(name: str, n: int, mode: str, state_dir: Path) -> dict[str, Any]:
     after = control.calls()
     record.calls = {k: v - before.get(k, 0) for k, v in after.items() if v - before.get(k, 0)}
     record.peak_rss_mb = peak_rss_mb()
+    record.extra["cpu_seconds"] = round(cpu_seconds() - cpu_before, 3)
     return record.data(PARENT)
 
 
