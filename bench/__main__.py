@@ -79,7 +79,7 @@ def main() -> None:
     parser.add_argument("--realistic", default=REALISTIC,
                         help="realistic runs N:SHAPE (spread, ten-accounts, one-account), "
                         "comma separated, or none")
-    parser.add_argument("--audit", default="1000",
+    parser.add_argument("--audit", default="60,1000",
                         help="audit runs: member accounts, comma separated, or none")
     parser.add_argument("--modes", default="unlimited,5",
                         help="legacy runs: `unlimited` and/or sandbox rate limits per "

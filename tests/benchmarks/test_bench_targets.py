@@ -72,7 +72,14 @@ def test_the_audit_bound_is_accounts_times_calls_over_parallelism(accounts: int)
     assert one["path_seconds"] - pages == pytest.approx(
         8 * (eight["path_seconds"] - pages), rel=1e-3)
     flooded = audit_bound({"accounts": accounts}, FLOOR, settings, 8, requests=10**6)
-    assert flooded["bound_seconds"] == flooded["throughput_seconds"] == pytest.approx(1e4)
+    assert flooded["bound_seconds"] == flooded["throughput_seconds"] == pytest.approx(
+        1e4, rel=1e-3)
+    listed_slowly = audit_bound({"accounts": accounts, "list_accounts_bare_seconds": 46.0},
+                                FLOOR, settings, 8, requests=0)
+    assert listed_slowly["path_seconds"] == pytest.approx(
+        eight["path_seconds"] - pages + 46.0, abs=1e-3)
+    assert listed_slowly["reads_bound_seconds"] == pytest.approx(
+        eight["path_seconds"] - pages, abs=1e-3)
 
 
 def test_the_audit_organisation_has_its_strays() -> None:
