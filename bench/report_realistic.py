@@ -22,8 +22,8 @@ TARGETED = ("apply", "destroy", "plan (no change)")
 
 WHY = {
     "apply": "zonecut's calls in an account go one after another, each a round trip "
-             "(latency plus the emulator's time), and apply makes about 6 calls per new "
-             "zone (among them a duplicate check by name after each create) where the "
+             "(latency plus the emulator's time), and apply makes {per_zone:.1f} calls "
+             "per new zone (among them a duplicate check by name after each create) where the "
              "bound counts 3 at the bucket rate; each of the two waits also ends up to "
              "1 s after INSYNC (the poll spacing)",
     "destroy": "the destroy phase includes its own plan (it reads every zone first, as "
@@ -61,7 +61,7 @@ def _calls(r: dict[str, Any], name: str) -> int:
 
 def _why(r: dict[str, Any], name: str) -> str:
     b = r["bounds"][name]
-    text = WHY[name]
+    text = WHY[name].replace("{per_zone:.1f}", f"{_calls(r, name) / (r['n'] + 1):.1f}")
     if b.get("bound_by") == "emulator":
         text = EMULATOR_WHY.format(calls=_calls(r, name), rps=r["floor"]["requests_per_second"],
                                    sent=_calls(r, name) / b["measured_seconds"]) + text
@@ -188,7 +188,7 @@ def _audit_why(a: dict[str, Any]) -> str:
                  "pages at an ordinary request's time. ")
     if reads > AUDIT_TARGET * b["reads_bound_seconds"]:
         text += AUDIT_WHY
-    return text
+    return text.strip()
 
 
 def _verify_why(r: dict[str, Any]) -> str:
@@ -272,7 +272,7 @@ AUDIT_RSS_WHY = ("the audit's memory grows with the accounts it reads (about 0.5
                  "account: compare the 60-account run): zonecut.aws.fleet keeps every "
                  "account's session and Route 53 client until the run ends, where only "
                  "the accounts being read (--max-parallel) need theirs")
-AUDIT_WHY = ("an account's reads are round trips one after another, so the audit's pace "
+AUDIT_WHY = ("An account's reads are round trips one after another, so the audit's pace "
              "is its parallel accounts; on top, zonecut makes a session, an AssumeRole "
              "and a GetCallerIdentity per account, which the bound counts at the "
              "emulator's time (GetCallerIdentity not at all), and on this shared 2-core "
