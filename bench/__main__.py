@@ -71,7 +71,9 @@ def header(args: argparse.Namespace) -> str:
         "everything with `make bench`; only the realistic cases and the audit (keeping "
         "the legacy tables) with `make bench BENCH_ARGS=\"--modes none\"`; one small case "
         "with `make bench BENCH_ARGS=\"--realistic 10:spread --audit none --modes none\"`.",
-        "", f"This report: `python -m bench {' '.join(sys.argv[1:])}`.", ""])
+        "", f"This report: `python -m bench {' '.join(sys.argv[1:])}`, from the result "
+        "files in this directory; each holds its own measurement (when, and the load "
+        "average, where recorded).", ""])
 
 
 def main() -> None:

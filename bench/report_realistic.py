@@ -291,7 +291,9 @@ def markdown(results: Sequence[dict[str, Any]], audits: Sequence[dict[str, Any]]
              "the latency plus the emulator's own time per request measured in the same "
              "run, and each sync wait the PENDING time; or, if larger, all the phase's "
              "calls at the emulator's measured throughput (\"bound set by\" says which). "
-             "A lower bound: ratios at or above 1 are expected. \"load\" is the machine's "
+             "A lower bound: ratios at or above 1 are expected (one under 1 means the "
+             "emulator served faster during the phase than when it was measured at the "
+             "run's start: the machine's load moved). \"load\" is the machine's "
              "1-minute load average at the start and the end of the run (2 cores, shared "
              "with other work): times move with it, the call counts do not.", ""]
     lines += phase_table(results)
