@@ -225,17 +225,30 @@ def check_dnssec(zones: Iterable[str], observations: DnssecObservations, *, now:
     return sorted(found, key=lambda f: f.sort_key)
 
 
+def why_insecure(zone: str, observations: DnssecObservations, *, now: float) -> str | None:
+    """None when a validating resolver with these trust anchors would find ``zone`` secure
+    (every link from the root down to it has a DS -- the root: the anchors -- and passes
+    every check above); else why not, naming the link that breaks (the zone's own or one
+    above it), in one line."""
+    path = observations.path(zone)
+    if not path or path[0].zone != ".":  # not seen, or not reached from the root
+        seen = observations.zones.get(zone)
+        return f"{zone} was not reached from the root" + (
+            f" ({seen.error})" if seen is not None and seen.error else "")
+    for keys in path:
+        where = "its own link" if keys.zone == zone else f"the link of {keys.zone} above it"
+        if keys.parent is not None and not keys.ds.values:
+            return (f"{where}: {keys.parent} has no DS for {keys.zone} (unsigned, or an "
+                    "island of trust)")
+        parent = observations.zones.get(keys.parent) if keys.parent is not None else None
+        broken = _link(keys, parent, observations.anchors, now)
+        if broken:
+            return f"{where}: {broken[0].code}: {broken[0].message}"
+    return None
+
+
 def is_secure(zone: str, observations: DnssecObservations, *, now: float) -> bool:
     """Whether a validating resolver with these trust anchors would find ``zone`` secure:
     every link from the root down to it has a DS (the root: the anchors) and passes every
     check above. (For a line such as "the chain is secure" in a demo or a report.)"""
-    path = observations.path(zone)
-    if not path or path[0].zone != ".":  # not seen, or not reached from the root
-        return False
-    for keys in path:
-        if keys.parent is not None and not keys.ds.values:
-            return False
-        parent = observations.zones.get(keys.parent) if keys.parent is not None else None
-        if _link(keys, parent, observations.anchors, now):
-            return False
-    return True
+    return why_insecure(zone, observations, now=now) is None
