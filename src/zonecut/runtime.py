@@ -27,7 +27,12 @@ from zonecut.config.document import Config
 from zonecut.config.tree import DesiredTree, DesiredZone, build_tree
 from zonecut.errors import ZonecutError
 from zonecut.plan.changes import Plan
-from zonecut.plan.dnssec import plan_dnssec, plan_dnssec_teardown, without_removed_ds
+from zonecut.plan.dnssec import (
+    ds_at,
+    plan_dnssec,
+    plan_dnssec_teardown,
+    without_removed_ds,
+)
 from zonecut.plan.dnssec_steps import DnssecPlan
 from zonecut.plan.moves import move_candidates, plan_moves
 from zonecut.plan.observed import ObservedState
@@ -189,10 +194,14 @@ class Runtime:
                              state, self.fleet)
         deletions, notes = plan_prune(self.tree.zones, state, owners, owned=owned,
                                       orphans=orphans)
-        if deletions and self.manages_dnssec:
+        if deletions and (self.manages_dnssec or any(
+                ds_at(state, d.parent_zone_id, d.name) for d in deletions)):
+            # a DS in a parent says the doomed zone signs even when the config no
+            # longer sets dnssec: it is unsigned first, in the safe order
             self.read_signing([(d.account_id, d.zone_id, d.name) for d in deletions
                                if d.zone_id and d.account_id], state)
-            teardown = plan_dnssec_teardown(deletions, state)
+            ttl = self.config.defaults.ds_ttl  # undeclared now: the default DS TTL
+            teardown = plan_dnssec_teardown(deletions, state, {d.name: ttl for d in deletions})
             deletions = without_removed_ds(deletions, teardown)
             base = with_dnssec(base, teardown)
         pruned = {d.name for d in deletions}

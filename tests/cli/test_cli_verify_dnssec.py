@@ -113,3 +113,30 @@ def test_verify_dnssec_refuses_bad_input_in_one_line(workdir: Path) -> None:
     replay.write_text("{}")
     run = zonecut("verify", "--dnssec", "--replay", str(replay), cwd=workdir)
     assert run.returncode == 1 and "--replay" in run.stderr
+
+
+def test_verify_dnssec_reads_get_dnssec_and_reports_lost_kms_access(
+        tmp_path: Path) -> None:
+    (tmp_path / "zonecut.yaml").write_text(
+        CONFIG.replace("defaults: {", "defaults: {dnssec: true, "))
+    try:
+        assert zonecut("sandbox", "up", cwd=tmp_path).returncode == 0
+        applied = zonecut("apply", "--sandbox", "--yes", cwd=tmp_path)
+        assert applied.returncode == 0, applied.stderr + applied.stdout
+        assert _verify(tmp_path) == (0, [])  # signed from the sandbox root down
+
+        info = status(tmp_path / ".zonecut")
+        assert info is not None
+        client = SandboxClient(info)
+        client.reset_calls()
+        r53 = session_for(client, DEV).client("route53")
+        arn = r53.get_dnssec(HostedZoneId=_zone(r53, "dev.example.org"))[
+            "KeySigningKeys"][0]["KmsArn"]
+        session_for(client, DEV).client("kms").disable_key(KeyId=arn.rsplit("/", 1)[-1])
+        # the DNS still validates (the signatures made stay), only GetDNSSEC tells
+        code, found = _verify(tmp_path)
+        assert (code, found) == (3, [("dev.example.org", "DNSSEC_KSK_ACTION_NEEDED")])
+        reads = {acc: n for (acc, op), n in client.calls().items() if op == "GetDNSSEC"}
+        assert reads.get(DEV, 0) >= 2 and reads.get(NETWORK, 0) >= 1, client.calls()
+    finally:
+        down(tmp_path / ".zonecut")

@@ -5,7 +5,8 @@ import only the packages its package's row of the architecture table names (impo
 under ``if TYPE_CHECKING:`` do not count: types only), no module but the entry points
 imports ``zonecut.cli.main`` (the commands never know the app), and no import circle
 exists at module level anywhere (imports inside functions are deferred on purpose and do
-not count; neither do type-only ones).
+not count; neither do type-only ones). boto3 is imported only in zonecut.aws (botocore also
+in zonecut.sandbox, for the service models), deferred imports included.
 """
 
 from __future__ import annotations
@@ -125,6 +126,37 @@ def test_only_the_entry_point_imports_the_assembled_app() -> None:
              for line, target in imports(tree, module_level=False)
              if target == "zonecut.cli.main" and name not in ENTRY_POINTS]
     assert not wrong, "command modules import zonecut.cli.options, never main: " + str(wrong)
+
+
+THIRD_PARTY_ONLY_IN: dict[str, frozenset[str]] = {
+    # only zonecut.aws talks to AWS; the sandbox reads botocore's service models (to
+    # refuse what AWS refuses), never a client
+    "boto3": frozenset({"aws"}),
+    "botocore": frozenset({"aws", "sandbox"}),
+}
+
+
+def third_party_imports(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """(line, top-level package) of every import outside ``if TYPE_CHECKING:``,
+    deferred ones (inside functions) included."""
+    for line, target in imports(tree, module_level=False):
+        yield line, target.split(".", 1)[0]
+
+
+def test_only_zonecut_aws_imports_boto3_and_botocore() -> None:
+    wrong = [f"{MODULES[name].relative_to(SRC)}:{line} imports {top}"
+             for name, tree in TREES.items()
+             for line, top in third_party_imports(tree)
+             if top in THIRD_PARTY_ONLY_IN
+             and package_of(name) not in THIRD_PARTY_ONLY_IN[top]]
+    assert not wrong, "boto3/botocore outside zonecut.aws:\n" + "\n".join(wrong)
+
+
+def test_the_boto3_rule_sees_deferred_and_from_imports() -> None:
+    tree = ast.parse("def f():\n    import boto3\n    from botocore.config import Config\n"
+                     "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                     "    import boto3.session\n")
+    assert [top for _, top in third_party_imports(tree)] == ["boto3", "botocore", "typing"]
 
 
 def module_graph() -> dict[str, set[str]]:

@@ -110,10 +110,36 @@ def test_lost_kms_access_is_ksk_action_needed(fresh_sandbox: Sandbox) -> None:
     assert "Disabled" in found[0].message
 
 
+def test_a_declared_zone_that_is_not_signing_is_dnssec_not_signing(
+        fresh_sandbox: Sandbox) -> None:
+    chain = build_chain(fresh_sandbox, child_signed=False, child_ds=None)
+    zone_id = chain["child_id"].rsplit("/", 1)[-1]
+    api = {"dev.example.com": ksk_states(chain["child"].get_dnssec(HostedZoneId=zone_id))}
+    observed = _observe(fresh_sandbox)
+    found = check_dnssec(CHAIN, observed, now=time.time(), api=api,
+                         declared={"dev.example.com": True})
+    assert _codes(found) == {("dev.example.com", "DNSSEC_NOT_SIGNING")}
+    # not declared (or declared false): nothing to say about an unsigned zone
+    for declared in ({}, {"dev.example.com": False}):
+        assert check_dnssec(CHAIN, observed, now=time.time(), api=api,
+                            declared=declared) == []
+
+
+def test_not_signing_under_a_published_ds_is_reported_once(fresh_sandbox: Sandbox) -> None:
+    chain = build_chain(fresh_sandbox, child_signed=False, child_ds=FAKE_DS)
+    zone_id = chain["child_id"].rsplit("/", 1)[-1]
+    api = {"dev.example.com": ksk_states(chain["child"].get_dnssec(HostedZoneId=zone_id))}
+    found = check_dnssec(CHAIN, _observe(fresh_sandbox), now=time.time(), api=api,
+                         declared={"dev.example.com": True})
+    # the DNS shows it already; the API's view adds no second finding
+    assert [(f.zone, f.code) for f in found] == [
+        ("dev.example.com", "DNSSEC_DS_WITHOUT_SIGNING_CHILD")]
+
+
 def test_every_dnssec_code_has_a_scenario_here() -> None:
     scenarios = {"DNSSEC_DS_WITHOUT_SIGNING_CHILD", "DNSSEC_ISLAND",
                  "DNSSEC_DS_NO_MATCHING_DNSKEY", "DNSSEC_ALGORITHM_UNSUPPORTED",
                  "DNSSEC_PARENT_UNSIGNED", "DNSSEC_RRSIG_EXPIRED", "DNSSEC_RRSIG_NOT_YET_VALID",
-                 "DNSSEC_SIGNATURE_BOGUS", "DNSSEC_KSK_ACTION_NEEDED"}
+                 "DNSSEC_SIGNATURE_BOGUS", "DNSSEC_KSK_ACTION_NEEDED", "DNSSEC_NOT_SIGNING"}
     assert scenarios == CODES
     assert set(RULES) >= CODES

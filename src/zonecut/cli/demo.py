@@ -6,12 +6,14 @@ from __future__ import annotations
 from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.rule import Rule
 
+from zonecut.aws.by_hand import create_existing_zone, upsert_a_record
 from zonecut.cli.changes import run_apply
+from zonecut.cli.demo_dnssec import chain_of_trust, signed_zones
 from zonecut.cli.graph_cmd import title_for, write_pictures
 from zonecut.cli.options import (
     EXIT_FINDINGS,
@@ -25,6 +27,7 @@ from zonecut.cli.options import (
 )
 from zonecut.cli.tree_cmd import tree_for
 from zonecut.cli.verify_cmd import VerifyOutput, policy_for, report
+from zonecut.config.document import Config
 from zonecut.graph import from_verify, plan_lines
 from zonecut.runtime import Runtime, Target
 from zonecut.verify import ServerAddress, check, exit_code, probe_sync
@@ -44,6 +47,10 @@ def demo(
     = DEMO_CONFIG,
     out_dir: Annotated[Path, typer.Option(
         "--out-dir", help="Where the demo writes the picture and the report.")] = DEMO_OUT,
+    dnssec: Annotated[bool, typer.Option(
+        "--dnssec/--no-dnssec", help="Sign the tree (dnssec: true in defaults, for a config "
+        "that does not set dnssec itself) and prove the chain of trust from the sandbox "
+        "root.")] = True,
 ) -> None:
     """Start the sandbox, build the example organisation, verify it with DNS. No real AWS."""
     try:
@@ -55,6 +62,10 @@ def demo(
         config.write_text(example_text())
         err.print(f"wrote {config}")
     cfg = read_config(config)
+    if dnssec and (signed_cfg := signed_by_default(cfg)) is not cfg:
+        cfg = signed_cfg
+        err.print(f"signing every zone of {config} (dnssec: true in defaults; --no-dnssec "
+                  "leaves DNSSEC alone)", highlight=False, markup=False)
     keys = account_keys(cfg)
     with Sandbox() as sandbox:
         info = sandbox.info
@@ -68,16 +79,18 @@ def demo(
         for zone in root_zones:
             account = cfg.account(zone.account)
             assert account is not None
-            guarded(partial(_precreate, sandbox, account.id, zone.name))
+            guarded(partial(create_existing_zone, sandbox.endpoint_url, account.id, zone.name))
         out.print(Rule("plan and apply"))
         runtime = Runtime(cfg, target, purpose="demo")
         run_apply(runtime, cfg, yes=True, output=Output.table)
         # Like a registrar: the TLD delegates each root zone to its Route 53 servers.
         readback = Runtime(cfg, target, purpose="demo")
         plan = guarded(readback.plan)
+        root_ds = guarded(readback.root_ds)  # a signed root's DS, as its registrar publishes
         for zone_change in plan.zones:
             if zone_change.parent is None:
-                sandbox.register(zone_change.name, zone_change.name_servers)
+                sandbox.register(zone_change.name, zone_change.name_servers,
+                                 root_ds.get(zone_change.name, ()))
         out.print(Rule("the tree in Route 53"))
         out.print(tree_for(readback, cfg))
         if plan.has_changes:
@@ -95,50 +108,35 @@ def demo(
         account = cfg.account(deepest.account)
         assert account is not None
         record = f"www.{deepest.name}"
-        guarded(partial(_add_record, sandbox, account.id, deepest.name, record, "192.0.2.80"))
+        guarded(partial(upsert_a_record, sandbox.endpoint_url, account.id, deepest.name, record,
+                        "192.0.2.80"))
         answer = resolve_sync(record, "A", roots, port_map=port_map)
         out.print(Rule(f"resolve {record} from the root"))
         if not answer.ok:
             fail(f"{record} did not resolve: {answer.error or answer.outcome}")
         out.print(f"{record} A {', '.join(answer.addresses)}  (authoritative answer from "
                   f"{answer.server}; path: {' -> '.join(answer.hops)})", highlight=False)
+        chain_secure = True
+        signed = signed_zones(readback.tree)
+        if signed:
+            out.print(Rule("DNSSEC: the chain of trust from the sandbox root's trust anchor"))
+            chain = chain_of_trust(signed, roots, info.trust_anchor)
+            chain_secure = chain.secure
+            for line in chain.lines():
+                out.print(line, highlight=False, markup=False, soft_wrap=True)
         out.print(Rule("the picture and the report"))
         drawn = from_verify(targets, findings, account_keys=keys, unmanaged=plan.unmanaged,
                             plan=plan_lines(plan), title=title_for(targets, len(cfg.accounts)))
         for what, path in write_pictures(drawn, out_dir):
             out.print(f"{what}: {path}", highlight=False, markup=False)
-        if exit_code(findings):
+        if exit_code(findings) or not chain_secure:
             raise typer.Exit(EXIT_FINDINGS)
 
 
-def _route53_in(sandbox: object, account_id: str) -> Any:
-    import boto3
+def signed_by_default(cfg: Config) -> Config:
+    """``cfg`` with ``dnssec: true`` in its defaults, unless it sets dnssec anywhere
+    itself (then it is used as it is)."""
+    if cfg.defaults.dnssec is not None or any(z.dnssec is not None for z in cfg.zones):
+        return cfg
+    return cfg.model_copy(update={"defaults": cfg.defaults.model_copy(update={"dnssec": True})})
 
-    from zonecut.sandbox import Sandbox
-
-    assert isinstance(sandbox, Sandbox)
-    base = boto3.Session(aws_access_key_id="sandbox", aws_secret_access_key="sandbox",
-                         region_name="us-east-1")
-    creds = base.client("sts", endpoint_url=sandbox.endpoint_url).assume_role(
-        RoleArn=f"arn:aws:iam::{account_id}:role/ZonecutDelegation",
-        RoleSessionName="zonecut-demo-setup")["Credentials"]
-    return boto3.client("route53", endpoint_url=sandbox.endpoint_url, region_name="us-east-1",
-                        aws_access_key_id=creds["AccessKeyId"],
-                        aws_secret_access_key=creds["SecretAccessKey"],
-                        aws_session_token=creds["SessionToken"])
-
-
-def _precreate(sandbox: object, account_id: str, name: str) -> None:
-    """Create ``name`` in ``account_id`` by hand, as an organisation's existing apex."""
-    _route53_in(sandbox, account_id).create_hosted_zone(Name=name,
-                                                        CallerReference=f"existing-{name}")
-
-
-def _add_record(sandbox: object, account_id: str, zone: str, name: str, address: str) -> None:
-    """What the child account does with its zone: a record nobody else had to approve."""
-    r53 = _route53_in(sandbox, account_id)
-    zone_id = next(z["Id"] for z in r53.list_hosted_zones_by_name(DNSName=zone)["HostedZones"]
-                   if z["Name"].rstrip(".") == zone)
-    r53.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={"Changes": [{
-        "Action": "UPSERT", "ResourceRecordSet": {
-            "Name": name, "Type": "A", "TTL": 60, "ResourceRecords": [{"Value": address}]}}]})

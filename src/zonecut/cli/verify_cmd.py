@@ -32,7 +32,12 @@ from zonecut.cli.options import (
 )
 from zonecut.cli.probe_progress import probe_progress
 from zonecut.cli.render import table_view
-from zonecut.cli.verify_dnssec import dnssec_findings, trust_anchors
+from zonecut.cli.verify_dnssec import (
+    declared_signing,
+    dnssec_findings,
+    read_signing,
+    trust_anchors,
+)
 from zonecut.config.document import Config
 from zonecut.config.lines import zone_lines
 from zonecut.names import InvalidName, canonical
@@ -244,8 +249,11 @@ def verify(
             anchors = trust_anchors(trust_anchor, sandbox, state_dir)
         except ValueError as exc:
             fail_text(str(exc))
+        dnssec_set = declared_signing(runtime.tree)
+        api = guarded(lambda: read_signing(targets, dnssec_set, runtime.fleet,
+                                           max_workers=runtime.max_workers))
         findings = sorted([*findings, *dnssec_findings(
-            targets, roots, timeout=timeout, scope=policy.address_scope, anchors=anchors)],
-            key=lambda f: f.sort_key)
+            targets, roots, timeout=timeout, scope=policy.address_scope, anchors=anchors,
+            api=api, declared=dnssec_set)], key=lambda f: f.sort_key)
     report(findings, targets, output, observations, config=config, sarif_info=sarif_info)
     raise typer.Exit(EXIT_FINDINGS if exit_code(findings) else EXIT_OK)

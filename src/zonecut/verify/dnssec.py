@@ -16,8 +16,10 @@ its parent serves, its DNSKEY set, and its signatures -- with the parent's DNSKE
    (``DNSSEC_RRSIG_EXPIRED``), are not valid yet (``DNSSEC_RRSIG_NOT_YET_VALID``), or do
    not verify (``DNSSEC_SIGNATURE_BOGUS``); one finding per zone, the first that applies.
 6. A zone that serves a DNSKEY set but has no DS in its parent: ``DNSSEC_ISLAND``.
-7. From the API: a KSK (or the zone's signing) in ``ACTION_NEEDED``:
-   ``DNSSEC_KSK_ACTION_NEEDED``.
+7. From the API (GetDNSSEC): a KSK (or the zone's signing) in ``ACTION_NEEDED``:
+   ``DNSSEC_KSK_ACTION_NEEDED``; not signing while the parent publishes its DS:
+   ``DNSSEC_DS_WITHOUT_SIGNING_CHILD``; declared ``dnssec: true`` and not signing:
+   ``DNSSEC_NOT_SIGNING``.
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ SUPPORTED_DIGESTS = frozenset({2, 4})
 CODES = frozenset({
     "DNSSEC_DS_WITHOUT_SIGNING_CHILD", "DNSSEC_DS_NO_MATCHING_DNSKEY", "DNSSEC_RRSIG_EXPIRED",
     "DNSSEC_RRSIG_NOT_YET_VALID", "DNSSEC_SIGNATURE_BOGUS", "DNSSEC_KSK_ACTION_NEEDED",
-    "DNSSEC_ISLAND", "DNSSEC_PARENT_UNSIGNED", "DNSSEC_ALGORITHM_UNSUPPORTED"})
+    "DNSSEC_ISLAND", "DNSSEC_PARENT_UNSIGNED", "DNSSEC_ALGORITHM_UNSUPPORTED",
+    "DNSSEC_NOT_SIGNING"})
 """The catalogue codes this module gives (and no other check does)."""
 
 
@@ -203,11 +206,12 @@ def ksk_findings(zone: str, serve_signature: str,
 
 def check_dnssec(zones: Iterable[str], observations: DnssecObservations, *, now: float,
                  api: Mapping[str, tuple[str, Sequence[KskState]]] | None = None,
-                 ) -> list[Finding]:
+                 declared: Mapping[str, bool] | None = None) -> list[Finding]:
     """The DNSSEC findings of ``zones`` (canonical names), at time ``now`` (seconds since
     the epoch), and of the links above a zone that has a DS (the root's against the
     trust anchors, the TLD's...): a zone's chain is only as good as those. ``api`` maps
-    a zone to its GetDNSSEC (ServeSignature, KSKs)."""
+    a zone to its GetDNSSEC (ServeSignature, KSKs); ``declared`` a zone to its config's
+    ``dnssec`` (see :func:`signing_findings`)."""
     wanted = set(zones)
     judged = set(wanted)
     for zone in wanted:  # a zone with a DS depends on every link above it
@@ -221,21 +225,64 @@ def check_dnssec(zones: Iterable[str], observations: DnssecObservations, *, now:
             parent = observations.zones.get(keys.parent) if keys.parent is not None else None
             found.extend(_link(keys, parent, observations.anchors, now))
         if api is not None and zone in api:
-            found.extend(ksk_findings(zone, *api[zone]))
+            serve, ksks = api[zone]
+            found.extend(signing_findings(
+                zone, serve, ksks, declared=(declared or {}).get(zone),
+                ds_published=keys is not None and bool(keys.ds.values),
+                seen={f.code for f in found if f.zone == zone}))
     return sorted(found, key=lambda f: f.sort_key)
+
+
+def signing_findings(zone: str, serve_signature: str, ksks: Sequence[KskState], *,
+                     declared: bool | None, ds_published: bool,
+                     seen: Iterable[str] = ()) -> list[Finding]:
+    """What a zone's GetDNSSEC says that DNS answers may not show yet: a KSK (or the
+    signing) in ACTION_NEEDED (:func:`ksk_findings`); a zone that is not signing while
+    its parent publishes its DS (``DNSSEC_DS_WITHOUT_SIGNING_CHILD``, unless the DNS
+    checks found it already: ``seen``); a zone declared ``dnssec: true`` that is not
+    signing and has no DS (``DNSSEC_NOT_SIGNING``)."""
+    found = ksk_findings(zone, serve_signature, ksks)
+    if found or serve_signature == "SIGNING":
+        return found
+    if ds_published:
+        if "DNSSEC_DS_WITHOUT_SIGNING_CHILD" not in set(seen):
+            found.append(finding(
+                "DNSSEC_DS_WITHOUT_SIGNING_CHILD", zone,
+                f"Route 53 reports {zone} as {serve_signature} while its parent publishes "
+                "a DS for it: validating resolvers answer SERVFAIL for the whole zone once "
+                "the signatures they hold expire", details={"status": serve_signature}))
+    elif declared is True:
+        found.append(finding(
+            "DNSSEC_NOT_SIGNING", zone,
+            f"{zone} is declared dnssec: true, but Route 53 reports it as {serve_signature}",
+            details={"status": serve_signature}))
+    return found
+
+
+def why_insecure(zone: str, observations: DnssecObservations, *, now: float) -> str | None:
+    """None when a validating resolver with these trust anchors would find ``zone`` secure
+    (every link from the root down to it has a DS -- the root: the anchors -- and passes
+    every check above); else why not, naming the link that breaks (the zone's own or one
+    above it), in one line."""
+    path = observations.path(zone)
+    if not path or path[0].zone != ".":  # not seen, or not reached from the root
+        seen = observations.zones.get(zone)
+        return f"{zone} was not reached from the root" + (
+            f" ({seen.error})" if seen is not None and seen.error else "")
+    for keys in path:
+        where = "its own link" if keys.zone == zone else f"the link of {keys.zone} above it"
+        if keys.parent is not None and not keys.ds.values:
+            return (f"{where}: {keys.parent} has no DS for {keys.zone} (unsigned, or an "
+                    "island of trust)")
+        parent = observations.zones.get(keys.parent) if keys.parent is not None else None
+        broken = _link(keys, parent, observations.anchors, now)
+        if broken:
+            return f"{where}: {broken[0].code}: {broken[0].message}"
+    return None
 
 
 def is_secure(zone: str, observations: DnssecObservations, *, now: float) -> bool:
     """Whether a validating resolver with these trust anchors would find ``zone`` secure:
     every link from the root down to it has a DS (the root: the anchors) and passes every
     check above. (For a line such as "the chain is secure" in a demo or a report.)"""
-    path = observations.path(zone)
-    if not path or path[0].zone != ".":  # not seen, or not reached from the root
-        return False
-    for keys in path:
-        if keys.parent is not None and not keys.ds.values:
-            return False
-        parent = observations.zones.get(keys.parent) if keys.parent is not None else None
-        if _link(keys, parent, observations.anchors, now):
-            return False
-    return True
+    return why_insecure(zone, observations, now=now) is None

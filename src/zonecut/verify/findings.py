@@ -220,6 +220,15 @@ CATALOGUE: tuple[Rule, ...] = (
              "route53.amazonaws.com` allowed `kms:DescribeKey`, `kms:GetPublicKey`, "
              "`kms:Sign`), then activate the KSK again (`ActivateKeySigningKey`). Set a "
              "CloudWatch alarm on `DNSSECKeySigningKeysNeedingAction`."),
+    Rule("DNSSEC_NOT_SIGNING", Severity.WARNING,
+         "The zone is declared dnssec: true, but Route 53 reports it as not signing (and "
+         "its parent has no DS for it).",
+         "Route 53 developer guide: enabling DNSSEC signing",
+         "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/"
+         "dns-configuring-dnssec-enable-signing.html",
+         fix="run `zonecut apply`: it signs the zone and then publishes its DS in the "
+             "parent, in that order; or say `dnssec: false` if the zone is not to be "
+             "signed."),
     Rule("DNSSEC_ISLAND", Severity.WARNING,
          "The zone is signed but its parent has no DS for it (an island of trust).",
          "RFC 4035 section 5; Zonemaster DNSSEC07", _DNSSEC_TP + "dnssec07.md",
