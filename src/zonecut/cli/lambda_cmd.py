@@ -22,7 +22,9 @@ class TemplateInputError(ZonecutError):
 @lambda_app.command("template")
 def template(
     parent_zone_id: Annotated[str | None, typer.Option(
-        "--parent-zone-id", help="The parent hosted zone (parent template).")] = None,
+        "--parent-zone-id", help="The parent hosted zone (parent template); without it, "
+        "each name's parent is the one public zone of the account that encloses it most "
+        "closely (looked up with ListHostedZonesByName).")] = None,
     allow: Annotated[str | None, typer.Option(
         "--allow", help="The allow-list: a JSON object mapping each consumer account id to "
         "the names it may delegate (\"222222222222\": [\"dev.example.com\", "
@@ -54,9 +56,9 @@ def template(
             if not (consumer.isdigit() and len(consumer) == 12):
                 raise TemplateInputError(f"--consumer {consumer!r}: not a 12-digit account id")
             return consumer_template(consumer, events)
-        if not parent_zone_id or not allow:
-            raise TemplateInputError("the parent template needs --parent-zone-id and --allow "
-                                     "(or --consumer PARENT_ACCOUNT_ID)")
+        if not allow:
+            raise TemplateInputError("the parent template needs --allow (or --consumer "
+                                     "PARENT_ACCOUNT_ID)")
         text = allow
         where = "--allow"
         if allow.startswith("@"):
@@ -67,7 +69,7 @@ def template(
                 raise TemplateInputError(f"{where}: {exc.strerror}") from None
         policy = AllowList.from_json(text, where)
         env = {  # the same checks the function makes at start
-            "ZONECUT_PARENT_ZONE_ID": parent_zone_id, "ZONECUT_PARENT_ACCOUNT_ID": "0" * 12,
+            "ZONECUT_PARENT_ZONE_ID": parent_zone_id or "", "ZONECUT_PARENT_ACCOUNT_ID": "0" * 12,
             "ZONECUT_ALLOW": text, "ZONECUT_SSM_PREFIX": ssm_prefix,
             "ZONECUT_PARENT_PARAMETER": parent_parameter or ""}
         if ssm_role_arn:

@@ -38,7 +38,9 @@ EVENT_PATTERN = {
 
 @dataclass(frozen=True)
 class LambdaDeployment:
-    parent_zone_id: str
+    parent_zone_id: str | None
+    """The one parent zone; None: each name's parent zone is found in the account
+    (``ListHostedZonesByName``, :mod:`zonecut.aws_lambda.parent_lookup`)."""
     allow: Mapping[str, Sequence[str]]
     """Account id -> name patterns (``name``, ``*.name``), as ``ZONECUT_ALLOW``."""
     events: bool = True
@@ -66,7 +68,7 @@ def _parameter_arns(prefix: str) -> list[Any]:
 
 
 def function_policy(d: LambdaDeployment) -> dict[str, Any]:
-    zone = _sub(f"arn:${{AWS::Partition}}:route53:::hostedzone/{d.parent_zone_id}")
+    zone = _sub(f"arn:${{AWS::Partition}}:route53:::hostedzone/{d.parent_zone_id or '*'}")
     patterns = sorted({p for names in d.allow.values() for p in names})
     parameters = _parameter_arns(d.owner_prefix)
     if d.ssm_prefix and d.ssm_role_arn is None:
@@ -75,6 +77,9 @@ def function_policy(d: LambdaDeployment) -> dict[str, Any]:
         parameters += [_sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:"
                             f"parameter{d.parent_parameter}")]
     statements: list[dict[str, Any]] = [
+        *([{"Sid": "FindParentZone", "Effect": "Allow",
+            "Action": "route53:ListHostedZonesByName", "Resource": "*"}]
+          if d.parent_zone_id is None else []),
         {"Sid": "ReadParentZone", "Effect": "Allow",
          "Action": ["route53:GetHostedZone", "route53:ListResourceRecordSets"],
          "Resource": zone},
@@ -111,8 +116,7 @@ def _functions(d: LambdaDeployment) -> dict[str, tuple[str, str]]:
 
 
 def parent_template(d: LambdaDeployment) -> dict[str, Any]:
-    environment = {
-        "ZONECUT_PARENT_ZONE_ID": d.parent_zone_id,
+    environment: dict[str, Any] = {
         "ZONECUT_PARENT_ACCOUNT_ID": {"Ref": "AWS::AccountId"},
         "ZONECUT_ALLOW": json.dumps({k: list(v) for k, v in sorted(d.allow.items())},
                                     separators=(",", ":")),
@@ -121,6 +125,8 @@ def parent_template(d: LambdaDeployment) -> dict[str, Any]:
         "ZONECUT_SSM_PREFIX": d.ssm_prefix,
         "ZONECUT_NS_TTL": str(d.ns_ttl),
     }
+    if d.parent_zone_id is not None:
+        environment["ZONECUT_PARENT_ZONE_ID"] = d.parent_zone_id
     if d.ssm_role_arn is not None:
         environment["ZONECUT_SSM_ACCOUNT_ID"] = d.ssm_role_arn.split(":")[4]
         environment["ZONECUT_SSM_ROLE_ARN"] = d.ssm_role_arn
@@ -178,8 +184,11 @@ def parent_template(d: LambdaDeployment) -> dict[str, Any]:
                                      "${AWS::AccountId}:event-bus/default")}}}
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": f"zonecut self-service delegation into hosted zone "
-                       f"{d.parent_zone_id} (deploy in us-east-1 of its account)",
+        "Description": (f"zonecut self-service delegation into hosted zone "
+                        f"{d.parent_zone_id} (deploy in us-east-1 of its account)"
+                        if d.parent_zone_id else
+                        "zonecut self-service delegation into each name's parent zone in "
+                        "this account (deploy in us-east-1)"),
         "Parameters": {
             "CodeBucket": {"Type": "String", "Description": "S3 bucket of the zip from "
                            "`zonecut lambda package`"},
@@ -237,3 +246,4 @@ def consumer_template(parent_account_id: str, events: bool = True) -> dict[str, 
         "Resources": resources,
         "Outputs": {"ReadRoleArn": {"Value": {"Fn::GetAtt": ["ReadZones", "Arn"]}}},
     }
+
