@@ -10,6 +10,9 @@ each consumer account forward its events.
 zones through and (with ``events``) the rule forwarding Route 53's CloudTrail events to
 the parent's bus. The account still needs a CloudTrail trail recording management
 events: without one, Route 53 calls never reach EventBridge.
+
+``registry_template``: with ``ssm_role_arn`` (the documents published in a registry
+account), that role, in the registry account: only the parameters under the prefix.
 """
 
 from __future__ import annotations
@@ -247,3 +250,45 @@ def consumer_template(parent_account_id: str, events: bool = True) -> dict[str, 
         "Outputs": {"ReadRoleArn": {"Value": {"Fn::GetAtt": ["ReadZones", "Arn"]}}},
     }
 
+
+def registry_policy(ssm_prefix: str, parent_parameter: str | None = None) -> dict[str, Any]:
+    """What the handlers do in the registry account: read, write and delete the published
+    documents (``GetParameter``, ``PutParameter``, ``DeleteParameter`` under the prefix,
+    never a listing), and read the parent zone's own document when it is elsewhere."""
+    base = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/"
+    statements: list[dict[str, Any]] = [
+        {"Sid": "PublishZones", "Effect": "Allow",
+         "Action": ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
+         "Resource": _sub(base + ssm_prefix.strip("/") + "/*")}]
+    prefix = ssm_prefix.rstrip("/") + "/"
+    if parent_parameter is not None and not parent_parameter.startswith(prefix):
+        statements.append({"Sid": "ReadParentDocument", "Effect": "Allow",
+                           "Action": "ssm:GetParameter",
+                           "Resource": _sub(base + parent_parameter.lstrip("/"))})
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def registry_template(parent_account_id: str, role_path: str, role_name: str,
+                      ssm_prefix: str, parent_parameter: str | None = None) -> dict[str, Any]:
+    """The registry account's side of ``--ssm-role-arn``: the role the handlers assume
+    there (``role_path``/``role_name``, the ARN's), trusting only ``zonecut-lambda`` of the
+    parent's account, allowed :func:`registry_policy`."""
+    function_role = _sub(f"arn:${{AWS::Partition}}:iam::{parent_account_id}:role/"
+                         f"{FUNCTION_ROLE}")
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "zonecut self-service delegation: the role its functions publish "
+                       "zone documents through (deploy in the registry account, in the "
+                       "SSM handoff region, us-east-1 by default)",
+        "Resources": {"PublishRole": {"Type": "AWS::IAM::Role", "Properties": {
+            "RoleName": role_name, "Path": role_path or "/",
+            "Description": "zonecut's Lambda functions publish delegated zones' documents "
+                           f"under {ssm_prefix}",
+            "MaxSessionDuration": 3600,
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"AWS": function_role},
+                "Action": "sts:AssumeRole"}]},
+            "Policies": [{"PolicyName": "zonecut-publish-zones",
+                          "PolicyDocument": registry_policy(ssm_prefix, parent_parameter)}]}}},
+        "Outputs": {"PublishRoleArn": {"Value": {"Fn::GetAtt": ["PublishRole", "Arn"]}}},
+    }
