@@ -154,7 +154,7 @@ def handle(event: Mapping[str, Any], parent: ParentZone) -> tuple[Outcome, str]:
     refused = parent.refusal(account, name) or not_cloudformations(event, parent)
     outcome = parent.refuse(account, name, refused) if refused else parent.delegate(
         Claim(account, name, "stack", party(event), request_id, servers=servers, ttl=ttl))
-    located = parent.parent_zone_id(name)
+    located = parent.parents.parent_zone_id(name)
     if not outcome.refused and located is not None:
         return outcome, physical_id(located, name)
     # refused before anything was written: an id that is not ours, so its Delete (or the
@@ -166,7 +166,7 @@ def _intended_id(event: Mapping[str, Any], parent: ParentZone) -> str | None:
     if event.get("RequestType") not in ("Create", "Update"):
         return None
     name = _zone_name(event.get("ResourceProperties", {}))
-    located = parent.parent_zone_id(name) if name else None
+    located = parent.parents.parent_zone_id(name) if name else None
     return physical_id(located, name) if name and located else None
 
 

@@ -30,12 +30,10 @@ from __future__ import annotations
 
 import logging
 
-from zonecut import names
 from zonecut.apply.handoff_read import HandoffError, ZoneDocument, parameter_name
 from zonecut.aws import bounded
 from zonecut.aws.calls import CallCounter
 from zonecut.aws.cloudformation import CloudFormationAccount
-from zonecut.aws.errors import AwsError
 from zonecut.aws.route53 import RecordChange, Route53Account
 from zonecut.aws.sessions import SessionFactory
 from zonecut.aws.ssm import SsmAccount
@@ -43,7 +41,7 @@ from zonecut.aws_lambda import parent_document
 from zonecut.aws_lambda.deadline import Deadline
 from zonecut.aws_lambda.outcome import Claim, Outcome
 from zonecut.aws_lambda.ownership import Owner, OwnerRecordError, owner_parameter
-from zonecut.aws_lambda.parent_lookup import find_parent
+from zonecut.aws_lambda.parent_zones import ParentZones
 from zonecut.aws_lambda.proof import ChildZones
 from zonecut.aws_lambda.settings import Settings
 from zonecut.delegation_rules import ns_record, servers_refusal, ttl_refusal
@@ -67,8 +65,7 @@ class ParentZone:
         self._r53: Route53Account | None = None
         self._ssm: SsmAccount | None = None
         self._handoff: SsmAccount | None = None
-        self._read: dict[str, HostedZone | None] = {}
-        self._parents: dict[str, HostedZone | str] = {}
+        self.parents = ParentZones(settings, lambda: self.r53)
         self._parent_checked: dict[str, str | None] = {}
         self._readers: dict[str, Route53Account] = {}
         self._stacks: dict[tuple[str, str], CloudFormationAccount] = {}
@@ -132,52 +129,6 @@ class ParentZone:
         return found
 
     # -- the parent zone --------------------------------------------------------------
-    def read_zone(self, zone_id: str) -> HostedZone | None:
-        """A hosted zone of the parent's account with its servers (GetHostedZone, once a
-        request); None when there is no such zone."""
-        if zone_id not in self._read:
-            try:
-                self._read[zone_id] = self.r53.get_zone(zone_id)
-            except AwsError as exc:
-                if exc.code != "NoSuchHostedZone":
-                    raise
-                self._read[zone_id] = None
-        return self._read[zone_id]
-
-    def parent_for(self, child: str) -> HostedZone | str:
-        """The zone ``child``'s delegation goes into, or why there is none: with
-        ZONECUT_PARENT_ZONE_ID that zone (``child`` must be below it), else the lookup of
-        :mod:`~zonecut.aws_lambda.parent_lookup`. Once a request per name."""
-        found = self._parents.get(child)
-        if found is None:
-            pinned = self.settings.parent_zone_id
-            if pinned is None:
-                found = find_parent(child, self.settings.parent_account_id,
-                                    lambda name: self.r53.find_zones(name, include_private=True))
-            else:
-                zone = self._read.get(pinned) or self.r53.get_zone(pinned)  # raises when gone
-                self._read[pinned] = zone
-                found = zone if names.is_below(child, zone.name) else (
-                    f"{child} is not below the parent zone {zone.name}")
-            self._parents[child] = found
-        return found
-
-    def parent_zone_id(self, child: str) -> str | None:
-        """The id of the parent zone found for ``child`` in this request (None: none)."""
-        found = self._parents.get(child)
-        return found.zone_id if isinstance(found, HostedZone) else None
-
-    def _recorded_parent(self, held: Owner) -> HostedZone | str:
-        """Where the delegation of an owner record was written: the zone it names (records
-        written before it was kept: the name's parent as found now)."""
-        if not held.parent_zone_id:
-            return self.parent_for(held.name)
-        zone = self.read_zone(held.parent_zone_id)
-        if zone is None:
-            return (f"hosted zone {held.parent_zone_id}, where the delegation of {held.name} "
-                    "was written, no longer exists")
-        return zone
-
     def parent_problem(self, child: str, parent: HostedZone) -> str | None:
         """With ZONECUT_PARENT_PARAMETER: why the parent zone's published document does
         not describe ``parent`` (:func:`~zonecut.aws_lambda.parent_document.problem`);
@@ -188,7 +139,7 @@ class ParentZone:
         if parent.zone_id not in self._parent_checked:
             self._parent_checked[parent.zone_id] = parent_document.problem(
                 self.settings, child, self.handoff.get(key), parent,
-                lambda: self.read_zone(parent.zone_id))
+                lambda: self.parents.read_zone(parent.zone_id))
         return self._parent_checked[parent.zone_id]
 
     # -- checks -------------------------------------------------------------------------
@@ -200,7 +151,7 @@ class ParentZone:
             refused = self.settings.allow.refusal(account_id, name)
             if refused:
                 return refused
-        parent = self.parent_for(name)
+        parent = self.parents.parent_for(name)
         if isinstance(parent, str):
             return parent
         return self.settings.allow.refusal(account_id, name)
@@ -279,7 +230,7 @@ class ParentZone:
         bad_ttl = ttl_refusal(ttl, self.settings.ttl_min, self.settings.ttl_max)
         if bad_ttl:
             return self.refuse(account, name, bad_ttl)
-        parent = self.parent_for(name)
+        parent = self.parents.parent_for(name)
         assert isinstance(parent, HostedZone)  # the refusal above says why otherwise
         problem = self.parent_problem(name, parent)
         if problem is not None:
@@ -353,7 +304,7 @@ class ParentZone:
         succeed when it is gone already; leave anything else alone and say so."""
         name = claim.name
         held = self.owner(name)
-        parent = self._recorded_parent(held) if held is not None else self.parent_for(name)
+        parent = self.parents.recorded(held) if held is not None else self.parents.parent_for(name)
         if isinstance(parent, str):
             if held is not None and claim.owns(held):
                 self._disown(held)
@@ -386,7 +337,7 @@ class ParentZone:
         if self.children.zone(account_id, held.zone_id) is not None:
             return self.refuse(account_id, name, f"hosted zone {held.zone_id} still exists in "
                                f"account {account_id}: nothing is removed for a live zone")
-        parent = self._recorded_parent(held)
+        parent = self.parents.recorded(held)
         if isinstance(parent, str):
             self._disown(held)
             return Outcome("gone", name, parent, held.zone_id)
