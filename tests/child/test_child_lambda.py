@@ -145,7 +145,7 @@ def test_events_delegate_then_undelegate_an_allowed_zone(
 
 
 def test_settings_and_policy_are_checked() -> None:
-    with pytest.raises(SettingsError, match="ZONECUT_PARENT_ZONE_ID is not set"):
+    with pytest.raises(SettingsError, match="ZONECUT_PARENT_ACCOUNT_ID is not set"):
         Settings.from_env({})
     with pytest.raises(PolicyError, match="'12345' is not a 12-digit account id"):
         AllowList.from_json('{"12345": ["a.example.com"]}')

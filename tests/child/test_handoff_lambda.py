@@ -15,9 +15,11 @@ from typing import Any
 from child_support import DEV, NETWORK, PROD, TEAM, config, runtime
 from cloudformation_side import CloudFormation
 from lambda_support import Responses, child_zone, delegation, servers_of, snapshot
+from policy_check import Request, calls_of_a_cycle, decide, statements_in
 
 from sandbox_fixtures import session_for
 from zonecut.apply.handoff_read import ZoneDocument
+from zonecut.iam.lambda_template import registry_policy, registry_template
 from zonecut.sandbox import Sandbox
 
 REGISTRY = TEAM
@@ -168,3 +170,65 @@ def test_the_template_publishes_in_the_registry_and_checks_the_parent_document()
     assert bad.exit_code == 1 and "--ssm-role-arn 'arn:aws:iam::12:role/x': not an IAM role" \
         in bad.stderr
     assert "Traceback" not in bad.output
+
+
+def test_the_registry_role_allows_exactly_what_the_handlers_do_there(
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses,
+        cfn: CloudFormation) -> None:
+    env = handoff_env(parent)
+    publish_apex(fresh_sandbox, env)
+    calls = calls_of_a_cycle(fresh_sandbox, env, responses, cfn)
+    used = {op for (account, op) in calls if account == REGISTRY}
+    body = registry_template(NETWORK, "/", "ZonecutDelegation", "/zonecut/zones", APEX)
+    role = body["Resources"]["PublishRole"]["Properties"]
+    policy = role["Policies"][0]["PolicyDocument"]
+    assert used == {a for s in policy["Statement"] for a in s["Action"]}
+    statements = statements_in(policy, REGISTRY)
+    arn = f"arn:aws:ssm:us-east-1:{REGISTRY}:parameter"
+    for action in sorted(used):
+        for name in ("/zonecut/zones/api.dev.example.com", "/zonecut/zones/web.dev.example.com"):
+            assert decide(statements, Request(action, arn + name, {})), (action, name)
+    assert decide(statements, Request("ssm:GetParameter", arn + APEX, {}))
+    for action, name in [("ssm:PutParameter", "/zonecut/owners/api.dev.example.com"),
+                         ("ssm:GetParameter", "/other/api.dev.example.com"),
+                         ("ssm:GetParametersByPath", "/zonecut/zones"),
+                         ("ssm:PutParameter", "/zonecut/zonesx/a")]:
+        assert not decide(statements, Request(action, arn + name, {})), (action, name)
+    # a parent document outside the prefix: read only
+    outside = statements_in(registry_policy("/zonecut/zones", "/teams/example.com"), REGISTRY)
+    assert decide(outside, Request("ssm:GetParameter", arn + "/teams/example.com", {}))
+    assert not decide(outside, Request("ssm:PutParameter", arn + "/teams/example.com", {}))
+    assert role["AssumeRolePolicyDocument"]["Statement"] == [{
+        "Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": {
+            "Fn::Sub": f"arn:${{AWS::Partition}}:iam::{NETWORK}:role/zonecut-lambda"}}}]
+
+
+def test_the_cli_writes_the_registry_template_for_the_role_it_is_given() -> None:
+    from test_lambda_deploy import lint
+    from typer.testing import CliRunner
+
+    from zonecut.cli.main import app
+
+    runner = CliRunner()
+    path_role = f"arn:aws:iam::{REGISTRY}:role/zonecut/Publish"
+    made = runner.invoke(app, ["lambda", "template", "--registry", NETWORK,
+                               "--ssm-role-arn", path_role, "--parent-parameter", APEX])
+    assert made.exit_code == 0, made.output
+    body = json.loads(made.stdout)
+    assert lint(body) == []
+    role = body["Resources"]["PublishRole"]["Properties"]
+    assert (role["RoleName"], role["Path"]) == ("Publish", "/zonecut/")
+    assert role["Policies"][0]["PolicyDocument"] == registry_policy("/zonecut/zones", APEX)
+    for args, words in [
+        (["--registry", NETWORK], "--registry needs --ssm-role-arn"),
+        (["--registry", NETWORK, "--consumer", NETWORK, "--ssm-role-arn", ROLE],
+         "one account's template at a time"),
+        (["--registry", "123", "--ssm-role-arn", ROLE], "--registry '123': not a 12-digit"),
+        (["--registry", NETWORK, "--ssm-role-arn", ROLE, "--ssm-prefix", ""],
+         "ZONECUT_SSM_PREFIX is empty"),
+        (["--registry", NETWORK, "--ssm-role-arn", ROLE, "--parent-parameter", "x y"],
+         "is not an SSM parameter path"),
+    ]:
+        result = runner.invoke(app, ["lambda", "template", *args])
+        assert result.exit_code == 1, (args, result.output)
+        assert words in result.stderr and "Traceback" not in result.output

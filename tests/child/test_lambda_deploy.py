@@ -82,7 +82,7 @@ def test_the_cli_writes_both_templates_and_refuses_bad_input(tmp_path: Path) -> 
     consumer = runner.invoke(app, ["lambda", "template", "--consumer", NETWORK])
     assert consumer.exit_code == 0 and lint(json.loads(consumer.stdout)) == []
     for args, words in [
-        (["--parent-zone-id", "Z0123456789ABC"], "needs --parent-zone-id and --allow"),
+        (["--parent-zone-id", "Z0123456789ABC"], "the parent template needs --allow"),
         (["--parent-zone-id", "Z0123456789ABC", "--allow", "{nope"], "--allow: not JSON"),
         (["--parent-zone-id", "Z0123456789ABC", "--allow", f"@{tmp_path}/missing.json"],
          "missing.json: No such file"),

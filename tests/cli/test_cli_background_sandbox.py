@@ -1,45 +1,23 @@
 """The sandbox as a user runs it: `sandbox up` in the background, then plan, apply, verify
 and destroy against it with --sandbox, then `sandbox down`. Runs the real `zonecut`
-entry point in subprocesses."""
+entry point (the installed script) in subprocesses."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from cli_support import background_sandbox, sandbox_tree, zonecut
 from zonecut.sandbox.process import down
-
-CONFIG = """\
-version: 1
-defaults: {rate_limit: 50, access: {role_name: ZonecutDelegation}}
-accounts:
-  network: {id: "111111111111"}
-  dev: {id: "222222222222"}
-  team: {id: "444444444444"}
-zones:
-  - {name: example.org, account: network, root: true}
-  - {name: dev.example.org, account: dev}
-  - {name: team-a.dev.example.org, account: team}
-"""
-
-
-def zonecut(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    return subprocess.run([sys.executable, "-m", "zonecut.cli", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
 
 
 @pytest.fixture
 def workdir(tmp_path: Path) -> Iterator[Path]:
-    (tmp_path / "zonecut.yaml").write_text(CONFIG)
-    yield tmp_path
-    down(tmp_path / ".zonecut")
+    with background_sandbox(tmp_path, sandbox_tree()) as path:
+        yield path
 
 
 def test_background_sandbox_round_trip(workdir: Path) -> None:

@@ -10,29 +10,18 @@ from typing import Any
 
 import pytest
 
-from cli_support import zonecut
+from cli_support import background_sandbox, sandbox_tree, zonecut
 from sandbox_fixtures import session_for
 from zonecut.sandbox.control import SandboxClient
-from zonecut.sandbox.process import down, status
+from zonecut.sandbox.process import status
 
-CONFIG = """\
-version: 1
-defaults: {rate_limit: 50, access: {role_name: ZonecutDelegation}}
-accounts:
-  network: {id: "111111111111"}
-  dev: {id: "222222222222"}
-zones:
-  - {name: example.org, account: network, root: true}
-  - {name: dev.example.org, account: dev}
-"""
 NETWORK, DEV = "111111111111", "222222222222"
 
 
 @pytest.fixture
 def workdir(tmp_path: Path) -> Iterator[Path]:
-    (tmp_path / "zonecut.yaml").write_text(CONFIG)
-    yield tmp_path
-    down(tmp_path / ".zonecut")
+    with background_sandbox(tmp_path, sandbox_tree(levels=2)) as path:
+        yield path
 
 
 def _zone(r53: Any, name: str) -> str:

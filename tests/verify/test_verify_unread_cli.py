@@ -19,33 +19,18 @@ set-up through the same app in-process (cheaper on a busy machine).
 from __future__ import annotations
 
 import json
-import os
-import pty
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from cli_support import ZONECUT, clean_env, invoke, zonecut
+from cli_support import background_sandbox, invoke, on_a_terminal, sandbox_tree, zonecut
 from zonecut.cli.verify_cmd import policy_for
-from zonecut.sandbox.process import down
 
 pytestmark = pytest.mark.sandbox
 
-HEALTHY = """\
-version: 1
-defaults: {rate_limit: 50, access: {role_name: ZonecutDelegation}}
-accounts:
-  network: {id: "111111111111"}
-  dev: {id: "222222222222"}
-  team: {id: "444444444444"}
-zones:
-  - {name: example.org, account: network, root: true}
-  - {name: dev.example.org, account: dev}
-  - {name: team-a.dev.example.org, account: team}
-"""
+HEALTHY = sandbox_tree()
 # The same tree; the dev account is now reached with credentials of another account.
 UNREADABLE_DEV = HEALTHY.replace('dev: {id: "222222222222"}',
                                  'dev: {id: "222222222222", assume_role: false}')
@@ -54,35 +39,9 @@ UNREADABLE_DEV = HEALTHY.replace('dev: {id: "222222222222"}',
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """One background sandbox for the module, the healthy tree applied."""
-    path = tmp_path_factory.mktemp("verify-cli")
-    (path / "zonecut.yaml").write_text(HEALTHY)
-    up = zonecut("sandbox", "up", cwd=path, env=clean_env())
-    assert up.returncode == 0, up.stderr
-    try:
-        applied = invoke("apply", "--sandbox", "--yes", cwd=path)
-        assert applied.returncode == 0, applied.stderr + applied.stdout
+    with background_sandbox(tmp_path_factory.mktemp("verify-cli"), HEALTHY,
+                            apply=True) as path:
         yield path
-    finally:
-        down(path / ".zonecut")
-
-
-def on_a_terminal(*args: str, cwd: Path) -> tuple[int, str]:
-    """`zonecut ARGS` with stdin, stdout and stderr on a pseudo-terminal: (exit, screen)."""
-    main, side = pty.openpty()
-    process = subprocess.Popen([ZONECUT, *args], cwd=cwd, stdin=side, stdout=side,
-                               stderr=side, env=clean_env(TERM="xterm", COLUMNS="120"))
-    os.close(side)
-    chunks: list[bytes] = []
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:  # EIO: the other side closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(main)
-    return process.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
 
 
 PROGRESS = re.compile(r"checking delegations over DNS: [0-3] of 3 zone\(s\) checked")

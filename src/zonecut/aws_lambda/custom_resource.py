@@ -3,7 +3,8 @@
 Properties: ``ZoneName`` and ``NameServers`` (the child zone's), optionally ``TTL``.
 The requesting account is the one in ``StackId``; the owner of what is written is the
 stack and logical resource (see :mod:`zonecut.aws_lambda.delegation` for the rules). The
-physical id (``zonecut:PARENT_ZONE_ID:NAME``) is stable for a name: renaming the zone in
+physical id (``zonecut:PARENT_ZONE_ID:NAME``, the zone written in) is stable for a name:
+renaming the zone in
 an update gives a new id; CloudFormation's cleanup then deletes the old id, which
 removes the old NS rrset. Delete removes exactly the NS rrset this resource owns, and
 succeeds when it is gone already.
@@ -128,13 +129,14 @@ def handle(event: Mapping[str, Any], parent: ParentZone) -> tuple[Outcome, str]:
     account = stack_account(event)
     if not account:
         raise BadRequest(f"StackId {event.get('StackId', '')!r} names no account")
-    zone_id = parent.settings.parent_zone_id
+    pinned = parent.settings.parent_zone_id
     current_id = str(event.get("PhysicalResourceId", ""))
     request_id = str(event.get("RequestId", ""))
     if request == "Delete":
         parsed = parse_physical_id(current_id)
-        if parsed is not None and parsed[0] != zone_id:
+        if parsed is not None and pinned is not None and parsed[0] != pinned:
             return Outcome("gone", "", "made by another deployment"), current_id
+        # without ZONECUT_PARENT_ZONE_ID the owner record says which zone to look in
         # a placeholder id (a Create that failed or was never answered): this stack may
         # still own the name's delegation, and only that is removed
         name = parsed[1] if parsed else _zone_name(event.get("ResourceProperties", {}))
@@ -148,23 +150,24 @@ def handle(event: Mapping[str, Any], parent: ParentZone) -> tuple[Outcome, str]:
     if request not in ("Create", "Update"):
         raise BadRequest(f"unknown RequestType {request!r}")
     name, servers, ttl = _properties(event.get("ResourceProperties", {}))
-    new_id = physical_id(zone_id, name)
     # the allow-list first (no read for an account it refuses), then CloudFormation
     refused = parent.refusal(account, name) or not_cloudformations(event, parent)
     outcome = parent.refuse(account, name, refused) if refused else parent.delegate(
         Claim(account, name, "stack", party(event), request_id, servers=servers, ttl=ttl))
-    if not outcome.refused:
-        return outcome, new_id
+    located = parent.parents.parent_zone_id(name)
+    if not outcome.refused and located is not None:
+        return outcome, physical_id(located, name)
     # refused before anything was written: an id that is not ours, so its Delete (or the
     # rollback of the Update) changes nothing
     return outcome, (f"{PREFIX}-refused-{request_id}" if request == "Create" else current_id)
 
 
-def _intended_id(event: Mapping[str, Any], zone_id: str) -> str | None:
+def _intended_id(event: Mapping[str, Any], parent: ParentZone) -> str | None:
     if event.get("RequestType") not in ("Create", "Update"):
         return None
     name = _zone_name(event.get("ResourceProperties", {}))
-    return physical_id(zone_id, name) if name else None
+    located = parent.parents.parent_zone_id(name) if name else None
+    return physical_id(located, name) if name and located else None
 
 
 def handler(event: Mapping[str, Any], context: Any = None, *,
@@ -191,7 +194,7 @@ def handler(event: Mapping[str, Any], context: Any = None, *,
             log.exception("custom resource failed")
         status, data = "FAILED", {}
         reason = str(exc) if isinstance(exc, ZonecutError) else f"{type(exc).__name__}: {exc}"
-        intended = _intended_id(event, parent.settings.parent_zone_id) if parent else None
+        intended = _intended_id(event, parent) if parent else None
         if parent is not None and parent.wrote and intended is not None:
             # own up: the rollback's Delete of this id removes what was written
             physical = intended

@@ -14,6 +14,12 @@ each with an owner record, under these rules.
   account (its zone was recreated).
 - *Bounded*: every request, retry and INSYNC wait ends before the deadline.
 - Reads in the parent touch only the record name concerned.
+- *The right parent*: the zone written in is ``ZONECUT_PARENT_ZONE_ID`` (the name must be
+  below it), or else the one public zone of the parent's account that is the name's
+  closest enclosing zone (:mod:`zonecut.aws_lambda.parent_lookup`; two of one name are
+  refused, never guessed between). The owner record keeps the zone written in, and a
+  removal looks there; a request whose parent is now another zone than the recorded one
+  is refused.
 
 A failure after a write leaves the owner record naming what may have been written, so
 that the owner's next request (CloudFormation's rollback Delete, a redelivered event)
@@ -24,12 +30,10 @@ from __future__ import annotations
 
 import logging
 
-from zonecut import names
 from zonecut.apply.handoff_read import HandoffError, ZoneDocument, parameter_name
 from zonecut.aws import bounded
 from zonecut.aws.calls import CallCounter
 from zonecut.aws.cloudformation import CloudFormationAccount
-from zonecut.aws.errors import AwsError
 from zonecut.aws.route53 import RecordChange, Route53Account
 from zonecut.aws.sessions import SessionFactory
 from zonecut.aws.ssm import SsmAccount
@@ -37,6 +41,7 @@ from zonecut.aws_lambda import parent_document
 from zonecut.aws_lambda.deadline import Deadline
 from zonecut.aws_lambda.outcome import Claim, Outcome
 from zonecut.aws_lambda.ownership import Owner, OwnerRecordError, owner_parameter
+from zonecut.aws_lambda.parent_zones import ParentZones
 from zonecut.aws_lambda.proof import ChildZones
 from zonecut.aws_lambda.settings import Settings
 from zonecut.delegation_rules import ns_record, servers_refusal, ttl_refusal
@@ -60,8 +65,8 @@ class ParentZone:
         self._r53: Route53Account | None = None
         self._ssm: SsmAccount | None = None
         self._handoff: SsmAccount | None = None
-        self._zone: HostedZone | None = None
-        self._parent_checked: tuple[str | None] | None = None
+        self.parents = ParentZones(settings, lambda: self.r53)
+        self._parent_checked: dict[str, str | None] = {}
         self._readers: dict[str, Route53Account] = {}
         self._stacks: dict[tuple[str, str], CloudFormationAccount] = {}
 
@@ -123,41 +128,32 @@ class ParentZone:
             self._stacks[(account_id, region)] = found
         return found
 
-    @property
-    def zone(self) -> HostedZone:
-        if self._zone is None:
-            self._zone = self.r53.get_zone(self.settings.parent_zone_id)
-        return self._zone
-
-    @property
-    def name(self) -> str:
-        return self.zone.name
-
-    def parent_problem(self, child: str) -> str | None:
+    # -- the parent zone --------------------------------------------------------------
+    def parent_problem(self, child: str, parent: HostedZone) -> str | None:
         """With ZONECUT_PARENT_PARAMETER: why the parent zone's published document does
-        not describe this parent (:func:`~zonecut.aws_lambda.parent_document.problem`);
-        None when it does, or without the setting. Read once per request."""
+        not describe ``parent`` (:func:`~zonecut.aws_lambda.parent_document.problem`);
+        None when it does, or without the setting. Read once per request and zone."""
         key = self.settings.parent_parameter
         if key is None:
             return None
-        if self._parent_checked is None:
-            self._parent_checked = (parent_document.problem(
-                self.settings, child, self.handoff.get(key), self._zone_if_any),)
-        return self._parent_checked[0]
-
-    def _zone_if_any(self) -> HostedZone | None:
-        try:
-            return self.zone
-        except AwsError as exc:
-            if exc.code != "NoSuchHostedZone":
-                raise
-            return None
+        if parent.zone_id not in self._parent_checked:
+            self._parent_checked[parent.zone_id] = parent_document.problem(
+                self.settings, child, self.handoff.get(key), parent,
+                lambda: self.parents.read_zone(parent.zone_id))
+        return self._parent_checked[parent.zone_id]
 
     # -- checks -------------------------------------------------------------------------
     def refusal(self, account_id: str, name: str) -> str | None:
-        """Why ``account_id`` may not have ``name`` delegated here (None: it may)."""
-        if not names.is_below(name, self.name):
-            return f"{name} is not below the parent zone {self.name}"
+        """Why ``account_id`` may not have ``name`` delegated here (None: it may). Without
+        ZONECUT_PARENT_ZONE_ID the allow-list is asked first: no lookup for a name it
+        refuses."""
+        if self.settings.parent_zone_id is None:
+            refused = self.settings.allow.refusal(account_id, name)
+            if refused:
+                return refused
+        parent = self.parents.parent_for(name)
+        if isinstance(parent, str):
+            return parent
         return self.settings.allow.refusal(account_id, name)
 
     def refuse(self, account_id: str, name: str, reason: str, status: str = "refused"
@@ -234,7 +230,9 @@ class ParentZone:
         bad_ttl = ttl_refusal(ttl, self.settings.ttl_min, self.settings.ttl_max)
         if bad_ttl:
             return self.refuse(account, name, bad_ttl)
-        problem = self.parent_problem(name)
+        parent = self.parents.parent_for(name)
+        assert isinstance(parent, HostedZone)  # the refusal above says why otherwise
+        problem = self.parent_problem(name, parent)
         if problem is not None:
             return self.refuse(account, name, problem)
         proved = self._prove(claim)
@@ -244,7 +242,7 @@ class ParentZone:
         record = ns_record(name, ttl, zone)
         servers = record.values
         me = Owner(name, account, claim.path, claim.party, zone.zone_id, servers,
-                   claim.request, "writing")
+                   claim.request, "writing", parent.zone_id)
         held = self.owner(name)
         if held is not None and not claim.owns(held) and claim.path == "event" \
                 and (held.account_id, held.zone_id) == (account, zone.zone_id):
@@ -259,40 +257,46 @@ class ParentZone:
                                    f"{held.describe()}; left as it is", "foreign")
             log.info("%s: taking over the record of %s, whose zone %s is gone", name,
                      held.describe(), held.zone_id)
-        found = self.r53.rrsets_at(self.settings.parent_zone_id, name)
+        if held is not None and held.parent_zone_id not in ("", parent.zone_id):
+            return self.refuse(account, name, f"the delegation of {name} is written in hosted "
+                               f"zone {held.parent_zone_id} ({held.describe()}), but the "
+                               f"parent zone of {name} is now {parent.zone_id} ({parent.name}):"
+                               " remove the delegation first (delete the resource or the "
+                               "zone), then delegate again; nothing was changed")
+        found = self.r53.rrsets_at(parent.zone_id, name)
         other = sorted({rr.type for rr in found if rr.type not in ("NS", "DS")})
         if other:
             return self.refuse(account, name, f"the parent holds {', '.join(other)} records "
                                f"at {name}; a delegation would hide them")
         current = next((rr for rr in found if rr.type == "NS"), None)
         if current is not None and held is None:
-            return self.refuse(account, name, f"{self.name} already delegates {name} (to "
+            return self.refuse(account, name, f"{parent.name} already delegates {name} (to "
                                f"{', '.join(current.values)}), not through this function "
                                "(no owner record); left as it is", "foreign")
         right = (current is not None and current.value_set == frozenset(servers)
                  and current.ttl == ttl)
         settled = (held is not None and claim.owns(held) and held.state == "delegated"
-                   and held.zone_id == zone.zone_id and held.name_servers == servers)
+                   and held.zone_id == zone.zone_id and held.name_servers == servers
+                   and held.parent_zone_id == parent.zone_id)
         if right and settled:
-            self._publish(me)
-            return Outcome("unchanged", name, f"{self.name} already delegates {name}",
+            self._publish(me, parent)
+            return Outcome("unchanged", name, f"{parent.name} already delegates {name}",
                            zone.zone_id)
         self._own(me)
         if not right:
             action = "CREATE" if current is None else "UPSERT"
             change_id = self.r53.change_rrsets(
-                self.settings.parent_zone_id, self.name,
-                [RecordChange(action, record)],
+                parent.zone_id, parent.name, [RecordChange(action, record)],
                 f"zonecut self-service: delegate {name} to account {account}")
             self.r53.wait_insync([change_id], timeout=self.deadline.bound(
                 self.settings.sync_timeout), what=f"delegating {name}")
         self._own(me.moved("delegated"))
-        self._publish(me)
+        self._publish(me, parent)
         log.info("delegated %s to %s (account %s, zone %s)", name, ", ".join(servers),
                  account, zone.zone_id)
         verb = "UPSERT" if current is not None else "CREATE"
-        return Outcome("delegated", name, f"{verb} NS {name} in {self.name}" if not right
-                       else f"{self.name} already delegated {name}; now recorded",
+        return Outcome("delegated", name, f"{verb} NS {name} in {parent.name}" if not right
+                       else f"{parent.name} already delegated {name}; now recorded",
                        zone.zone_id)
 
     def remove_owned(self, claim: Claim) -> Outcome:
@@ -300,16 +304,24 @@ class ParentZone:
         succeed when it is gone already; leave anything else alone and say so."""
         name = claim.name
         held = self.owner(name)
-        found = self.r53.rrsets_at(self.settings.parent_zone_id, name)
-        current = next((rr for rr in found if rr.type == "NS"), None)
+        parent = self.parents.recorded(held) if held is not None else self.parents.parent_for(name)
+        if isinstance(parent, str):
+            if held is not None and claim.owns(held):
+                self._disown(held)
+            return Outcome("gone", name, parent)
+        current = self._ns_at(parent, name)
         if held is None or not claim.owns(held):
             whose = held.describe() if held else "no owner record"
             if current is None:
-                return Outcome("gone", name, f"{self.name} holds no NS for {name}")
+                return Outcome("gone", name, f"{parent.name} holds no NS for {name}")
             log.warning("left %s alone: not this resource's (%s)", name, whose)
             return Outcome("left-alone", name, f"the delegation of {name} is not this "
                            f"resource's ({whose}); left as it is")
-        return self._remove(held, current)
+        return self._remove(held, parent, current)
+
+    def _ns_at(self, parent: HostedZone, name: str) -> RRSet | None:
+        found = self.r53.rrsets_at(parent.zone_id, name)
+        return next((rr for rr in found if rr.type == "NS"), None)
 
     def remove_deleted(self, account_id: str, zone_id: str) -> Outcome:
         """A DeleteHostedZone event: remove the delegation recorded for ``zone_id`` once the
@@ -325,21 +337,25 @@ class ParentZone:
         if self.children.zone(account_id, held.zone_id) is not None:
             return self.refuse(account_id, name, f"hosted zone {held.zone_id} still exists in "
                                f"account {account_id}: nothing is removed for a live zone")
-        found = self.r53.rrsets_at(self.settings.parent_zone_id, name)
-        current = next((rr for rr in found if rr.type == "NS"), None)
+        parent = self.parents.recorded(held)
+        if isinstance(parent, str):
+            self._disown(held)
+            return Outcome("gone", name, parent, held.zone_id)
+        current = self._ns_at(parent, name)
         if current is not None and current.value_set == frozenset(held.name_servers):
             serving = self.children.serving(account_id, name, current.value_set)
             if serving is not None:
                 return self.refuse(account_id, name, f"the servers of the delegation still "
                                    f"serve zone {serving.zone_id}; left as it is",
                                    "left-alone")
-        return self._remove(held, current)
+        return self._remove(held, parent, current)
 
-    def _remove(self, held: Owner, current: RRSet | None) -> Outcome:
+    def _remove(self, held: Owner, parent: HostedZone, current: RRSet | None) -> Outcome:
         name = held.name
         if current is None:
             self._disown(held)
-            return Outcome("gone", name, f"{self.name} holds no NS for {name}", held.zone_id)
+            return Outcome("gone", name, f"{parent.name} holds no NS for {name}",
+                           held.zone_id)
         if current.value_set != frozenset(held.name_servers):
             log.warning("left %s alone: its NS rrset lists %s, not the servers written (%s)",
                         name, ", ".join(current.values), ", ".join(held.name_servers))
@@ -348,20 +364,20 @@ class ParentZone:
                            "left as it is", held.zone_id)
         self._own(held.moved("removing"))
         change_id = self.r53.change_rrsets(
-            self.settings.parent_zone_id, self.name, [RecordChange("DELETE", current)],
+            parent.zone_id, parent.name, [RecordChange("DELETE", current)],
             f"zonecut self-service: remove the delegation of {name}")
         self.r53.wait_insync([change_id], timeout=self.deadline.bound(
             self.settings.sync_timeout), what=f"removing the delegation of {name}")
         self._disown(held)
         log.info("removed the delegation of %s (%s)", name, held.describe())
-        return Outcome("removed", name, f"DELETE NS {name} in {self.name}", held.zone_id)
+        return Outcome("removed", name, f"DELETE NS {name} in {parent.name}", held.zone_id)
 
     # -- the published zone document (the SSM handoff) ----------------------------------
-    def _publish(self, owner: Owner) -> None:
+    def _publish(self, owner: Owner, parent: HostedZone) -> None:
         if not self.settings.ssm_prefix:
             return
         document = ZoneDocument(owner.name, owner.zone_id, owner.account_id,
-                                owner.name_servers, self.name, self.settings.parent_zone_id,
+                                owner.name_servers, parent.name, parent.zone_id,
                                 self.settings.parent_account_id)
         key = parameter_name(self.settings.ssm_prefix, owner.name)
         if self.handoff.get(key) != document.to_json():

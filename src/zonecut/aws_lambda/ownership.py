@@ -8,9 +8,10 @@ The record lives in the parent's account, ``ZONECUT_OWNER_PREFIX/NAME``
 - ``event``: a CreateHostedZone event, the hosted zone's id;
 
 and the account, the hosted zone and its name servers (the delegation written), the
-request or event id, and ``state``: ``writing`` (record made, NS change may not be),
-``delegated``, or ``removing``. A delegation whose record names another party (or that
-has no record) is not the handlers' to change.
+request or event id, the parent zone the NS rrset is written in (``parent_zone_id``;
+empty in records written before it was kept), and ``state``: ``writing`` (record
+made, NS change may not be), ``delegated``, or ``removing``. A delegation whose record
+names another party (or that has no record) is not the handlers' to change.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ class Owner:
     name_servers: tuple[str, ...]
     request: str = ""
     state: str = "writing"
+    parent_zone_id: str = ""
+    """Where the NS rrset is written: removal looks there, whatever zone the name's
+    parent would be found in today."""
 
     def same_party(self, other: Owner) -> bool:
         return (self.path, self.account_id, self.party) == (
@@ -58,7 +62,7 @@ class Owner:
             "format": FORMAT, "name": self.name, "account_id": self.account_id,
             "path": self.path, "party": self.party, "zone_id": self.zone_id,
             "name_servers": list(self.name_servers), "request": self.request,
-            "state": self.state,
+            "state": self.state, "parent_zone_id": self.parent_zone_id,
         }, sort_keys=True, separators=(",", ":"))
 
     @classmethod
@@ -72,7 +76,8 @@ class Owner:
                 path=str(data["path"]), party=str(data["party"]),
                 zone_id=str(data["zone_id"]),
                 name_servers=tuple(sorted(normalize(str(s)) for s in data["name_servers"])),
-                request=str(data.get("request", "")), state=str(data["state"]))
+                request=str(data.get("request", "")), state=str(data["state"]),
+                parent_zone_id=str(data.get("parent_zone_id", "")))
         except (ValueError, KeyError, TypeError) as exc:
             raise OwnerRecordError(f"{where}: not a zonecut owner record: {exc}") from None
         if owner.path not in PATHS or owner.state not in STATES:

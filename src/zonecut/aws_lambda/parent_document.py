@@ -16,11 +16,12 @@ from zonecut.aws_lambda.settings import Settings
 from zonecut.state import HostedZone
 
 
-def problem(settings: Settings, child: str, text: str | None,
+def problem(settings: Settings, child: str, text: str | None, parent: HostedZone,
             parent_zone: Callable[[], HostedZone | None]) -> str | None:
     """Why ``text`` (the parameter ``settings.parent_parameter``, None when it does not
-    exist) does not describe the parent zone of the settings; None when it does.
-    ``parent_zone`` reads that zone (None: it does not exist), only when needed."""
+    exist) does not describe ``parent``, the zone ``child`` is delegated in
+    (ZONECUT_PARENT_ZONE_ID or the one found); None when it does. ``parent_zone`` reads
+    that zone with its servers (None: it does not exist), only when needed."""
     access = settings.handoff_access()
     where = f"parameter {settings.parent_parameter} in account {access.account_id}"
     if text is None:
@@ -29,15 +30,19 @@ def problem(settings: Settings, child: str, text: str | None,
         document = ZoneDocument.from_json(text, where)
     except HandoffError as exc:
         return f"{child}: {exc}; nothing was changed"
-    parent = settings.parent_account_id
+    parent_account = settings.parent_account_id
     found = parent_account_of(
-        document, where, child, declared={parent: parent}, expected=parent,
+        document, where, child, declared={parent_account: parent_account},
+        expected=parent_account,
         role_hint="ZONECUT_PARENT_ROLE_ARN",
         expected_label="ZONECUT_PARENT_ACCOUNT_ID").problem
-    if found is None and document.zone_id != settings.parent_zone_id:
-        found = (f"{child}: {where} names zone {document.zone_id}, not "
-                 f"ZONECUT_PARENT_ZONE_ID {settings.parent_zone_id}; nothing was changed")
+    if found is None and document.zone_id != parent.zone_id:
+        which = (f"ZONECUT_PARENT_ZONE_ID {parent.zone_id}" if settings.parent_zone_id
+                 else f"{parent.zone_id}, the parent zone ({parent.name}) found in account "
+                      f"{parent_account}")
+        found = (f"{child}: {where} names zone {document.zone_id}, not {which}; nothing "
+                 "was changed")
     if found is None:
         found = check_against_zone(document, where, child, parent_zone(),
-                                   f"ZONECUT_PARENT_ACCOUNT_ID ({parent})")
+                                   f"ZONECUT_PARENT_ACCOUNT_ID ({parent_account})")
     return found

@@ -2,7 +2,8 @@
 
 | variable | required | meaning |
 | --- | --- | --- |
-| ZONECUT_PARENT_ZONE_ID | yes | the parent hosted zone the NS records go into |
+| ZONECUT_PARENT_ZONE_ID | no | the parent hosted zone the NS records go into (default:
+  found per name, :mod:`zonecut.aws_lambda.parent_lookup`) |
 | ZONECUT_PARENT_ACCOUNT_ID | yes | its account (the credentials must reach it) |
 | ZONECUT_ALLOW | yes | the allow-list: JSON {"ACCOUNT_ID": ["name", "*.name"]} |
 | ZONECUT_PARENT_ROLE_ARN | no | a role to assume in the parent's account (else the
@@ -56,7 +57,8 @@ class SettingsError(ZonecutError):
 
 @dataclass(frozen=True)
 class Settings:
-    parent_zone_id: str
+    parent_zone_id: str | None
+    """The one parent zone (None: each name's parent is looked up in the account)."""
     parent_account_id: str
     allow: AllowList
     role_arn: str | None = None
@@ -98,8 +100,9 @@ class Settings:
                 raise SettingsError(f"{key} must be greater than 0")
             return value
 
-        zone_id = need("ZONECUT_PARENT_ZONE_ID").removeprefix("/hostedzone/")
-        if not _ZONE_ID.match(zone_id):
+        zone_id = env.get("ZONECUT_PARENT_ZONE_ID", "").strip().removeprefix(
+            "/hostedzone/") or None
+        if zone_id is not None and not _ZONE_ID.match(zone_id):
             raise SettingsError(f"ZONECUT_PARENT_ZONE_ID={zone_id!r} is not a hosted zone id")
         account = need("ZONECUT_PARENT_ACCOUNT_ID")
         if not _ACCOUNT.match(account):

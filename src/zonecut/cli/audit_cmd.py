@@ -53,6 +53,7 @@ from zonecut.cli.options import (
     resolve_target,
     write_file,
 )
+from zonecut.cli.probe_progress import probe_progress, probed
 from zonecut.cli.verify_cmd import MaxGluelessOpt, MaxNsOpt, rich_table
 from zonecut.config.lines import zone_lines
 from zonecut.runtime import Target, account_accesses
@@ -126,21 +127,28 @@ def read_with_progress(scan: Scan, chosen: list[AuditAccount],
 
 
 def check_dns(tree: OrgTree, roots: list[ServerAddress], port_map: dict[str, int],
-              policy: VerifyPolicy) -> dict[tuple[str, str], DnsCheck]:
+              policy: VerifyPolicy, *, show: bool = False) -> dict[tuple[str, str], DnsCheck]:
+    """The dangling delegations' servers, probed (``show``: progress on a terminal)."""
     targets = dns_targets(tree)
     if not targets:
         return {}
-    observations = probe_sync(targets, roots, policy=policy, port_map=port_map or None)
+    with probe_progress(err, targets, show=show,
+                        describe=probed("probing dangling delegations")) as on_done:
+        observations = probe_sync(targets, roots, policy=policy, port_map=port_map or None,
+                                  on_done=on_done)
     return dict(dns_checks(tree, targets, observations))
 
 
 def check_apex(tree: OrgTree, roots: list[ServerAddress], port_map: dict[str, int],
-               policy: VerifyPolicy) -> dict[str, ApexCheck]:
+               policy: VerifyPolicy, *, show: bool = False) -> dict[str, ApexCheck]:
     """The servers of apex NS sets that name strays, probed as verify probes a zone."""
     targets = apex_targets(tree)
     if not targets:
         return {}
-    observations = probe_sync(targets, roots, policy=policy, port_map=port_map or None)
+    with probe_progress(err, targets, show=show,
+                        describe=probed("probing stray apex servers")) as on_done:
+        observations = probe_sync(targets, roots, policy=policy, port_map=port_map or None,
+                                  on_done=on_done)
     return dict(apex_checks(tree, targets, observations))
 
 
@@ -262,8 +270,9 @@ def audit(
                               max_glueless=max_glueless)
         if sandbox and root_hints is None:
             policy = replace(policy, address_scope="loopback")  # nothing leaves the machine
-        checks = check_dns(tree, roots, port_map, policy)
-        apex = check_apex(tree, roots, port_map, policy)
+        show = output is AuditOutput.table  # and only on a terminal (probe_progress)
+        checks = check_dns(tree, roots, port_map, policy, show=show)
+        apex = check_apex(tree, roots, port_map, policy, show=show)
     findings = analyse(inventory, checks, tree, apex_dns=apex)
     # SARIF results point at the config declaring each zone: -c, else the one written.
     base = read_config(config) if config is not None else None

@@ -10,6 +10,9 @@ each consumer account forward its events.
 zones through and (with ``events``) the rule forwarding Route 53's CloudTrail events to
 the parent's bus. The account still needs a CloudTrail trail recording management
 events: without one, Route 53 calls never reach EventBridge.
+
+``registry_template``: with ``ssm_role_arn`` (the documents published in a registry
+account), that role, in the registry account: only the parameters under the prefix.
 """
 
 from __future__ import annotations
@@ -38,7 +41,9 @@ EVENT_PATTERN = {
 
 @dataclass(frozen=True)
 class LambdaDeployment:
-    parent_zone_id: str
+    parent_zone_id: str | None
+    """The one parent zone; None: each name's parent zone is found in the account
+    (``ListHostedZonesByName``, :mod:`zonecut.aws_lambda.parent_lookup`)."""
     allow: Mapping[str, Sequence[str]]
     """Account id -> name patterns (``name``, ``*.name``), as ``ZONECUT_ALLOW``."""
     events: bool = True
@@ -66,7 +71,7 @@ def _parameter_arns(prefix: str) -> list[Any]:
 
 
 def function_policy(d: LambdaDeployment) -> dict[str, Any]:
-    zone = _sub(f"arn:${{AWS::Partition}}:route53:::hostedzone/{d.parent_zone_id}")
+    zone = _sub(f"arn:${{AWS::Partition}}:route53:::hostedzone/{d.parent_zone_id or '*'}")
     patterns = sorted({p for names in d.allow.values() for p in names})
     parameters = _parameter_arns(d.owner_prefix)
     if d.ssm_prefix and d.ssm_role_arn is None:
@@ -75,6 +80,9 @@ def function_policy(d: LambdaDeployment) -> dict[str, Any]:
         parameters += [_sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:"
                             f"parameter{d.parent_parameter}")]
     statements: list[dict[str, Any]] = [
+        *([{"Sid": "FindParentZone", "Effect": "Allow",
+            "Action": "route53:ListHostedZonesByName", "Resource": "*"}]
+          if d.parent_zone_id is None else []),
         {"Sid": "ReadParentZone", "Effect": "Allow",
          "Action": ["route53:GetHostedZone", "route53:ListResourceRecordSets"],
          "Resource": zone},
@@ -111,8 +119,7 @@ def _functions(d: LambdaDeployment) -> dict[str, tuple[str, str]]:
 
 
 def parent_template(d: LambdaDeployment) -> dict[str, Any]:
-    environment = {
-        "ZONECUT_PARENT_ZONE_ID": d.parent_zone_id,
+    environment: dict[str, Any] = {
         "ZONECUT_PARENT_ACCOUNT_ID": {"Ref": "AWS::AccountId"},
         "ZONECUT_ALLOW": json.dumps({k: list(v) for k, v in sorted(d.allow.items())},
                                     separators=(",", ":")),
@@ -121,6 +128,8 @@ def parent_template(d: LambdaDeployment) -> dict[str, Any]:
         "ZONECUT_SSM_PREFIX": d.ssm_prefix,
         "ZONECUT_NS_TTL": str(d.ns_ttl),
     }
+    if d.parent_zone_id is not None:
+        environment["ZONECUT_PARENT_ZONE_ID"] = d.parent_zone_id
     if d.ssm_role_arn is not None:
         environment["ZONECUT_SSM_ACCOUNT_ID"] = d.ssm_role_arn.split(":")[4]
         environment["ZONECUT_SSM_ROLE_ARN"] = d.ssm_role_arn
@@ -178,8 +187,11 @@ def parent_template(d: LambdaDeployment) -> dict[str, Any]:
                                      "${AWS::AccountId}:event-bus/default")}}}
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": f"zonecut self-service delegation into hosted zone "
-                       f"{d.parent_zone_id} (deploy in us-east-1 of its account)",
+        "Description": (f"zonecut self-service delegation into hosted zone "
+                        f"{d.parent_zone_id} (deploy in us-east-1 of its account)"
+                        if d.parent_zone_id else
+                        "zonecut self-service delegation into each name's parent zone in "
+                        "this account (deploy in us-east-1)"),
         "Parameters": {
             "CodeBucket": {"Type": "String", "Description": "S3 bucket of the zip from "
                            "`zonecut lambda package`"},
@@ -236,4 +248,47 @@ def consumer_template(parent_account_id: str, events: bool = True) -> dict[str, 
                        "(deploy in us-east-1)",
         "Resources": resources,
         "Outputs": {"ReadRoleArn": {"Value": {"Fn::GetAtt": ["ReadZones", "Arn"]}}},
+    }
+
+
+def registry_policy(ssm_prefix: str, parent_parameter: str | None = None) -> dict[str, Any]:
+    """What the handlers do in the registry account: read, write and delete the published
+    documents (``GetParameter``, ``PutParameter``, ``DeleteParameter`` under the prefix,
+    never a listing), and read the parent zone's own document when it is elsewhere."""
+    base = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/"
+    statements: list[dict[str, Any]] = [
+        {"Sid": "PublishZones", "Effect": "Allow",
+         "Action": ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"],
+         "Resource": _sub(base + ssm_prefix.strip("/") + "/*")}]
+    prefix = ssm_prefix.rstrip("/") + "/"
+    if parent_parameter is not None and not parent_parameter.startswith(prefix):
+        statements.append({"Sid": "ReadParentDocument", "Effect": "Allow",
+                           "Action": "ssm:GetParameter",
+                           "Resource": _sub(base + parent_parameter.lstrip("/"))})
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def registry_template(parent_account_id: str, role_path: str, role_name: str,
+                      ssm_prefix: str, parent_parameter: str | None = None) -> dict[str, Any]:
+    """The registry account's side of ``--ssm-role-arn``: the role the handlers assume
+    there (``role_path``/``role_name``, the ARN's), trusting only ``zonecut-lambda`` of the
+    parent's account, allowed :func:`registry_policy`."""
+    function_role = _sub(f"arn:${{AWS::Partition}}:iam::{parent_account_id}:role/"
+                         f"{FUNCTION_ROLE}")
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": "zonecut self-service delegation: the role its functions publish "
+                       "zone documents through (deploy in the registry account, in the "
+                       "SSM handoff region, us-east-1 by default)",
+        "Resources": {"PublishRole": {"Type": "AWS::IAM::Role", "Properties": {
+            "RoleName": role_name, "Path": role_path or "/",
+            "Description": "zonecut's Lambda functions publish delegated zones' documents "
+                           f"under {ssm_prefix}",
+            "MaxSessionDuration": 3600,
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"AWS": function_role},
+                "Action": "sts:AssumeRole"}]},
+            "Policies": [{"PolicyName": "zonecut-publish-zones",
+                          "PolicyDocument": registry_policy(ssm_prefix, parent_parameter)}]}}},
+        "Outputs": {"PublishRoleArn": {"Value": {"Fn::GetAtt": ["PublishRole", "Arn"]}}},
     }
