@@ -75,6 +75,8 @@ def read_inventory(accounts: Sequence[AuditAccount], fleet: Fleet, *, max_worker
         except ZonecutError as exc:
             message = str(exc).removeprefix(f"account {account.account_id}: ")
             result = AccountFailure(account.account_id, account.key, message)
+        finally:
+            fleet.release(account.account_id)
         if on_account is not None:
             on_account(account, result)
         return result

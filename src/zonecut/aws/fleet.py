@@ -60,3 +60,11 @@ class Fleet:
                                 principal=principal, lost_change_wait=self.lost_change_wait)
         with self._lock:
             return self._handles.setdefault(account_id, handle)
+
+    def release(self, account_id: str) -> None:
+        """Forget the account's Route 53 handle and session (the next use makes new
+        ones): an audit releases each account once it is read, so its memory does not
+        grow with the organisation."""
+        with self._lock:
+            self._handles.pop(account_id, None)
+        self.factory.forget(account_id)

@@ -111,6 +111,12 @@ class SessionFactory:
             self._sessions[access.account_id] = made
             return made
 
+    def forget(self, account_id: str) -> None:
+        """Drop the account's cached session: a run that is done with an account (an
+        audit of a thousand) need not hold every account's credentials and clients."""
+        with self._lock:
+            self._sessions.pop(account_id, None)
+
     def route53_client(self, access: AccountAccess) -> Any:
         return self.session(access).client(
             "route53", endpoint_url=self.endpoint_url, region_name=access.home_region,
