@@ -18,7 +18,7 @@ from functools import partial
 
 from zonecut.apply.dnssec import DnssecEvent, DnssecResult, DnssecSteps
 from zonecut.apply.packing import ns_batches, pack
-from zonecut.apply.parallel import per_account
+from zonecut.apply.parallel import each, per_account
 from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import RecordChange, Route53Account
@@ -175,23 +175,37 @@ class Executor:
     # -- wave 1 -------------------------------------------------------------------------
     def _submit_creates(self, account_id: str, zones: Sequence[ZoneChange],
                         result: ApplyResult) -> list[tuple[HostedZone, str | None]]:
+        """Create the account's zones of one level, the calls overlapping: every
+        ``CreateHostedZone`` (its answer holds the delegation set), then one read of the
+        zones of those names (duplicates from another apply, see
+        ``Route53Account.settle_zones``), then each zone's tags."""
         r53 = self.fleet.route53(account_id)
-        made: list[tuple[HostedZone, str | None]] = []
-        for zone in zones:
+        refs = {zone.name: ZoneReferences(account_id, zone.name) for zone in zones}
+
+        def submit(zone: ZoneChange) -> tuple[HostedZone, str | None]:
             assert zone.action is ZoneAction.CREATE
-            hosted, change_id = r53.create_zone(
-                zone.name, ZoneReferences(account_id, zone.name),
-                zone.comment or "managed by zonecut", with_managed_tag(zone.tags),
-            )
+            return r53.submit_zone(zone.name, refs[zone.name],
+                                   zone.comment or "managed by zonecut")
+
+        submitted = each(zones, submit)
+        made = r53.settle_zones([(zone.name, refs[zone.name], hosted, change_id)
+                                 for zone, (hosted, change_id) in zip(zones, submitted,
+                                                                      strict=True)])
+
+        def finish(item: tuple[ZoneChange, tuple[HostedZone, str | None]]
+                   ) -> tuple[HostedZone, str | None]:
+            zone, (hosted, change_id) = item
+            r53.set_tags(hosted.zone_id, zone.name, with_managed_tag(zone.tags))
             if not hosted.name_servers:
                 hosted = r53.get_zone(hosted.zone_id)
-            made.append((hosted, change_id))
             if change_id is None:
                 result.adopted_on_retry.append(zone.name)
                 self.on_event(ApplyEvent("zone-adopted", account_id, zone.name, hosted.zone_id))
             else:
                 self.on_event(ApplyEvent("zone-created", account_id, zone.name, hosted.zone_id))
-        return made
+            return hosted, change_id
+
+        return each(list(zip(zones, made, strict=True)), finish)
 
     def _await_creates(self, account_id: str,
                        items: Sequence[tuple[HostedZone, str | None]]) -> None:
