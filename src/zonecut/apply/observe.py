@@ -16,11 +16,16 @@ from zonecut.plan.planner import DesiredZoneLike, select_zone
 from zonecut.plan.signing import ZoneSigning
 from zonecut.state import HostedZone, RRSet
 
+BARE_ZONE_RRSETS = 2
+"""A zone holding only what Route 53 made with it: the apex SOA and NS rrsets."""
+
 
 def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int = 8,
             contents_for: Collection[str] = (),
             tags_for: Collection[str] = (),
-            signing_for: Collection[str] = (), adopted_tags: bool = False) -> ObservedState:
+            signing_for: Collection[str] = (), adopted_tags: bool = False,
+            only: Collection[str] | None = None,
+            delegation_sets: bool = True, bare_unread: bool = False) -> ObservedState:
     """Look every declared zone up in its account, accounts in parallel and, within an
     account, the zones' reads overlapping (:func:`zonecut.apply.parallel.each`).
 
@@ -33,11 +38,19 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
     zonecut's (an adopted zone: apply tags it ``zonecut:managed``; one
     ``ListTagsForResources`` for 10 of them); the DNSSEC status (``GetDNSSEC``) of
     existing zones in ``signing_for``.
+
+    ``only``: the zones read beyond their lookup (None: every declared zone); without
+    ``delegation_sets``, no ``GetHostedZone`` (``state.details`` stays empty: a teardown
+    plan needs the records, not the name servers); with ``bare_unread``, a zone of
+    ``contents_for`` without declared children whose listing counts only the apex SOA
+    and NS (``ResourceRecordSetCount`` 2: Route 53 refuses to delete either) has no
+    records read (it has none to delete, and delegates nothing).
     """
     by_account: dict[str, list[DesiredZoneLike]] = defaultdict(list)
     for zone in zones:
         by_account[zone.account_id].append(zone)
-    parents = {z.parent for z in zones if z.parent is not None} | set(contents_for)
+    declared_parents = {z.parent for z in zones if z.parent is not None}
+    parents = declared_parents | set(contents_for)
 
     def job(account_id: str) -> tuple[dict[str, tuple[HostedZone, ...]],
                                       dict[str, HostedZone], dict[str, tuple[RRSet, ...]],
@@ -67,16 +80,20 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
             """One zone's reads (each zone writes only its own keys); the zone's id when
             its tags are read with the other adopted zones'."""
             picked, problem = select_zone(zone, candidates[zone.name])
-            if picked is None or problem:
+            if picked is None or problem or (only is not None and zone.name not in only):
                 return None
             adopt: str | None = None
-            details[picked.zone_id] = r53.get_zone(picked.zone_id)
+            if delegation_sets:
+                details[picked.zone_id] = r53.get_zone(picked.zone_id)
             if zone.name in tags_for:
                 tags[picked.zone_id] = r53.list_tags(picked.zone_id, zone.name)
             elif adopted_tags and not legacy_reference(picked):
                 adopt = picked.zone_id
             if zone.name in signing_for:
                 signing[picked.zone_id] = Route53Dnssec(r53).get(picked.zone_id, zone.name)
+            if bare_unread and zone.name not in declared_parents \
+                    and picked.record_count == BARE_ZONE_RRSETS:
+                return adopt
             if zone.name in parents:
                 listed = r53.list_rrsets(picked.zone_id)
                 rrsets[picked.zone_id] = listed
