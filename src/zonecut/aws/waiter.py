@@ -18,6 +18,10 @@ saves is the polling of changes that are still pending:
   most one interval plus one request, i.e. at most ``max(min_interval, fraction * wait)``
   plus the request's latency (``0.5 s`` and ``10 %`` by default: a 60 s wait ends within
   about 6 s of the sync, a 10 s wait within about 0.5 s);
+- once a change of the account synced after it was seen PENDING at age ``a``, later
+  rounds also go when the oldest pending change reaches age ``a`` and then every
+  ``min_interval`` for one more interval (changes submitted together sync together):
+  such waits end within about ``min_interval`` of the sync, for a few calls more;
 - a change's age counts from its submission (:meth:`ChangePoller.watch`); a waiter
   that asks about a change never polled gets a round at once (a change may be INSYNC
   already); the polling happens in the waiting thread (one round at a time per account;
@@ -82,6 +86,8 @@ class ChangePoller:
         self._insync: set[str] = set()
         self._polling = False
         self._next_round = 0.0
+        self._seen_pending: dict[str, float] = {}  # change id -> last answered PENDING
+        self._typical: float | None = None  # the last synced change was PENDING this long
         self.rounds = 0
 
     def watch(self, change_id: str) -> None:
@@ -112,6 +118,7 @@ class ChangePoller:
                 if now >= deadline:
                     for change_id in left:  # given up: no longer holds up the rounds
                         self._pending.pop(change_id, None)
+                        self._seen_pending.pop(change_id, None)
                     return left
                 if self._polling:
                     self._cond.wait(timeout=min(deadline - now, 1.0))
@@ -126,10 +133,25 @@ class ChangePoller:
                 with self._cond:
                     self._polling = False
                     self.rounds += 1
-                    now = self._clock()
-                    oldest = min(self._pending.values(), default=now)
-                    self._next_round = now + self.schedule.interval(now - oldest)
+                    self._next_round = self._after(self._clock())
                     self._cond.notify_all()
+
+    def _after(self, now: float) -> float:
+        """When the next round goes (called holding the lock): one interval of the
+        schedule on, or sooner around the time the oldest pending change is due, if a
+        change of this account was seen to take ``typical`` seconds at least (it was
+        still PENDING at that age): at that time, then every ``min_interval`` for one
+        interval of the schedule (changes submitted together sync together, so this ends
+        such a wait within ``min_interval`` of the sync instead of ``fraction`` of it)."""
+        oldest = min(self._pending.values(), default=now)
+        interval = self.schedule.interval(now - oldest)
+        if self._typical is not None and self._pending:
+            due = oldest + self._typical
+            if now < due:
+                interval = min(interval, due - now)
+            elif now < due + self.schedule.interval(self._typical):
+                interval = min(interval, self.schedule.min_interval)
+        return now + interval
 
     def _round(self) -> None:
         """Poll the pending changes oldest first; stop at the first group holding a
@@ -149,10 +171,16 @@ class ChangePoller:
                 with ThreadPoolExecutor(max_workers=len(group)) as pool:
                     answers = list(pool.map(self._get_status, group))
             with self._cond:
+                answered = self._clock()
                 for change_id, status in zip(group, answers, strict=True):
-                    if status == "INSYNC":
-                        self._pending.pop(change_id, None)
-                        self._insync.add(change_id)
+                    if status != "INSYNC":
+                        self._seen_pending[change_id] = answered
+                        continue
+                    since = self._pending.pop(change_id, None)
+                    seen = self._seen_pending.pop(change_id, None)
+                    if since is not None and seen is not None:
+                        self._typical = seen - since
+                    self._insync.add(change_id)
             if any(status != "INSYNC" for status in answers):
                 return
             start += len(group)
