@@ -10,6 +10,7 @@ A parent NS record is only ever written after the child zone it points at exists
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -91,6 +92,8 @@ class Executor:
         self.max_workers = max_workers
         self.on_event = on_event or (lambda event: None)
         self._children: dict[str, list[str]] = {}
+        self._tagged: set[str] = set()  # zones this run made and tagged
+        self._tagged_lock = threading.Lock()
 
     def total_steps(self, plan: Plan) -> int:
         return (2 * len(plan.zones_to_create) + 2 * len(plan.ns_changes)
@@ -177,16 +180,23 @@ class Executor:
     def _submit_creates(self, account_id: str, zones: Sequence[ZoneChange],
                         result: ApplyResult) -> list[tuple[ZoneChange, HostedZone, str | None]]:
         """Create the account's zones of one level, the calls overlapping: every
-        ``CreateHostedZone`` (its answer holds the delegation set), then one read of the
-        zones of those names (duplicates from another apply, see
-        ``Route53Account.settle_zones``). Tags follow in :meth:`_await_creates`."""
+        ``CreateHostedZone`` (its answer holds the delegation set) with the tags of the
+        zone it made right behind it (while CreateHostedZone's bucket, 2 a second, paces
+        the creates), then one read of the zones of those names (duplicates from
+        another apply, see ``Route53Account.settle_zones``). A zone adopted instead is
+        tagged in :meth:`_await_creates`."""
         r53 = self.fleet.route53(account_id)
         refs = {zone.name: ZoneReferences(account_id, zone.name) for zone in zones}
 
         def submit(zone: ZoneChange) -> tuple[HostedZone, str | None]:
             assert zone.action is ZoneAction.CREATE
-            return r53.submit_zone(zone.name, refs[zone.name],
+            made = r53.submit_zone(zone.name, refs[zone.name],
                                    zone.comment or "managed by zonecut")
+            if made[1] is not None:  # made by this call: tagged in the creates' pace
+                r53.set_tags(made[0].zone_id, zone.name, with_managed_tag(zone.tags))
+                with self._tagged_lock:
+                    self._tagged.add(made[0].zone_id)
+            return made
 
         submitted = each(zones, submit)
         made = r53.settle_zones([(zone.name, refs[zone.name], hosted, change_id)
@@ -201,13 +211,16 @@ class Executor:
     def _await_creates(self, account_id: str,
                        items: Sequence[tuple[ZoneChange, HostedZone, str | None]],
                        result: ApplyResult) -> None:
-        """Tag the account's new zones (the calls overlapping), then wait for every
+        """Tag the account's adopted zones (the calls overlapping), then wait for every
         creation to be INSYNC."""
         r53 = self.fleet.route53(account_id)
 
         def tag(item: tuple[ZoneChange, HostedZone, str | None]) -> None:
             zone, hosted, change_id = item
-            r53.set_tags(hosted.zone_id, zone.name, with_managed_tag(zone.tags))
+            with self._tagged_lock:
+                done = hosted.zone_id in self._tagged
+            if not done:  # adopted (another apply's zone, or an earlier attempt's)
+                r53.set_tags(hosted.zone_id, zone.name, with_managed_tag(zone.tags))
             kind = "zone-adopted" if change_id is None else "zone-created"
             self.on_event(ApplyEvent(kind, account_id, zone.name, hosted.zone_id))
 
