@@ -26,6 +26,7 @@ from zonecut.config.access import resolved_accesses
 from zonecut.config.document import Config
 from zonecut.config.tree import DesiredTree, DesiredZone, build_tree
 from zonecut.errors import ZonecutError
+from zonecut.names import is_below
 from zonecut.plan.changes import Plan
 from zonecut.plan.dnssec import (
     ds_at,
@@ -231,9 +232,15 @@ class Runtime:
         """Deletions of the declared zones ``names`` and of every declared zone below them."""
         targets = [z.name for z in descendants_and_self(self.tree.zones, names)]
         parents = [z.parent for z in self.tree.zones if z.name in targets and z.parent]
+        # the zones that go (their records) and every declared zone above them (the NS
+        # rrsets to cut, stale ones included); the others are only looked up
+        above = {z.name for z in self.tree.zones
+                 if any(is_below(t, z.name) for t in targets)}
         state = observe(self.tree.zones, self.fleet, max_workers=self.max_workers,
                         contents_for=targets,
-                        signing_for=[*targets, *parents] if self.manages_dnssec else ())
+                        signing_for=[*targets, *parents] if self.manages_dnssec else (),
+                        only={*targets, *above}, delegation_sets=False,
+                        bare_unread=True)
         deletions, problems = plan_destroy(self.tree.zones, names, state)
         ttls = {z.name: z.dnssec.ds_ttl for z in self.tree.zones}
         teardown = plan_dnssec_teardown(deletions, state, ttls)

@@ -14,6 +14,7 @@ from zonecut.aws.calls import CallCounter
 from zonecut.aws.errors import AccessDenied, AwsError, SyncTimeout
 from zonecut.aws.ratelimit import TokenBucket
 from zonecut.aws.route53 import RecordChange, Route53Account
+from zonecut.aws.waiter import MIN_INTERVAL
 from zonecut.aws.zone_references import ZoneReferences
 from zonecut.state import RRSet
 
@@ -54,7 +55,7 @@ def test_pending_then_insync_polls_with_backoff() -> None:
     with stub:
         r53.wait_insync(["C1"], timeout=60, what="test change")
     stub.assert_no_pending_responses()
-    assert clock.sleeps == [1.0, 1.0]  # 1 s apart while young (aws/waiter.py)
+    assert clock.sleeps == [MIN_INTERVAL, MIN_INTERVAL]  # apart while young (aws/waiter.py)
 
 
 def test_timeout_while_pending_names_account_and_change() -> None:

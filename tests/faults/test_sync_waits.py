@@ -50,9 +50,10 @@ def test_a_wait_ends_within_the_bound_after_insync(faulty: Sandbox) -> None:
     wait = last_sync - submitted[0][1]
     assert ended - last_sync <= allowed_overshoot(wait), (ended - last_sync, wait)
     polls = get_changes(faulty, ACCOUNT) - before
-    # each change confirmed once, plus one call per round while the oldest was pending
+    # each change confirmed once, plus one call per round while the oldest was pending;
+    # a round asks at most as many changes past a PENDING one as it confirmed
     rounds = math.ceil(PENDING / MIN_INTERVAL) + 2
-    assert len(submitted) <= polls <= len(submitted) + rounds, polls
+    assert len(submitted) <= polls <= 2 * len(submitted) + rounds, polls
 
 
 def test_waiters_of_one_account_share_the_rounds(faulty: Sandbox) -> None:
@@ -82,7 +83,7 @@ def test_waiters_of_one_account_share_the_rounds(faulty: Sandbox) -> None:
     assert not errors
     polls = get_changes(faulty, ACCOUNT) - before
     # four waiters polling on their own would make about four times the rounds
-    assert len(ids) <= polls <= len(ids) + math.ceil(PENDING / MIN_INTERVAL) + 2, polls
+    assert len(ids) <= polls <= 2 * len(ids) + math.ceil(PENDING / MIN_INTERVAL) + 2, polls
 
 
 def test_a_long_wait_is_polled_at_a_tenth_of_its_age() -> None:
@@ -92,12 +93,13 @@ def test_a_long_wait_is_polled_at_a_tenth_of_its_age() -> None:
     schedule = PollSchedule()
     assert schedule.interval(0) == MIN_INTERVAL
     assert schedule.interval(60) == 60 * FRACTION
-    # polls of a 60 s wait: far fewer than one a second, and the last gap under 10 %
+    # polls of a 60 s wait: fewer than one a second (the account's GetChange bucket
+    # refills 10 a second), and the last gap under 10 %
     t, polls = 0.0, 0
     while t < 60:
         t += schedule.interval(t)
         polls += 1
-    assert polls <= 30 and schedule.interval(60) <= allowed_overshoot(60)
+    assert polls <= 40 and schedule.interval(60) <= allowed_overshoot(60)
 
 
 def test_apply_of_five_zones_ends_close_to_its_two_sync_waits(faulty: Sandbox) -> None:

@@ -10,6 +10,7 @@ A parent NS record is only ever written after the child zone it points at exists
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -18,7 +19,7 @@ from functools import partial
 
 from zonecut.apply.dnssec import DnssecEvent, DnssecResult, DnssecSteps
 from zonecut.apply.packing import ns_batches, pack
-from zonecut.apply.parallel import per_account
+from zonecut.apply.parallel import each, per_account
 from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import RecordChange, Route53Account
@@ -91,6 +92,8 @@ class Executor:
         self.max_workers = max_workers
         self.on_event = on_event or (lambda event: None)
         self._children: dict[str, list[str]] = {}
+        self._tagged: set[str] = set()  # zones this run made and tagged
+        self._tagged_lock = threading.Lock()
 
     def total_steps(self, plan: Plan) -> int:
         return (2 * len(plan.zones_to_create) + 2 * len(plan.ns_changes)
@@ -108,11 +111,12 @@ class Executor:
                 live[zone.name] = HostedZone(zone_id=zone.zone_id, name=zone.name,
                                              account_id=zone.account_id,
                                              name_servers=zone.name_servers)
-        # Wave 1: every zone to create, accounts in parallel, parents submitted before
-        # their children (as Route 53 then never hands a child its parent's servers),
-        # then every creation confirmed INSYNC.
+        # Wave 1: every zone to create, accounts in parallel, parents submitted (and
+        # checked for duplicates) before their children (as Route 53 then never hands a
+        # child its parent's servers); then, per account, the tags and every creation
+        # confirmed INSYNC.
         depth = zone_depths(plan.zones)
-        pending: dict[str, list[tuple[HostedZone, str | None]]] = defaultdict(list)
+        pending: dict[str, list[tuple[ZoneChange, HostedZone, str | None]]] = defaultdict(list)
         for level in sorted({depth[z.name] for z in plan.zones_to_create}):
             creates: dict[str, list[ZoneChange]] = defaultdict(list)
             for zone in plan.zones_to_create:
@@ -125,10 +129,10 @@ class Executor:
             )
             for acc, items in submitted.items():
                 pending[acc].extend(items)
-        per_account({acc: partial(self._await_creates, acc, items)
+        per_account({acc: partial(self._await_creates, acc, items, result)
                      for acc, items in pending.items()}, self.max_workers)
         for items in pending.values():
-            for hosted, _ in items:
+            for _, hosted, _ in items:
                 live[hosted.name] = hosted
                 result.created[hosted.name] = hosted
         # Wave 1a: tags and comments of existing zones.
@@ -174,33 +178,59 @@ class Executor:
 
     # -- wave 1 -------------------------------------------------------------------------
     def _submit_creates(self, account_id: str, zones: Sequence[ZoneChange],
-                        result: ApplyResult) -> list[tuple[HostedZone, str | None]]:
+                        result: ApplyResult) -> list[tuple[ZoneChange, HostedZone, str | None]]:
+        """Create the account's zones of one level, the calls overlapping: every
+        ``CreateHostedZone`` (its answer holds the delegation set) with the tags of the
+        zone it made right behind it (while CreateHostedZone's bucket, 2 a second, paces
+        the creates), then one read of the zones of those names (duplicates from
+        another apply, see ``Route53Account.settle_zones``). A zone adopted instead is
+        tagged in :meth:`_await_creates`."""
         r53 = self.fleet.route53(account_id)
-        made: list[tuple[HostedZone, str | None]] = []
-        for zone in zones:
+        refs = {zone.name: ZoneReferences(account_id, zone.name) for zone in zones}
+
+        def submit(zone: ZoneChange) -> tuple[HostedZone, str | None]:
             assert zone.action is ZoneAction.CREATE
-            hosted, change_id = r53.create_zone(
-                zone.name, ZoneReferences(account_id, zone.name),
-                zone.comment or "managed by zonecut", with_managed_tag(zone.tags),
-            )
-            if not hosted.name_servers:
-                hosted = r53.get_zone(hosted.zone_id)
-            made.append((hosted, change_id))
-            if change_id is None:
-                result.adopted_on_retry.append(zone.name)
-                self.on_event(ApplyEvent("zone-adopted", account_id, zone.name, hosted.zone_id))
-            else:
-                self.on_event(ApplyEvent("zone-created", account_id, zone.name, hosted.zone_id))
-        return made
+            made = r53.submit_zone(zone.name, refs[zone.name],
+                                   zone.comment or "managed by zonecut")
+            if made[1] is not None:  # made by this call: tagged in the creates' pace
+                r53.set_tags(made[0].zone_id, zone.name, with_managed_tag(zone.tags))
+                with self._tagged_lock:
+                    self._tagged.add(made[0].zone_id)
+            return made
+
+        submitted = each(zones, submit)
+        made = r53.settle_zones([(zone.name, refs[zone.name], hosted, change_id)
+                                 for zone, (hosted, change_id) in zip(zones, submitted,
+                                                                      strict=True)])
+        result.adopted_on_retry.extend(
+            zone.name for zone, (_, change_id) in zip(zones, made, strict=True)
+            if change_id is None)
+        return [(zone, hosted if hosted.name_servers else r53.get_zone(hosted.zone_id),
+                 change_id) for zone, (hosted, change_id) in zip(zones, made, strict=True)]
 
     def _await_creates(self, account_id: str,
-                       items: Sequence[tuple[HostedZone, str | None]]) -> None:
-        waits = [change_id for _, change_id in items if change_id is not None]
+                       items: Sequence[tuple[ZoneChange, HostedZone, str | None]],
+                       result: ApplyResult) -> None:
+        """Tag the account's adopted zones (the calls overlapping), then wait for every
+        creation to be INSYNC."""
+        r53 = self.fleet.route53(account_id)
+
+        def tag(item: tuple[ZoneChange, HostedZone, str | None]) -> None:
+            zone, hosted, change_id = item
+            with self._tagged_lock:
+                done = hosted.zone_id in self._tagged
+            if not done:  # adopted (another apply's zone, or an earlier attempt's)
+                r53.set_tags(hosted.zone_id, zone.name, with_managed_tag(zone.tags))
+            kind = "zone-adopted" if change_id is None else "zone-created"
+            self.on_event(ApplyEvent(kind, account_id, zone.name, hosted.zone_id))
+
+        each(items, tag)
+        waits = [change_id for _, _, change_id in items if change_id is not None]
         if waits:
-            self.fleet.route53(account_id).wait_insync(
+            r53.wait_insync(
                 waits, timeout=self.sync_timeout,
                 what=f"{len(waits)} new zone(s) in account {account_id}")
-        for hosted, _ in items:
+        for _, hosted, _ in items:
             self.on_event(ApplyEvent("zone-insync", account_id, hosted.name, hosted.zone_id))
 
     def _send_ns_batch(self, r53: Route53Account, account_id: str, parent: HostedZone,
@@ -241,7 +271,8 @@ class Executor:
 
     def _update_zones(self, account_id: str, items: Sequence[ZoneChange]) -> None:
         r53 = self.fleet.route53(account_id)
-        for zone in items:
+
+        def update(zone: ZoneChange) -> None:
             assert zone.zone_id is not None
             if zone.tag_changes:
                 r53.set_tags(zone.zone_id, zone.name, [(k, v) for k, v, _ in zone.tag_changes])
@@ -249,15 +280,20 @@ class Executor:
                 r53.update_comment(zone.zone_id, zone.name, zone.comment_change[0])
             self.on_event(ApplyEvent("zone-updated", account_id, zone.name, zone.zone_id))
 
+        each(items, update)
+
     def _repair_apex(self, account_id: str, items: Sequence[ApexRepair]) -> None:
         r53 = self.fleet.route53(account_id)
-        waits = []
-        for item in items:
+
+        def repair(item: ApexRepair) -> str:
             change = RecordChange("UPSERT", RRSet(name=item.name, type="NS", ttl=item.ttl,
                                                   values=item.new_values))
-            waits.append(r53.change_rrsets(item.zone_id, item.name, [change],
-                                           "zonecut: apex NS back to the delegation set"))
+            sent = r53.change_rrsets(item.zone_id, item.name, [change],
+                                     "zonecut: apex NS back to the delegation set")
             self.on_event(ApplyEvent("apex-repaired", account_id, item.name, item.zone_id))
+            return sent
+
+        waits = each(items, repair)
         r53.wait_insync(waits, timeout=self.sync_timeout,
                         what=f"apex NS repairs in account {account_id}")
 

@@ -6,25 +6,28 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from functools import partial
 
-from zonecut.apply.parallel import per_account
+from zonecut.apply.parallel import each, per_account
 from zonecut.aws.dnssec import Route53Dnssec
 from zonecut.aws.fleet import Fleet
+from zonecut.aws.route53 import LIST_ALL_FROM
 from zonecut.plan.observed import ObservedState
 from zonecut.plan.ownership import legacy_reference
 from zonecut.plan.planner import DesiredZoneLike, select_zone
 from zonecut.plan.signing import ZoneSigning
 from zonecut.state import HostedZone, RRSet
 
-LIST_ALL_FROM = 3
-"""From this many declared zones in one account on, one paginated ``ListHostedZones``
-(100 zones a page) replaces a ``ListHostedZonesByName`` per zone."""
+BARE_ZONE_RRSETS = 2
+"""A zone holding only what Route 53 made with it: the apex SOA and NS rrsets."""
 
 
 def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int = 8,
             contents_for: Collection[str] = (),
             tags_for: Collection[str] = (),
-            signing_for: Collection[str] = (), adopted_tags: bool = False) -> ObservedState:
-    """Look every declared zone up in its account, accounts in parallel.
+            signing_for: Collection[str] = (), adopted_tags: bool = False,
+            only: Collection[str] | None = None,
+            delegation_sets: bool = True, bare_unread: bool = False) -> ObservedState:
+    """Look every declared zone up in its account, accounts in parallel and, within an
+    account, the zones' reads overlapping (:func:`zonecut.apply.parallel.each`).
 
     Per zone: ``ListHostedZonesByName``; for the zone that will be managed,
     ``GetHostedZone`` (its delegation set) and its apex NS rrset; for zones with
@@ -35,11 +38,19 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
     zonecut's (an adopted zone: apply tags it ``zonecut:managed``; one
     ``ListTagsForResources`` for 10 of them); the DNSSEC status (``GetDNSSEC``) of
     existing zones in ``signing_for``.
+
+    ``only``: the zones read beyond their lookup (None: every declared zone); without
+    ``delegation_sets``, no ``GetHostedZone`` (``state.details`` stays empty: a teardown
+    plan needs the records, not the name servers); with ``bare_unread``, a zone of
+    ``contents_for`` without declared children whose listing counts only the apex SOA
+    and NS (``ResourceRecordSetCount`` 2: Route 53 refuses to delete either) has no
+    records read (it has none to delete, and delegates nothing).
     """
     by_account: dict[str, list[DesiredZoneLike]] = defaultdict(list)
     for zone in zones:
         by_account[zone.account_id].append(zone)
-    parents = {z.parent for z in zones if z.parent is not None} | set(contents_for)
+    declared_parents = {z.parent for z in zones if z.parent is not None}
+    parents = declared_parents | set(contents_for)
 
     def job(account_id: str) -> tuple[dict[str, tuple[HostedZone, ...]],
                                       dict[str, HostedZone], dict[str, tuple[RRSet, ...]],
@@ -54,26 +65,35 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
         tags: dict[str, tuple[tuple[str, str], ...]] = {}
         signing: dict[str, ZoneSigning] = {}
         mine = by_account[account_id]
-        adopted: list[str] = []
         in_account: dict[str, list[HostedZone]] | None = None
         if len(mine) >= LIST_ALL_FROM:
             in_account = defaultdict(list)
             for hosted in r53.list_zones():
                 in_account[hosted.name].append(hosted)
-        for zone in mine:
-            found = tuple(in_account.get(zone.name, ()) if in_account is not None
-                          else r53.find_zones(zone.name))
-            candidates[zone.name] = found
-            picked, problem = select_zone(zone, found)
-            if picked is None or problem:
-                continue
-            details[picked.zone_id] = r53.get_zone(picked.zone_id)
+        if in_account is not None:
+            found = [tuple(in_account.get(zone.name, ())) for zone in mine]
+        else:
+            found = each(mine, lambda zone: tuple(r53.find_zones(zone.name)))
+        candidates.update(zip((zone.name for zone in mine), found, strict=True))
+
+        def read(zone: DesiredZoneLike) -> str | None:
+            """One zone's reads (each zone writes only its own keys); the zone's id when
+            its tags are read with the other adopted zones'."""
+            picked, problem = select_zone(zone, candidates[zone.name])
+            if picked is None or problem or (only is not None and zone.name not in only):
+                return None
+            adopt: str | None = None
+            if delegation_sets:
+                details[picked.zone_id] = r53.get_zone(picked.zone_id)
             if zone.name in tags_for:
                 tags[picked.zone_id] = r53.list_tags(picked.zone_id, zone.name)
             elif adopted_tags and not legacy_reference(picked):
-                adopted.append(picked.zone_id)
+                adopt = picked.zone_id
             if zone.name in signing_for:
                 signing[picked.zone_id] = Route53Dnssec(r53).get(picked.zone_id, zone.name)
+            if bare_unread and zone.name not in declared_parents \
+                    and picked.record_count == BARE_ZONE_RRSETS:
+                return adopt
             if zone.name in parents:
                 listed = r53.list_rrsets(picked.zone_id)
                 rrsets[picked.zone_id] = listed
@@ -81,6 +101,9 @@ def observe(zones: Sequence[DesiredZoneLike], fleet: Fleet, *, max_workers: int 
                     (rr for rr in listed if rr.type == "NS" and rr.name == zone.name), None)
             else:
                 apex[picked.zone_id] = r53.apex_ns(picked.zone_id, zone.name)
+            return adopt
+
+        adopted = [z for z in each(mine, read) if z is not None]
         if adopted:  # ListTagsForResources, 10 zones a call (ReadZones grants it)
             found_tags = r53.zone_tags(adopted)
             for zone_id in adopted:

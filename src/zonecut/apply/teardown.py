@@ -1,13 +1,16 @@
 """Execute deletions: parent NS first, with every NS rrset of the same name in another
 ancestor zone (exact live values), INSYNC, records, then the zone.
 
-Deepest zones first. Interrupted at any call, a new plan from the live state picks up
-where this stopped, and at no moment does a parent NS rrset point at a zone that does
-not exist.
+Every delegation of every zone that goes is removed first (all depths in one wave: a
+zone is deleted only once each NS rrset that pointed at it, and at any zone below it,
+is gone and INSYNC), then the zones are deleted, deepest first. Interrupted at any
+call, a new plan from the live state picks up where this stopped, and at no moment does
+a parent NS rrset point at a zone that does not exist.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +18,7 @@ from functools import partial
 
 from zonecut.apply.executor import ApplyEvent
 from zonecut.apply.packing import pack
-from zonecut.apply.parallel import per_account
+from zonecut.apply.parallel import each, per_account
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.route53 import RecordChange
 from zonecut.plan.changes import ZoneDeletion
@@ -39,27 +42,29 @@ class Teardown:
         self.sync_timeout = sync_timeout
         self.max_workers = max_workers
         self.on_event = on_event or (lambda event: None)
+        self._lock = threading.Lock()
 
     def run(self, deletions: Sequence[ZoneDeletion]) -> TeardownResult:
         result = TeardownResult()
+        # 1. cut the delegations (the parent's, and stale ones in other ancestors) of
+        #    every zone that goes, grouped by account and zone, and wait for INSYNC: one
+        #    wait for all depths, as no zone is deleted before every cut is in sync
+        cuts: dict[str, list[Cut]] = defaultdict(list)
+        for deletion in deletions:
+            if deletion.parent_ns is not None and deletion.parent_account_id:
+                assert deletion.parent_zone_id is not None and deletion.parent is not None
+                cuts[deletion.parent_account_id].append(
+                    (deletion.parent_zone_id, deletion.parent, deletion.parent_ns))
+            for stale in deletion.stale:
+                cuts[stale.account_id].append((stale.zone_id, stale.zone, stale.rrset))
+        per_account({acc: partial(self._cut, acc, items, result)
+                     for acc, items in cuts.items()}, self.max_workers)
+        # 2. empty and delete the zones, deepest first, accounts in parallel
         for depth in sorted({d.depth for d in deletions}, reverse=True):
-            level = [d for d in deletions if d.depth == depth]
-            # 1. cut the delegations (the parent's, and stale ones in other ancestors),
-            #    grouped by account and zone
-            cuts: dict[str, list[Cut]] = defaultdict(list)
-            for deletion in level:
-                if deletion.parent_ns is not None and deletion.parent_account_id:
-                    assert deletion.parent_zone_id is not None and deletion.parent is not None
-                    cuts[deletion.parent_account_id].append(
-                        (deletion.parent_zone_id, deletion.parent, deletion.parent_ns))
-                for stale in deletion.stale:
-                    cuts[stale.account_id].append((stale.zone_id, stale.zone, stale.rrset))
-            per_account({acc: partial(self._cut, acc, items, result)
-                         for acc, items in cuts.items()}, self.max_workers)
-            # 2. empty and delete the zones, accounts in parallel
             owned: dict[str, list[ZoneDeletion]] = defaultdict(list)
-            for deletion in level:
-                if deletion.zone_id is not None and deletion.account_id:
+            for deletion in deletions:
+                if deletion.depth == depth and deletion.zone_id is not None \
+                        and deletion.account_id:
                     owned[deletion.account_id].append(deletion)
             per_account({acc: partial(self._delete_zones, acc, items, result)
                          for acc, items in owned.items()}, self.max_workers)
@@ -87,7 +92,8 @@ class Teardown:
     def _delete_zones(self, account_id: str, items: Sequence[ZoneDeletion],
                       result: TeardownResult) -> None:
         r53 = self.fleet.route53(account_id)
-        for item in items:
+
+        def delete(item: ZoneDeletion) -> None:
             assert item.zone_id is not None
             if item.records:
                 changes = [RecordChange("DELETE", rr) for rr in item.records]
@@ -96,7 +102,11 @@ class Teardown:
                          for batch in pack(changes)]
                 r53.wait_insync(waits, timeout=self.sync_timeout,
                                 what=f"emptying zone {item.name}")
-                result.records_deleted += len(changes)
+                with self._lock:
+                    result.records_deleted += len(changes)
             r53.delete_zone(item.zone_id, item.name)
-            result.zones_deleted.append(item.name)
+            with self._lock:
+                result.zones_deleted.append(item.name)
             self.on_event(ApplyEvent("zone-deleted", account_id, item.name, item.zone_id))
+
+        each(items, delete)

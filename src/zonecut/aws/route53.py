@@ -22,6 +22,10 @@ from zonecut.names import normalize, to_fqdn
 from zonecut.state import HostedZone, RRSet
 
 CHANGE_PREFIX = "/change/"
+LIST_ALL_FROM = 3
+"""From this many zones in one account on, one paginated ``ListHostedZones`` (100 zones
+a page) replaces a ``ListHostedZonesByName`` per zone (``observe`` and
+``Route53Account.settle_zones``; ``zonecut iam`` grants ``ListHostedZones`` then)."""
 LOST_CHANGE_PREFIX = "zonecut-lost-"
 """Stands for a change whose answer was lost (its id with it); see ``wait_insync``."""
 LOST_CHANGE_WAIT = 60.0
@@ -101,20 +105,26 @@ class Route53Account(Route53Reader):
     def create_zone(self, name: str, references: ZoneReferences, comment: str | None,
                     tags: Sequence[tuple[str, str]] = ()) -> tuple[HostedZone, str | None]:
         """Create a public zone; returns the zone and the change id to wait for (None
-        when an existing zone was adopted).
+        when an existing zone was adopted): :meth:`submit_zone`, then :meth:`settle_zones`
+        for it alone."""
+        made = self.submit_zone(name, references, comment)
+        zone, change_id = self.settle_zones([(name, references, *made)])[0]
+        self._tag(zone.zone_id, name, tags)
+        return zone, change_id
+
+    def submit_zone(self, name: str, references: ZoneReferences, comment: str | None
+                    ) -> tuple[HostedZone, str | None]:
+        """``CreateHostedZone`` for a public zone: the zone as its answer gives it (the
+        delegation set included: nothing is read again) and the change id (None when a
+        zone made with one of the references was adopted).
 
         The CallerReferences of ``references.sequence()`` are tried in order (see
         :mod:`zonecut.aws.zone_references`). ``HostedZoneAlreadyExists`` means a zone was
         made with that reference: a live zone carrying it is adopted (a retry after a lost
         answer, or a concurrent apply in the same window); a reference spent by a zone
-        since deleted moves on to the next. Then the zones of that name zonecut made in
-        this account are listed: when there are several (applies in different windows, a
-        stale saved plan run again), the first (``references.order``, then zone id: every
-        apply picks the same) is kept; a zone this call made that is not the first is
-        deleted (it is empty) and the first adopted.
+        since deleted moves on to the next. The zone is not settled yet: until
+        :meth:`settle_zones` ran, another apply in another window may hold a second one.
         """
-        zone: HostedZone | None = None
-        change_id: str | None = None
         last: AwsError | None = None
         for reference in references.sequence():
             params: dict[str, Any] = {
@@ -128,8 +138,8 @@ class Route53Account(Route53Reader):
                 if exc.code != "HostedZoneAlreadyExists":
                     raise
                 zone = self._zone_with_reference(name, reference)
-                if zone is not None:
-                    break  # made by a lost attempt, an earlier run or a concurrent apply
+                if zone is not None:  # a lost attempt, an earlier run or a concurrent apply
+                    return zone, None
                 last = exc
                 continue
             made = self._zone_from_api(page["HostedZone"])
@@ -138,29 +148,44 @@ class Route53Account(Route53Reader):
             zone = HostedZone(zone_id=made.zone_id, name=made.name, account_id=self.account_id,
                               name_servers=servers, caller_reference=reference,
                               comment=made.comment)
-            change_id = self._watched(page)
-            break
-        if zone is None:
-            raise AwsError(
-                f"creating zone {name}: every caller reference tried is spent ({last})",
-                account_id=self.account_id, operation="CreateHostedZone",
-                code=last.code if last else "")
-        kept = self._earliest_of_ours(name, references, zone)
-        if kept.zone_id != zone.zone_id:
-            if change_id is not None:
-                # another apply made the zone first: the one this call made goes
-                self.delete_zone(zone.zone_id, name)
-            zone, change_id = self.get_zone(kept.zone_id), None
-        self._tag(zone.zone_id, name, tags)
-        return zone, change_id
+            return zone, self._watched(page)
+        raise AwsError(
+            f"creating zone {name}: every caller reference tried is spent ({last})",
+            account_id=self.account_id, operation="CreateHostedZone",
+            code=last.code if last else "")
 
-    def _earliest_of_ours(self, name: str, references: ZoneReferences,
-                          made: HostedZone) -> HostedZone:
-        ours = {z.zone_id: z for z in self.find_zones(name)
-                if references.is_ours(z.caller_reference)}
-        ours.setdefault(made.zone_id, made)
-        return min(ours.values(),
-                   key=lambda z: (references.order(z.caller_reference), z.zone_id))
+    def settle_zones(self, made: Sequence[tuple[str, ZoneReferences, HostedZone, str | None]]
+                     ) -> list[tuple[HostedZone, str | None]]:
+        """After :meth:`submit_zone` of each (name, references, zone, change id): the
+        zones of each name zonecut made in this account are read; when there are several
+        (applies in different windows, a stale saved plan run again), the first
+        (``references.order``, then zone id: every apply picks the same) is kept; a zone
+        this run made that is not the first is deleted (it is empty) and the first
+        adopted. Returns (zone, change id to wait for or None when adopted) per item, in
+        order; the caller then tags each zone (:meth:`set_tags`).
+
+        The zones are read once every item was submitted: one ``ListHostedZones`` (100
+        zones a page) for :data:`LIST_ALL_FROM` items or more (as ``observe`` reads),
+        else one ``ListHostedZonesByName`` per name. A concurrent apply's zone made before
+        this read is seen here; one made after it sees this run's zone in its own read.
+        """
+        if len(made) >= LIST_ALL_FROM:
+            listed: dict[str, list[HostedZone]] = {}
+            for hosted in self.list_zones():
+                listed.setdefault(hosted.name, []).append(hosted)
+            found = [listed.get(name, []) for name, *_ in made]
+        else:
+            found = [self.find_zones(name) for name, *_ in made]
+        settled: list[tuple[HostedZone, str | None]] = []
+        for (name, references, zone, change_id), same_name in zip(made, found, strict=True):
+            kept = _earliest_of_ours(references, zone, same_name)
+            if kept.zone_id != zone.zone_id:
+                if change_id is not None:
+                    # another apply made the zone first: the one this call made goes
+                    self.delete_zone(zone.zone_id, name)
+                zone, change_id = self.get_zone(kept.zone_id), None
+            settled.append((zone, change_id))
+        return settled
 
     def list_tags(self, zone_id: str, name: str) -> tuple[tuple[str, str], ...]:
         """The zone's tags, sorted (``ListTagsForResource``)."""
@@ -268,6 +293,13 @@ class Route53Account(Route53Reader):
         remaining = min(settle, deadline) - self._clock()
         if remaining > 0:
             self._sleep(remaining)
+
+
+def _earliest_of_ours(references: ZoneReferences, made: HostedZone,
+                      same_name: Sequence[HostedZone]) -> HostedZone:
+    ours = {z.zone_id: z for z in same_name if references.is_ours(z.caller_reference)}
+    ours.setdefault(made.zone_id, made)
+    return min(ours.values(), key=lambda z: (references.order(z.caller_reference), z.zone_id))
 
 
 def in_effect(changes: Sequence[RecordChange], live: Sequence[RRSet]) -> bool:

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from zonecut.apply.observe import LIST_ALL_FROM
 from zonecut.aws.access import HOME_REGIONS
+from zonecut.aws.route53 import LIST_ALL_FROM
 from zonecut.config.accounts import ROLE_ARN_RE
 from zonecut.config.document import Config
 from zonecut.config.handoff_location import HandoffLocation, parent_account

@@ -1,10 +1,11 @@
 """Planning teardown (pure): which zones go, and in which order.
 
-Order, per zone, deepest first: DELETE the parent's NS rrset, and every other NS rrset
-of the zone's name in any declared ancestor zone (a grandparent's delegation hidden
-below a cut, live again once the cut goes), with their exact live values, and wait for
-INSYNC; then delete the zone's own records; then the zone. A delegation therefore never
-points at a zone that no longer exists.
+Order (zonecut.apply.teardown): for every zone that goes, DELETE the parent's NS rrset,
+and every other NS rrset of the zone's name in any declared ancestor zone (a
+grandparent's delegation hidden below a cut, live again once the cut goes), with their
+exact live values, and wait for INSYNC; then delete each zone's own records; then the
+zones, deepest first. A delegation therefore never points at a zone that no longer
+exists.
 """
 
 from __future__ import annotations
