@@ -106,9 +106,8 @@ def test_verify_dnssec_refuses_bad_input_in_one_line(workdir: Path) -> None:
 
 def test_verify_dnssec_reads_get_dnssec_and_reports_lost_kms_access(
         tmp_path: Path) -> None:
-    (tmp_path / "zonecut.yaml").write_text(
-        CONFIG.replace("defaults: {", "defaults: {dnssec: true, "))
-    try:
+    signed = sandbox_tree(levels=2).replace("defaults: {", "defaults: {dnssec: true, ")
+    with background_sandbox(tmp_path, signed):
         assert zonecut("sandbox", "up", cwd=tmp_path).returncode == 0
         applied = zonecut("apply", "--sandbox", "--yes", cwd=tmp_path)
         assert applied.returncode == 0, applied.stderr + applied.stdout
@@ -127,5 +126,3 @@ def test_verify_dnssec_reads_get_dnssec_and_reports_lost_kms_access(
         assert (code, found) == (3, [("dev.example.org", "DNSSEC_KSK_ACTION_NEEDED")])
         reads = {acc: n for (acc, op), n in client.calls().items() if op == "GetDNSSEC"}
         assert reads.get(DEV, 0) >= 2 and reads.get(NETWORK, 0) >= 1, client.calls()
-    finally:
-        down(tmp_path / ".zonecut")
