@@ -24,6 +24,7 @@ from functools import partial
 
 from zonecut.apply.packing import pack
 from zonecut.apply.parallel import per_account
+from zonecut.apply.registrar import RegistrarSteps
 from zonecut.aws.dnssec import Route53Dnssec
 from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
@@ -31,13 +32,14 @@ from zonecut.aws.kms import KmsAccount, kms_account
 from zonecut.aws.route53 import RecordChange
 from zonecut.errors import ZonecutError
 from zonecut.plan.dnssec_steps import DnssecPlan, DsChange, ZoneSign, ZoneUnsign, ksk_generation
+from zonecut.plan.registrar import FIRST, LAST, DomainChange
 from zonecut.plan.signing import normalize_ds
 from zonecut.state import RRSet
 
 
 @dataclass(frozen=True)
 class DnssecEvent:
-    kind: str  # ds-removed | zone-unsigned | zone-signed | ds-written
+    kind: str  # ds-removed | zone-unsigned | zone-signed | ds-written | registrar-*
     account_id: str
     zone: str
     detail: str = ""
@@ -72,6 +74,10 @@ class DnssecSteps:
     def run(self, plan: DnssecPlan, zone_ids: Mapping[str, str]) -> DnssecResult:
         """``zone_ids``: every declared zone that exists now (created ones included)."""
         result = DnssecResult()
+        at_registrar = RegistrarSteps(self.fleet, sync_timeout=self.sync_timeout,
+                                   on_change=self._registrar_event)
+        # 0. the registrar: name servers, and the DS of a root to unsign (plan.registrar)
+        at_registrar.run(plan.domain_changes(FIRST), zone_ids)
         # 1. DS out, INSYNC, the TTL waited
         removals: dict[str, list[DsChange]] = defaultdict(list)
         for change in plan.ds_removals:
@@ -100,12 +106,18 @@ class DnssecSteps:
             writes[change.parent_account_id].append(change)
         per_account({acc: partial(self._write_ds, acc, items, zone_ids, result)
                      for acc, items in writes.items()}, self.max_workers)
+        # 5. the registrar: the DS of signing roots, then keys that name no KSK
+        at_registrar.run(plan.domain_changes(LAST), zone_ids)
         for registrar in plan.registrar:
             zone_id = zone_ids.get(registrar.name)
             if zone_id is not None:
                 now = self.dnssec(registrar.account_id).get(zone_id, registrar.name)
                 result.registrar_ds[registrar.name] = now.ds_values()
         return result
+
+    def _registrar_event(self, change: DomainChange, detail: str) -> None:
+        self.on_event(DnssecEvent(f"registrar-{change.action}", change.account_id,
+                                  change.domain, detail))
 
     # -- 1 ------------------------------------------------------------------------------
     def _remove_ds(self, account_id: str, items: Sequence[DsChange],
