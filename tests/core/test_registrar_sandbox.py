@@ -24,6 +24,8 @@ REGISTRAR = THREE.replace("{name: example.com, account: network, root: true}",
 SIGNED = REGISTRAR.replace("  ns_ttl: 3600\n", "  ns_ttl: 3600\n  dnssec: true\n")
 ROOT_UNSIGNED = SIGNED.replace("registrar: route53}", "registrar: route53, dnssec: false}")
 THREE_ACCOUNTS = [ACCOUNTS[k] for k in ("network", "dev", "team-a")]
+ROOT_ONLY = "\n".join(line for line in REGISTRAR.splitlines() if "dev.example.com" not in line)
+ROOT_SIGNED = ROOT_ONLY.replace("  ns_ttl: 3600\n", "  ns_ttl: 3600\n  dnssec: true\n")
 CONTACT = {"FirstName": "Ada", "LastName": "Lovelace", "ContactType": "PERSON",
            "AddressLine1": "1 Main St", "City": "Seattle", "CountryCode": "US",
            "ZipCode": "98101", "PhoneNumber": "+1.2065550100", "Email": "ada@example.org"}
@@ -147,34 +149,38 @@ def test_unsigning_a_root_takes_its_ds_out_at_the_registrar_first(fresh_sandbox:
     assert not signing and held == set()
 
 
-@pytest.mark.parametrize("kind", ["sign"])
+@pytest.mark.timeout(600)
 def test_interrupted_at_every_call_no_ds_at_the_registrar_without_a_signing_root(
-        fresh_sandbox: Sandbox, kind: str) -> None:
+        fresh_sandbox: Sandbox) -> None:
+    """The root alone (the children's DS are test_dnssec_sandbox's): its name servers at
+    the registrar elsewhere, signed and its DS given by one apply, stopped before each
+    Route 53 and Route 53 Domains call, then rerun."""
     def prepare() -> None:
         register(fresh_sandbox)
-        rt = runtime(fresh_sandbox, config(REGISTRAR))
-        rt.apply(rt.plan())
+        domains(fresh_sandbox).update_domain_nameservers(DomainName="example.com", Nameservers=[
+            {"Name": "ns1.elsewhere.net"}, {"Name": "ns2.elsewhere.net"}])
 
     prepare()
-    rt = runtime(fresh_sandbox, config(SIGNED))
+    rt = runtime(fresh_sandbox, config(ROOT_SIGNED))
+    plan = rt.plan()
     count = RegistrarWatch(rt, None)
-    rt.apply(rt.plan())
+    rt.apply(plan)
     assert count.violations == []
     total = count.sent
-    assert total > 8
+    assert total >= 8
     for limit in range(total):
         fresh_sandbox.reset()
         prepare()
-        rt = runtime(fresh_sandbox, config(SIGNED))
+        rt = runtime(fresh_sandbox, config(ROOT_SIGNED))
         plan = rt.plan()
         arm = RegistrarWatch(rt, limit)
         with pytest.raises(Crash):
             rt.apply(plan)
         assert arm.violations == [], f"after {limit} calls: {arm.violations}"
-        rt2 = runtime(fresh_sandbox, config(SIGNED))
+        rt2 = runtime(fresh_sandbox, config(ROOT_SIGNED))
         check = RegistrarWatch(rt2, None)
         rt2.apply(rt2.plan())
         assert check.violations == [], f"resuming after {limit} calls: {check.violations}"
-        assert not runtime(fresh_sandbox, config(SIGNED)).plan().has_changes, limit
+        assert not runtime(fresh_sandbox, config(ROOT_SIGNED)).plan().has_changes, limit
         signing, ds, _, held = root_state(fresh_sandbox)
         assert signing and held == {d.upper() for d in ds}, limit

@@ -14,15 +14,18 @@ interruption finishes the job.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from zonecut.aws.dnssec import Route53Dnssec
 from zonecut.aws.domains import DomainsAccount, domains_account
+from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
 from zonecut.config.tree import DesiredZone
 from zonecut.errors import ZonecutError
 from zonecut.plan.changes import Plan
 from zonecut.plan.dnssec_steps import DnssecPlan
 from zonecut.plan.observed import ObservedState
+from zonecut.plan.planner import select_zone
 from zonecut.plan.registrar import LAST, ROUTE53, DomainChange, RegistrarDomain, plan_registrar
 from zonecut.plan.signing import ZoneSigning, normalize_ds
 
@@ -139,3 +142,42 @@ def plan_at_registrar(fleet: Fleet, zones: Sequence[DesiredZone], base: Plan,
         signing[root.name] = state.signing[zone_id]
     changes, problems = plan_registrar(roots, zone_ids, servers, domains, signing)
     return DnssecPlan(domains=changes, problems=problems)
+
+
+@dataclass(frozen=True)
+class RegistrarView:
+    """A root zone as verify compares it with its registrar."""
+
+    zone: str
+    name_servers: tuple[str, ...]
+    signing: ZoneSigning | None
+    domain: RegistrarDomain
+
+
+def read_registrars(fleet: Fleet, zones: Sequence[DesiredZone],
+                    only: Sequence[str] = ()) -> list[RegistrarView]:
+    """Each existing root zone whose domain is registered with Route 53 Domains in the
+    root's account. A root without ``registrar`` whose registration cannot be read
+    (AccessDenied: the role predates the permission; a partition without the service)
+    is skipped."""
+    found: list[RegistrarView] = []
+    for root in zones:
+        if root.parent is not None or (only and root.name not in only):
+            continue
+        r53 = fleet.route53(root.account_id)
+        picked, problem = select_zone(root, r53.find_zones(root.name))
+        if picked is None or problem is not None:
+            continue
+        try:
+            domain = domains_account(fleet, root.account_id).get(root.name)
+        except AwsError:  # AccessDenied, or a partition without Route 53 Domains
+            if root.registrar is not None:
+                raise
+            continue
+        if domain is None:
+            continue
+        servers = tuple(sorted(s.rstrip(".").lower()
+                               for s in r53.get_zone(picked.zone_id).name_servers))
+        signing = Route53Dnssec(r53).get(picked.zone_id, root.name)
+        found.append(RegistrarView(root.name, servers, signing, domain))
+    return found

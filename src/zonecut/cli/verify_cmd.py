@@ -33,6 +33,7 @@ from zonecut.cli.options import (
 from zonecut.cli.probe_progress import probe_progress
 from zonecut.cli.render import table_view
 from zonecut.cli.verify_dnssec import dnssec_findings, trust_anchors
+from zonecut.cli.verify_registrar import registrar_findings
 from zonecut.config.document import Config
 from zonecut.config.lines import zone_lines
 from zonecut.names import InvalidName, canonical
@@ -239,6 +240,8 @@ def verify(
         write_file(save, observations.to_json())
         err.print(clean(f"observations saved to {save}"), markup=False, highlight=False)
     findings = check(targets, observations, policy)
+    findings = sorted([*findings, *guarded(lambda: registrar_findings(runtime, only))],
+                      key=lambda f: f.sort_key)
     if dnssec:
         try:
             anchors = trust_anchors(trust_anchor, sandbox, state_dir)
