@@ -48,6 +48,7 @@ from zonecut.iam.changes import (
     teardown_grants,
 )
 from zonecut.iam.dnssec import dnssec_statements, ds_grants, teardown_statements
+from zonecut.iam.registrar import registrar_statements
 from zonecut.iam.documents import (
     Document,
     Statement,
@@ -301,6 +302,9 @@ def _main_grants(config: Config, tree: DesiredTree, key: str) -> _Grants:
         grants.add(prefix, "", actions, resources, condition)
     for grant in ds_grants(tree, parents, partial(_zone_resources, partition)):
         grants.change(grant)
+    # the registrar of the account's roots (zonecut.iam.registrar)
+    for prefix, actions, resources, condition in registrar_statements(owned):
+        grants.add(prefix, "", actions, resources, condition)
     _certificate_grants(grants, config, key, owned)
     _ssm_grants(grants, config, tree, key)
     return grants
