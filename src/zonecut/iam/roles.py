@@ -48,7 +48,6 @@ from zonecut.iam.changes import (
     teardown_grants,
 )
 from zonecut.iam.dnssec import dnssec_statements, ds_grants, teardown_statements
-from zonecut.iam.registrar import registrar_statements
 from zonecut.iam.documents import (
     Document,
     Statement,
@@ -61,6 +60,7 @@ from zonecut.iam.documents import (
     statement,
     zone_arn,
 )
+from zonecut.iam.registrar import registrar_statements
 from zonecut.iam.sizes import PolicyPart, role_parts, trust_note
 from zonecut.names import iam_normalized
 
