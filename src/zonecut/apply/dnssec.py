@@ -37,6 +37,13 @@ from zonecut.plan.signing import normalize_ds
 from zonecut.state import RRSet
 
 
+_REGISTRAR_WORDS = {
+    "name-servers": "set the name servers of {zone} at the registrar",
+    "add-ds": "gave the registrar of {zone} its DS {detail}",
+    "remove-ds": "removed the DS {detail} of {zone} at the registrar",
+}
+
+
 @dataclass(frozen=True)
 class DnssecEvent:
     kind: str  # ds-removed | zone-unsigned | zone-signed | ds-written | registrar-*
@@ -52,6 +59,7 @@ class DnssecResult:
     signed: list[str] = field(default_factory=list)
     ds_written: list[str] = field(default_factory=list)
     registrar_ds: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    registrar: list[str] = field(default_factory=list)  # changes made at the registrar
     waited: float = 0.0
 
 
@@ -74,8 +82,14 @@ class DnssecSteps:
     def run(self, plan: DnssecPlan, zone_ids: Mapping[str, str]) -> DnssecResult:
         """``zone_ids``: every declared zone that exists now (created ones included)."""
         result = DnssecResult()
+        def registrar_event(change: DomainChange, detail: str) -> None:
+            result.registrar.append(_REGISTRAR_WORDS[change.action].format(
+                zone=change.domain, detail=detail))
+            self.on_event(DnssecEvent(f"registrar-{change.action}", change.account_id,
+                                      change.domain, detail))
+
         at_registrar = RegistrarSteps(self.fleet, sync_timeout=self.sync_timeout,
-                                   on_change=self._registrar_event)
+                                      on_change=registrar_event)
         # 0. the registrar: name servers, and the DS of a root to unsign (plan.registrar)
         at_registrar.run(plan.domain_changes(FIRST), zone_ids)
         # 1. DS out, INSYNC, the TTL waited
@@ -114,10 +128,6 @@ class DnssecSteps:
                 now = self.dnssec(registrar.account_id).get(zone_id, registrar.name)
                 result.registrar_ds[registrar.name] = now.ds_values()
         return result
-
-    def _registrar_event(self, change: DomainChange, detail: str) -> None:
-        self.on_event(DnssecEvent(f"registrar-{change.action}", change.account_id,
-                                  change.domain, detail))
 
     # -- 1 ------------------------------------------------------------------------------
     def _remove_ds(self, account_id: str, items: Sequence[DsChange],
