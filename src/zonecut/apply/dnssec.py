@@ -36,7 +36,6 @@ from zonecut.plan.registrar import FIRST, LAST, DomainChange
 from zonecut.plan.signing import normalize_ds
 from zonecut.state import RRSet
 
-
 _REGISTRAR_WORDS = {
     "name-servers": "set the name servers of {zone} at the registrar",
     "add-ds": "gave the registrar of {zone} its DS {detail}",
