@@ -184,3 +184,22 @@ def test_interrupted_at_every_call_no_ds_at_the_registrar_without_a_signing_root
         assert not runtime(fresh_sandbox, config(ROOT_SIGNED)).plan().has_changes, limit
         signing, ds, _, held = root_state(fresh_sandbox)
         assert signing and held == {d.upper() for d in ds}, limit
+
+
+def test_an_operation_in_progress_is_waited_out_not_an_error(fresh_sandbox: Sandbox) -> None:
+    """Route 53 Domains operations take time: with the sandbox's pending_seconds each stays
+    IN_PROGRESS; apply waits for its own (GetOperationDetail) and waits out another one
+    in progress for the domain (DuplicateRequest) instead of failing."""
+    register(fresh_sandbox)
+    fresh_sandbox.set_faults(pending_seconds=6.0)
+    try:
+        domains(fresh_sandbox).update_domain_nameservers(DomainName="example.com", Nameservers=[
+            {"Name": "ns1.elsewhere.net"}, {"Name": "ns2.elsewhere.net"}])
+        rt = runtime(fresh_sandbox, config(ROOT_ONLY))
+        rt.apply(rt.plan())
+    finally:
+        fresh_sandbox.set_faults(pending_seconds=0)
+    calls = fresh_sandbox.calls()
+    assert calls.get((NETWORK, "UpdateDomainNameservers"), 0) >= 3  # ours refused, then ours
+    assert calls.get((NETWORK, "GetOperationDetail"), 0) >= 1
+    assert root_state(fresh_sandbox)[2] == zone_servers(fresh_sandbox)

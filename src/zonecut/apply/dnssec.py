@@ -88,7 +88,7 @@ class DnssecSteps:
                                       change.domain, detail))
 
         at_registrar = RegistrarSteps(self.fleet, sync_timeout=self.sync_timeout,
-                                      on_change=registrar_event)
+                                      on_change=registrar_event, sleep=self._sleep)
         # 0. the registrar: name servers, and the DS of a root to unsign (plan.registrar)
         at_registrar.run(plan.domain_changes(FIRST), zone_ids)
         # 1. DS out, INSYNC, the TTL waited

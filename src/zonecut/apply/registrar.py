@@ -13,11 +13,13 @@ interruption finishes the job.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from zonecut.aws.dnssec import Route53Dnssec
-from zonecut.aws.domains import DomainsAccount, domains_account
+from zonecut.aws.domains import POLL_SECONDS, DomainsAccount, domains_account
 from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
 from zonecut.config.tree import DesiredZone
@@ -32,11 +34,33 @@ from zonecut.plan.signing import ZoneSigning, normalize_ds
 
 class RegistrarSteps:
     def __init__(self, fleet: Fleet, *, sync_timeout: float,
-                 on_change: Callable[[DomainChange, str], None]) -> None:
+                 on_change: Callable[[DomainChange, str], None],
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.fleet = fleet
         self.sync_timeout = sync_timeout
         self.on_change = on_change
+        self._sleep = sleep
         self._handles: dict[str, DomainsAccount] = {}
+
+    def _submit(self, change: DomainChange, submit: Callable[[], str],
+                done: Callable[[RegistrarDomain], bool], what: str) -> None:
+        """``submit`` and wait for its operation. ``DuplicateRequest`` (the same operation
+        is still in progress for the domain: a retry, or another run) is waited out:
+        read again until ``done`` or the sync timeout."""
+        api = self.domains(change.account_id)
+        deadline = time.monotonic() + self.sync_timeout
+        while True:
+            try:
+                operation = submit()
+            except AwsError as exc:
+                if exc.code != "DuplicateRequest" or time.monotonic() >= deadline:
+                    raise
+                self._sleep(POLL_SECONDS)
+                if done(self._read(change)[1]):
+                    return
+                continue
+            api.wait([operation], timeout=self.sync_timeout, what=what, sleep=self._sleep)
+            return
 
     def domains(self, account_id: str) -> DomainsAccount:
         found = self._handles.get(account_id)
@@ -71,9 +95,9 @@ class RegistrarSteps:
         wanted = tuple(sorted(s.rstrip(".").lower() for s in servers))
         if set(domain.name_servers) == set(wanted):
             return
-        operation = api.set_name_servers(change.domain, wanted)
-        api.wait([operation], timeout=self.sync_timeout,
-                 what=f"the name servers of {change.domain} at the registrar")
+        self._submit(change, lambda: api.set_name_servers(change.domain, wanted),
+                     lambda now: set(now.name_servers) == set(wanted),
+                     f"the name servers of {change.domain} at the registrar")
         self.on_change(change, ", ".join(wanted))
 
     def _add(self, change: DomainChange, zone_ids: Mapping[str, str]) -> None:
@@ -90,11 +114,12 @@ class RegistrarSteps:
                 "the registrar (a DS without a signing zone is an outage)")
         api, domain = self._read(change)
         held = set(domain.ds_values())
-        operations = [api.add_key(change.domain, k) for k in active
-                      if normalize_ds(k.ds_record) not in held]
-        api.wait(operations, timeout=self.sync_timeout,
-                 what=f"the DS of {change.domain} at the registrar")
-        if operations:
+        missing = [k for k in active if normalize_ds(k.ds_record) not in held]
+        for ksk in missing:  # one at a time: a second while one runs is DuplicateRequest
+            self._submit(change, partial(api.add_key, change.domain, ksk),
+                         partial(_holds, normalize_ds(ksk.ds_record)),
+                         f"the DS of {change.domain} at the registrar")
+        if missing:
             self.on_change(change, ", ".join(normalize_ds(k.ds_record) for k in active))
 
     def _remove(self, change: DomainChange) -> None:
@@ -110,10 +135,14 @@ class RegistrarSteps:
             active = set(signing.ds_values()) if signing and signing.signing else set()
             if key.ds in active or not active & set(domain.ds_values()):
                 return
-        operation = api.remove_key(change.domain, key)
-        api.wait([operation], timeout=self.sync_timeout,
-                 what=f"removing a DS of {change.domain} at the registrar")
+        self._submit(change, lambda: api.remove_key(change.domain, key),
+                     lambda now: key.ds not in now.ds_values(),
+                     f"removing a DS of {change.domain} at the registrar")
         self.on_change(change, key.ds)
+
+
+def _holds(ds: str, domain: RegistrarDomain) -> bool:
+    return ds in domain.ds_values()
 
 
 def plan_at_registrar(fleet: Fleet, zones: Sequence[DesiredZone], base: Plan,
