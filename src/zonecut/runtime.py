@@ -13,6 +13,7 @@ from zonecut.apply.observe import find_owners, observe, read_all_contents
 from zonecut.apply.observe_each import observe_each_account
 from zonecut.apply.orphans import list_undeclared, read_zones
 from zonecut.apply.records import ChildPlan, ChildResources, ChildResult
+from zonecut.apply.registrar import plan_at_registrar
 from zonecut.apply.rotation import RotationRunner, ZoneRef
 from zonecut.apply.teardown import Teardown
 from zonecut.aws.access import AccountAccess, role_arn_for
@@ -135,6 +136,9 @@ class Runtime:
     def _plan(self, state: ObservedState) -> Plan:
         tags = {z.name: z.tags for z in self.tree.zones}
         base = make_plan(self.tree.zones, state, tags=tags)
+        registrar = plan_at_registrar(self.fleet, self.tree.zones, base, state)
+        if registrar is not None:  # roots with `registrar: route53` (apply.registrar)
+            base = with_dnssec(base, registrar)
         if not self.manages_dnssec:
             return base
         return with_dnssec(base, plan_dnssec(self.tree.zones,

@@ -108,7 +108,7 @@ CASES = [
         9, "zones[0].tgas",
         "unknown key 'tgas'; allowed keys here: name, account, root, ns_ttl, comment, tags, "
         "zone_id, records, records_managed, apex_ns, certificates, parent_from_ssm, dnssec, "
-        "kms_key_arn, ds_ttl "
+        "kms_key_arn, ds_ttl, registrar "
         "(did you mean 'tags'?)",
         id="unknown-key",
     ),

@@ -15,6 +15,7 @@ from zonecut.verify.checks import check
 from zonecut.verify.dnssec import CODES as DNSSEC_CODES
 from zonecut.verify.findings import CATALOGUE, Finding, Severity, zone_order
 from zonecut.verify.observations import HostAddresses, Observations, Outcome, Role
+from zonecut.verify.registrar_rules import REGISTRAR_RULES
 from zonecut.verify.targets import VerifyPolicy, ZoneLookup
 
 TEAM = "team-a.dev.example.com"
@@ -375,9 +376,14 @@ def test_cname_finding_details_are_true() -> None:
 def test_every_catalogue_code_has_a_scenario() -> None:
     # the DNSSEC codes come from zonecut.verify.dnssec, their scenarios are in
     # tests/sandbox/test_sandbox_verify_dnssec.py
+    # the registrar codes come from zonecut.verify.registrar: scenarios in
+    # test_registrar_checks.py (each state) and tests/cli/test_cli_registrar.py (sandbox)
     covered = {code for _, expected in SCENARIOS.values() for code, _, _ in expected}
-    assert not covered & DNSSEC_CODES
-    assert covered | DNSSEC_CODES == {rule.code for rule in CATALOGUE}
+    registrar = {rule.code for rule in REGISTRAR_RULES}
+    assert not covered & DNSSEC_CODES and not covered & registrar
+    assert covered | DNSSEC_CODES | registrar == {rule.code for rule in CATALOGUE}
+    states = (Path(__file__).parent / "test_registrar_checks.py").read_text(encoding="utf-8")
+    assert {code for code in registrar if f'"{code}"' not in states} == set()
     sandbox = (Path(__file__).parents[1] / "sandbox" / "test_sandbox_verify_dnssec.py"
                ).read_text(encoding="utf-8")
     assert {code for code in DNSSEC_CODES if f'"{code}"' not in sandbox} == set()

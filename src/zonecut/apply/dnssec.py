@@ -24,6 +24,7 @@ from functools import partial
 
 from zonecut.apply.packing import pack
 from zonecut.apply.parallel import per_account
+from zonecut.apply.registrar import RegistrarSteps
 from zonecut.aws.dnssec import Route53Dnssec
 from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
@@ -31,13 +32,20 @@ from zonecut.aws.kms import KmsAccount, kms_account
 from zonecut.aws.route53 import RecordChange
 from zonecut.errors import ZonecutError
 from zonecut.plan.dnssec_steps import DnssecPlan, DsChange, ZoneSign, ZoneUnsign, ksk_generation
+from zonecut.plan.registrar import FIRST, LAST, DomainChange
 from zonecut.plan.signing import normalize_ds
 from zonecut.state import RRSet
+
+_REGISTRAR_WORDS = {
+    "name-servers": "set the name servers of {zone} at the registrar",
+    "add-ds": "gave the registrar of {zone} its DS {detail}",
+    "remove-ds": "removed the DS {detail} of {zone} at the registrar",
+}
 
 
 @dataclass(frozen=True)
 class DnssecEvent:
-    kind: str  # ds-removed | zone-unsigned | zone-signed | ds-written
+    kind: str  # ds-removed | zone-unsigned | zone-signed | ds-written | registrar-*
     account_id: str
     zone: str
     detail: str = ""
@@ -50,6 +58,7 @@ class DnssecResult:
     signed: list[str] = field(default_factory=list)
     ds_written: list[str] = field(default_factory=list)
     registrar_ds: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    registrar: list[str] = field(default_factory=list)  # changes made at the registrar
     waited: float = 0.0
 
 
@@ -72,6 +81,16 @@ class DnssecSteps:
     def run(self, plan: DnssecPlan, zone_ids: Mapping[str, str]) -> DnssecResult:
         """``zone_ids``: every declared zone that exists now (created ones included)."""
         result = DnssecResult()
+        def registrar_event(change: DomainChange, detail: str) -> None:
+            result.registrar.append(_REGISTRAR_WORDS[change.action].format(
+                zone=change.domain, detail=detail))
+            self.on_event(DnssecEvent(f"registrar-{change.action}", change.account_id,
+                                      change.domain, detail))
+
+        at_registrar = RegistrarSteps(self.fleet, sync_timeout=self.sync_timeout,
+                                      on_change=registrar_event, sleep=self._sleep)
+        # 0. the registrar: name servers, and the DS of a root to unsign (plan.registrar)
+        at_registrar.run(plan.domain_changes(FIRST), zone_ids)
         # 1. DS out, INSYNC, the TTL waited
         removals: dict[str, list[DsChange]] = defaultdict(list)
         for change in plan.ds_removals:
@@ -100,6 +119,8 @@ class DnssecSteps:
             writes[change.parent_account_id].append(change)
         per_account({acc: partial(self._write_ds, acc, items, zone_ids, result)
                      for acc, items in writes.items()}, self.max_workers)
+        # 5. the registrar: the DS of signing roots, then keys that name no KSK
+        at_registrar.run(plan.domain_changes(LAST), zone_ids)
         for registrar in plan.registrar:
             zone_id = zone_ids.get(registrar.name)
             if zone_id is not None:

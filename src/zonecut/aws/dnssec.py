@@ -33,7 +33,9 @@ def _ksk(item: dict[str, Any]) -> KeySigningKey:
         name=str(item.get("Name", "")), status=str(item.get("Status", "")),
         kms_arn=str(item.get("KmsArn", "")), ds_record=str(item.get("DSRecord", "")),
         key_tag=int(item.get("KeyTag", 0) or 0),
-        status_message=str(item.get("StatusMessage", "") or ""))
+        status_message=str(item.get("StatusMessage", "") or ""),
+        public_key=str(item.get("PublicKey", "") or ""), flag=int(item.get("Flag", 257) or 257),
+        algorithm=int(item.get("SigningAlgorithmType", 13) or 13))
 
 
 class Route53Dnssec:

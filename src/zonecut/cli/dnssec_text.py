@@ -17,6 +17,7 @@ def dnssec_summary(result: DnssecResult) -> str:
         parts.append(f"{len(result.ds_removed)} DS record(s) removed")
     if result.unsigned:
         parts.append(f"{len(result.unsigned)} zone(s) unsigned")
+    parts.extend(result.registrar)
     return ", ".join(parts) or "DNSSEC unchanged"
 
 
@@ -26,4 +27,5 @@ def dnssec_data(result: DnssecResult | None) -> dict[str, Any] | None:
     return {"signed": result.signed, "unsigned": result.unsigned,
             "ds_written": result.ds_written, "ds_removed": result.ds_removed,
             "registrar_ds": {k: list(v) for k, v in result.registrar_ds.items()},
+            "registrar": list(result.registrar),
             "waited_seconds": round(result.waited, 3)}

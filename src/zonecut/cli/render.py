@@ -238,6 +238,10 @@ EVENT_WORDS = {
     "dnssec-zone-unsigned": "unsigned {zone}",
     "dnssec-zone-signed": "{zone} is signing",
     "dnssec-ds-written": "wrote the DS of {zone} in {detail}",
+    "dnssec-registrar-name-servers": "set the name servers of {zone} at the registrar: "
+                                     "{detail}",
+    "dnssec-registrar-add-ds": "gave the registrar of {zone} its DS: {detail}",
+    "dnssec-registrar-remove-ds": "removed the DS {detail} of {zone} at the registrar",
 }
 
 

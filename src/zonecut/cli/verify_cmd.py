@@ -38,6 +38,7 @@ from zonecut.cli.verify_dnssec import (
     read_signing,
     trust_anchors,
 )
+from zonecut.cli.verify_registrar import registrar_findings
 from zonecut.config.document import Config
 from zonecut.config.lines import zone_lines
 from zonecut.names import InvalidName, canonical
@@ -244,6 +245,8 @@ def verify(
         write_file(save, observations.to_json())
         err.print(clean(f"observations saved to {save}"), markup=False, highlight=False)
     findings = check(targets, observations, policy)
+    findings = sorted([*findings, *guarded(lambda: registrar_findings(runtime, only))],
+                      key=lambda f: f.sort_key)
     if dnssec:
         try:
             anchors = trust_anchors(trust_anchor, sandbox, state_dir)

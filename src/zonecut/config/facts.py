@@ -43,6 +43,7 @@ class ZoneFacts:
     certificates: tuple[CertificateFacts, ...] = ()
     ssm_parent: ParentFromSsm | None = None
     has_ssm_parent: bool = False
+    registrar: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def facts_of_zones(zones: Sequence[ZoneSpec]) -> list[ZoneFacts]:
                                for i, c in enumerate(zone.certificates)),
             ssm_parent=zone.parent_from_ssm,
             has_ssm_parent=zone.parent_from_ssm is not None,
+            registrar=zone.registrar,
         )
         for index, zone in enumerate(zones)
     ]
@@ -130,6 +132,7 @@ def zone_facts_from_raw(index: int, raw: object) -> ZoneFacts | None:
         certificates=_certificate_facts_from_raw(raw.get("certificates")),
         ssm_parent=_lenient(_SSM_PARENT, raw, "parent_from_ssm"),
         has_ssm_parent=raw.get("parent_from_ssm") is not None,
+        registrar=raw.get("registrar") if isinstance(raw.get("registrar"), str) else None,
     )
 
 

@@ -207,7 +207,11 @@ def _root_problems(zones: Sequence[ZoneFacts], where: Callable[[Loc], str]) -> l
                 hints += 1
                 message += _near_miss(zone.name, declared)
             found.append((("zones", zone.index, "name"), message))
-        elif parent is not None and zone.root is True:
+        if zone.registrar is not None and (parent is not None or zone.has_ssm_parent):
+            found.append((("zones", zone.index, "registrar"), (
+                f"{zone.name} has a parent ({parent or 'read from SSM'}), which delegates it: "
+                "only a root zone has a registrar; remove `registrar`")))
+        if parent is not None and zone.root is True:
             above = first_by_name[parent]
             found.append((("zones", zone.index, "root"), (
                 f"{zone.name} is marked `root: true` but lies below the declared zone {parent} "

@@ -94,6 +94,7 @@ class DesiredZone:
     apex_ns: str = "repair"  # repair | report
     ssm_parent: SsmParentRef | None = None
     dnssec: DnssecSettings = field(default_factory=DnssecSettings)
+    registrar: str | None = None  # a root's registrar zonecut may change: route53
 
     @property
     def tag_dict(self) -> dict[str, str]:
@@ -172,6 +173,7 @@ def build_tree(config: Config) -> DesiredTree:
             apex_ns=spec.apex_ns or config.defaults.apex_ns,
             dnssec=effective(spec.dnssec, config.defaults.dnssec, spec.kms_key_arn,
                              spec.ds_ttl, config.defaults.ds_ttl),
+            registrar=spec.registrar,
         ))
     return DesiredTree(tuple(built))
 

@@ -72,3 +72,7 @@ class ZoneSpec(FrozenModel):
     )
     ds_ttl: DsTtl | None = Field(None, description="Overrides defaults.ds_ttl for this "
                                  "zone's DS record in its parent.")
+    registrar: Literal["route53"] | None = Field(
+        None, description="A root zone's registrar, when zonecut may set the domain's name "
+        "servers and DS there: route53 (Route 53 Domains in the zone's account). See "
+        "docs/dnssec.md#the-registrar.")

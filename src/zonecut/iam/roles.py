@@ -60,6 +60,7 @@ from zonecut.iam.documents import (
     statement,
     zone_arn,
 )
+from zonecut.iam.registrar import registrar_statements
 from zonecut.iam.sizes import PolicyPart, role_parts, trust_note
 from zonecut.names import iam_normalized
 
@@ -301,6 +302,9 @@ def _main_grants(config: Config, tree: DesiredTree, key: str) -> _Grants:
         grants.add(prefix, "", actions, resources, condition)
     for grant in ds_grants(tree, parents, partial(_zone_resources, partition)):
         grants.change(grant)
+    # the registrar of the account's roots (zonecut.iam.registrar)
+    for prefix, actions, resources, condition in registrar_statements(owned):
+        grants.add(prefix, "", actions, resources, condition)
     _certificate_grants(grants, config, key, owned)
     _ssm_grants(grants, config, tree, key)
     return grants

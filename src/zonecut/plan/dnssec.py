@@ -36,6 +36,7 @@ from zonecut.plan.dnssec_steps import (
     next_ksk_name,
 )
 from zonecut.plan.observed import ObservedState
+from zonecut.plan.registrar import REGISTRY_DS_TTL, ROUTE53
 from zonecut.plan.signing import ZoneSigning, normalize_ds
 from zonecut.state import RRSet
 
@@ -52,6 +53,7 @@ class _Zone:
     signed_after: bool = False
     ds_known: tuple[str, ...] = ()
     unsigning: bool = field(default=False)
+    registrar: str | None = None  # route53: zonecut sets the root's DS at the registrar
 
 
 def ds_at(observed: ObservedState, zone_id: str | None, name: str) -> RRSet | None:
@@ -85,7 +87,8 @@ def plan_dnssec(zones: Sequence[SignedZoneLike], settings: Mapping[str, DnssecSe
             name=desired.name, account_id=desired.account_id, parent=desired.parent,
             root=desired.root, zone_id=zone_id,
             settings=settings.get(desired.name, DnssecSettings()),
-            now=observed.signing.get(zone_id) if zone_id else None)
+            now=observed.signing.get(zone_id) if zone_id else None,
+            registrar=getattr(desired, "registrar", None))
     problems: list[str] = []
     notes: list[str] = []
     signs: list[ZoneSign] = []
@@ -119,7 +122,7 @@ def plan_dnssec(zones: Sequence[SignedZoneLike], settings: Mapping[str, DnssecSe
                 create_ksk=create, activate_ksk=activate, enable=not signing_now,
                 kms_key_arn=zone.settings.kms_key_arn))
         elif want is False and now is not None and (now.status != "NOT_SIGNING" or now.ksks):
-            if zone.root and now.status != "NOT_SIGNING":
+            if zone.root and now.status != "NOT_SIGNING" and zone.registrar != ROUTE53:
                 problems.append(
                     f"{zone.name}: a root zone's DS lives at the registrar, which zonecut "
                     "cannot see: remove the DS there, wait for its TTL, then disable signing "
@@ -135,7 +138,10 @@ def plan_dnssec(zones: Sequence[SignedZoneLike], settings: Mapping[str, DnssecSe
     registrar: list[RegistrarDs] = []
     for zone in found.values():
         if zone.parent is None:
-            if zone.root and zone.settings.sign and zone.signed_after:
+            if zone.registrar == ROUTE53:
+                if zone.unsigning:  # its DS comes out at the registrar first (plan.registrar)
+                    waits[zone.name] = REGISTRY_DS_TTL
+            elif zone.root and zone.settings.sign and zone.signed_after:
                 registrar.append(RegistrarDs(zone.name, zone.account_id, zone.ds_known))
             continue
         parent = found.get(zone.parent)

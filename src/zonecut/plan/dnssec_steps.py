@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from zonecut.plan.registrar import FIRST, LAST, DomainChange
 from zonecut.plan.signing import ZoneSigning
 from zonecut.state import RRSet
 
@@ -136,6 +137,12 @@ class DnssecPlan:
     registrar: tuple[RegistrarDs, ...] = ()
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    domains: tuple[DomainChange, ...] = ()
+    """Changes at the registrar (Route 53 Domains) of roots with ``registrar: route53``
+    (:mod:`zonecut.plan.registrar`)."""
+
+    def domain_changes(self, phase: str) -> tuple[DomainChange, ...]:
+        return tuple(c for c in self.domains if c.phase == phase)
 
     @property
     def ds_removals(self) -> tuple[DsChange, ...]:
@@ -147,7 +154,7 @@ class DnssecPlan:
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.signs or self.ds_changes or self.unsigns)
+        return bool(self.signs or self.ds_changes or self.unsigns or self.domains)
 
     def wait_seconds(self) -> int:
         """The DS TTL waited between step 1 and step 2."""
@@ -155,10 +162,10 @@ class DnssecPlan:
 
     def steps(self) -> list[str]:
         """The ordered steps, one line each, as plan shows them."""
-        lines: list[str] = []
+        lines: list[str] = [c.line() for c in self.domain_changes(FIRST)]
         for c in self.ds_removals:
             lines.append(f"remove DS of {c.child} from {c.parent} ({c.reason})")
-        if self.ds_removals and self.wait_seconds():
+        if (self.ds_removals or self.domain_changes(FIRST)) and self.wait_seconds():
             lines.append(f"wait {self.wait_seconds()} s (the DS TTL) for resolvers to "
                          "forget the removed DS")
         for u in self.unsigns:
@@ -181,6 +188,7 @@ class DnssecPlan:
         for c in self.ds_writes:
             values = ", ".join(c.values) if c.values else "known after signing"
             lines.append(f"{c.action} DS of {c.child} in {c.parent} (TTL {c.ttl}): {values}")
+        lines.extend(c.line() for c in self.domain_changes(LAST))
         for r in self.registrar:
             values = ", ".join(r.values) if r.values else (
                 "known once it signs: run `zonecut plan` again after apply")
@@ -194,16 +202,18 @@ class DnssecPlan:
                           unsigns=self.unsigns + other.unsigns,
                           registrar=self.registrar + other.registrar,
                           problems=self.problems + other.problems,
-                          notes=self.notes + other.notes)
+                          notes=self.notes + other.notes,
+                          domains=self.domains + other.domains)
 
     def step_count(self) -> int:
-        return len(self.signs) + len(self.ds_changes) + len(self.unsigns)
+        return len(self.signs) + len(self.ds_changes) + len(self.unsigns) + len(self.domains)
 
     def data(self) -> dict[str, Any]:
         return {"signs": [s.data() for s in self.signs],
                 "ds_changes": [c.data() for c in self.ds_changes],
                 "unsigns": [u.data() for u in self.unsigns],
                 "registrar_ds": [r.data() for r in self.registrar],
+                "registrar_changes": [c.data() for c in self.domains],
                 "wait_seconds": self.wait_seconds(),
                 "steps": self.steps(),
                 "problems": list(self.problems), "notes": list(self.notes)}

@@ -21,6 +21,9 @@ class KeySigningKey:
     ds_record: str
     key_tag: int = 0
     status_message: str = ""
+    public_key: str = ""  # base64, the DNSKEY's public key field (what a registrar takes)
+    flag: int = 257
+    algorithm: int = 13
 
     @property
     def active(self) -> bool:

@@ -1,4 +1,4 @@
-"""Server-side count of Route 53 and STS requests, per account and operation.
+"""Server-side count of Route 53, Route 53 Domains and STS requests, per account and operation.
 
 moto resolves the account of a request in ``BaseResponse.setup_class`` (the access
 key of the request's signature is looked up among the keys handed out by STS
@@ -20,9 +20,10 @@ from collections.abc import Callable
 from typing import Any
 
 from moto.route53.responses import Route53
+from moto.route53domains.responses import Route53DomainsResponse
 from moto.sts.responses import TokenResponse
 
-_RESPONSE_CLASSES: tuple[type[Any], ...] = (Route53, TokenResponse)
+_RESPONSE_CLASSES: tuple[type[Any], ...] = (Route53, TokenResponse, Route53DomainsResponse)
 
 
 class CallCounter:

@@ -31,6 +31,7 @@ import dns.rcode
 import dns.rdata
 
 from zonecut.names import canonical, normalize
+from zonecut.sandbox import domains_state
 from zonecut.sandbox.dns_route53 import Route53View
 from zonecut.sandbox.dns_server import DnsListeners, Handler, bind_pair
 from zonecut.sandbox.dns_sign import SigningKey, ZoneSigner, local_key, unsigned_referral_ds
@@ -86,6 +87,10 @@ class DnsHierarchy:
         self._tlds: list[str] = []
         self._registrations: dict[str, tuple[str, ...]] = {}
         self._registered_ds: dict[str, tuple[str, ...]] = {}
+        # domains registered in Route 53 Domains (moto, any account): they win over
+        # register() (see _sync_domains)
+        self._domains: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._domains_generation = -1
         self._behaviours: dict[str, Behaviour] = {}
         self._static: dict[str, AuthZone] = {}
         # DNSSEC: one key (flags 257, signing everything) per static zone, for the
@@ -154,13 +159,18 @@ class DnsHierarchy:
 
     @property
     def registrations(self) -> dict[str, tuple[str, ...]]:
+        self._sync_domains()
         with self._lock:
-            return dict(self._registrations)
+            return {**self._registrations, **{k: v[0] for k, v in self._domains.items()}}
 
     def registration(self, zone_name: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-        """(NS, DS) registered for ``zone_name`` at its TLD, or None."""
+        """(NS, DS) registered for ``zone_name`` at its TLD, or None: the domain in Route
+        53 Domains (any account) when it is registered there, else :meth:`register`'s."""
         name = normalize(zone_name)
+        self._sync_domains()
         with self._lock:
+            if name in self._domains:
+                return self._domains[name]
             servers = self._registrations.get(name)
             if servers is None:
                 return None
@@ -217,6 +227,20 @@ class DnsHierarchy:
         self._route53.invalidate()
 
     # -- internals --------------------------------------------------------------------
+    def _sync_domains(self) -> None:
+        """Rebuild the TLD zones when Route 53 Domains changed since the last look."""
+        current = domains_state.generation()
+        if current == self._domains_generation:
+            return
+        domains = domains_state.registered_domains()
+        with self._lock:
+            self._domains_generation = current
+            if domains == self._domains:
+                return
+            self._domains = domains
+            if self._servers:
+                self._rebuild_static()
+
     def _add_tld(self, tld: str) -> None:
         if len(self._tlds) >= 250:
             raise ValueError("too many TLDs in the sandbox")
@@ -226,7 +250,17 @@ class DnsHierarchy:
         self._servers[name] = ServerAddress(name, address, self.port)
         self._tlds.append(tld)
 
+    def _delegations(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        found = {name: (servers, self._registered_ds.get(name, ()))
+                 for name, servers in self._registrations.items()}
+        found.update(self._domains)
+        return found
+
     def _rebuild_static(self) -> None:
+        for name in self._domains:
+            tld = name.rsplit(".", 1)[-1]
+            if tld not in self._tlds and tld != SANDBOX_TLD:
+                self._add_tld(tld)
         root_address = self._servers[ROOT_SERVER_NAME].address
         soa_root = f"{ROOT_SERVER_NAME}. hostmaster.root-servers.{SANDBOX_TLD}. {_SOA_TIMERS}"
         root = AuthZone(dns.name.root)
@@ -246,10 +280,10 @@ class DnsHierarchy:
             for host, address in self._servers.items():
                 if self.pool_member(host) and host.endswith("." + tld):
                     zone.add(host, "A", HOST_TTL, [address.address])
-            for registered, servers in self._registrations.items():
-                if registered.endswith("." + tld):
+            for registered, (servers, ds) in self._delegations().items():
+                if registered.endswith("." + tld) and servers:
                     zone.add(registered, "NS", TLD_NS_TTL, [s + "." for s in servers])
-                    zone.add(registered, "DS", DS_TTL, self._registered_ds.get(registered, ()))
+                    zone.add(registered, "DS", DS_TTL, ds)
             static[server.name] = zone
             root.add(tld, "DS", DS_TTL, [self._sign(zone).to_text()])
         self._static = static
@@ -287,6 +321,7 @@ class DnsHierarchy:
         return handle
 
     def _answer(self, server: str, response: dns.message.Message) -> None:
+        self._sync_domains()
         question = response.question[0]
         zone = self._static.get(server)
         if zone is None:

@@ -28,6 +28,7 @@ from zonecut.sandbox import (
     cfn_fidelity,
     dnssec_api,
     dnssec_state,
+    domains_api,
     fidelity,
     ssm_fidelity,
     validation,
@@ -162,6 +163,8 @@ class Sandbox:
             moto_api_backend.reset()
             fidelity.install(self.assigner)
             dnssec_api.install()
+            domains_api.install()
+            domains_api.set_pending(lambda: self.injector.settings.pending_seconds)
             ssm_fidelity.install()
             cfn_fidelity.install()
             validation.install()
@@ -197,6 +200,7 @@ class Sandbox:
             if _active is self:
                 fidelity.uninstall()
                 dnssec_api.uninstall()
+                domains_api.uninstall()
                 dnssec_state.set_registry(None)
                 call_counting.uninstall()
                 validation.uninstall()
@@ -252,6 +256,7 @@ class Sandbox:
         with BACKEND_LOCK:
             moto_api_backend.reset()
             cfn_fidelity.reset()
+            domains_api.reset()
             self.assigner.reset()
             bump_generation()
         self.counter.reset()

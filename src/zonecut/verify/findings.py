@@ -15,6 +15,7 @@ from zonecut.findings.catalogue import RFC as _RFC
 from zonecut.findings.catalogue import ROUTE53, Catalogue, Rule, Severity, zone_order
 from zonecut.findings.catalogue import ZONEMASTER as _ZONEMASTER
 from zonecut.findings.values import detail_pairs, one_line
+from zonecut.verify.registrar_rules import REGISTRAR_RULES
 
 _DNSSEC_TP = _ZONEMASTER + "DNSSEC-TP/"
 
@@ -247,6 +248,7 @@ CATALOGUE: tuple[Rule, ...] = (
          _DNSSEC_TP + "dnssec05.md",
          fix="re-sign with a supported algorithm (Route 53 signs with 13, ECDSAP256SHA256) "
              "and publish its SHA-256 DS (digest 2); remove the old DS."),
+    *REGISTRAR_RULES,
     Rule("UNVERIFIED", Severity.INFO,
          "The delegation could not be checked from the DNS because an enclosing zone is "
          "broken (reported there).",
