@@ -165,6 +165,26 @@ def test_no_parent_zone_is_a_refusal_naming_the_account(
     assert world(fresh_sandbox) == before
 
 
+def test_a_pinned_private_zone_is_refused_on_both_paths(
+        fresh_sandbox: Sandbox, parent: dict[str, str], responses: Responses,
+        cfn: CloudFormation) -> None:
+    """ZONECUT_PARENT_ZONE_ID naming a private zone of the right name: resolvers on the
+    internet never see a delegation written there, so nothing is written at all."""
+    private = parent_zone(fresh_sandbox, "example.com", private=True)
+    env = {**parent, "ZONECUT_PARENT_ZONE_ID": private}
+    before = world(fresh_sandbox)
+    zid, servers = child_zone(fresh_sandbox, "dev.example.com")
+    reason = (f"ZONECUT_PARENT_ZONE_ID {private} is a private hosted zone (example.com): a "
+              "delegation resolvers follow goes into a public zone; nothing was changed")
+    sent = cfn.send(cfn.event("Create", DEV, responses.url("c"), {
+        "ZoneName": "dev.example.com", "NameServers": servers}), None, environ=env)
+    assert (sent["Status"], sent["Reason"]) == ("FAILED", reason)
+    done = events.handler(create_hosted_zone(DEV, "dev.example.com", zid, servers), None,
+                          environ=env)
+    assert (done["status"], done["reason"]) == ("refused", reason)
+    assert world(fresh_sandbox) == before
+
+
 def test_a_delegation_is_removed_from_the_zone_it_was_written_in(
         fresh_sandbox: Sandbox, parent: dict[str, str]) -> None:
     """team.dev.example.com is delegated in example.com; then the parent's account gets

@@ -50,8 +50,14 @@ class ParentZones:
                 # GetHostedZone raises when the zone is gone, as it always did
                 zone = self._read.get(pinned) or self._r53().get_zone(pinned)
                 self._read[pinned] = zone
-                found = zone if names.is_below(child, zone.name) else (
-                    f"{child} is not below the parent zone {zone.name}")
+                if zone.private:
+                    found = (f"ZONECUT_PARENT_ZONE_ID {pinned} is a private hosted zone "
+                             f"({zone.name}): a delegation resolvers follow goes into a "
+                             "public zone; nothing was changed")
+                elif names.is_below(child, zone.name):
+                    found = zone
+                else:
+                    found = f"{child} is not below the parent zone {zone.name}"
             self._parents[child] = found
         return found
 
