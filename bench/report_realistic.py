@@ -21,19 +21,20 @@ RSS_TARGET_MB = 300.0
 TARGETED = ("apply", "destroy", "plan (no change)")
 
 WHY = {
-    "apply": "zonecut's calls in an account go one after another, each a round trip "
-             "(latency plus the emulator's time), and apply makes {per_zone:.1f} calls "
-             "per new zone (among them a duplicate check by name after each create) where the "
-             "bound counts 3 at the bucket rate; each of the two waits also ends up to "
-             "1 s after INSYNC (the poll spacing)",
-    "destroy": "the destroy phase includes its own plan (it reads every zone first, as "
-               "the no-change plan does), which the bound does not count; where zones "
-               "hold nested delegations they are emptied and waited for before they are "
-               "deleted: a second PENDING wait",
+    "apply": "the tree's levels are created one after another (a parent before its "
+             "children), and apply makes {per_zone:.1f} calls per new zone (creates, "
+             "tags, the duplicate check's listing, the GetChange polls of each change) "
+             "where the bound counts 3 at the bucket rate; a wait's first wave can end up "
+             "to 10% of PENDING after INSYNC (runs before 2026-12-01 19:00 UTC also went "
+             "one call at a time in an account and checked each created name on its own)",
+    "destroy": "the destroy phase includes its own plan (a run's fixed costs and the "
+               "parents' record reads), which the bound does not count, and deletes the "
+               "zones deepest first, one depth after another (runs before 2026-12-01 "
+               "19:00 UTC also read every zone and waited a second PENDING for nested "
+               "zones)",
     "plan (no change)": "a run's fixed costs (sessions; AssumeRole and GetCallerIdentity "
                         "per account: the empty plan shows about 1 s of them) against a "
-                        "bound of about 2 s, and an account's reads are round trips in "
-                        "sequence",
+                        "bound of about 2 s",
     "plan (empty)": "a run's fixed costs (sessions, AssumeRole) against one call",
     "verify": "verify's API reads, as the no-change plan's",
 }
@@ -268,10 +269,10 @@ VERIFY_WHY = ("verify walks each zone down from the root: a zone's queries wait 
               "work (parsing every answer, the checks) runs in the same process on the "
               "shared cores; the floor sends the same queries all at once, 64 in flight, "
               "none waiting on another, parsing nothing")
-AUDIT_RSS_WHY = ("the audit's memory grows with the accounts it reads (about 0.5 MB an "
-                 "account: compare the 60-account run): zonecut.aws.fleet keeps every "
-                 "account's session and Route 53 client until the run ends, where only "
-                 "the accounts being read (--max-parallel) need theirs")
+AUDIT_RSS_WHY = ("the audit's memory grew with the accounts it read: runs before "
+                 "2026-12-01 19:00 UTC kept every account's session and Route 53 client "
+                 "until the run ended (each is now released once its account is read; "
+                 "not yet re-measured at 1,000 accounts)")
 AUDIT_WHY = ("An account's reads are round trips one after another, so the audit's pace "
              "is its parallel accounts; on top, zonecut makes a session, an AssumeRole "
              "and a GetCallerIdentity per account, which the bound counts at the "
