@@ -91,3 +91,20 @@ def test_accounts_are_read_concurrently_each_within_its_rate(fresh_sandbox: Sand
     # No account goes faster than its rate; the three run at once (one after the other
     # they would need at least three times as long).
     assert least - 0.02 <= elapsed < 3 * least - 0.2
+
+
+def test_each_account_is_let_go_once_it_is_read(fresh_sandbox: Sandbox) -> None:
+    """An audit of a thousand accounts must not hold a thousand sessions: once read, an
+    account's session and Route 53 client are released, so using it again assumes its
+    role again (one more AssumeRole), where a kept session would not."""
+    world = World(fresh_sandbox)
+    members = [world.account(f"Released {i}") for i in range(3)]
+    scan = world.scan()
+    accounts = [a for a in scan.organization_accounts() if a.account_id in members]
+    fleet = scan.fleet(audit_accesses(accounts, role_name=ROLE))
+    fresh_sandbox.reset_calls()
+    read_inventory(accounts, fleet, max_workers=2)
+    assert fresh_sandbox.calls().get((MANAGEMENT, "AssumeRole")) == len(members)
+    kept = fleet.route53(members[0])
+    assert fleet.route53(members[0]) is kept  # held until released
+    assert fresh_sandbox.calls().get((MANAGEMENT, "AssumeRole")) == len(members) + 1
