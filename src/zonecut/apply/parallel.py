@@ -1,6 +1,6 @@
 """Run one job per account, a bounded number at a time; first error wins. Within an
-account, independent calls (one zone's reads, one zone's creation) overlap too
-(:func:`each`): the account's limiter, not the round trips, then sets the pace."""
+account, independent calls (one zone's reads, one zone's creation) go through
+:func:`each`, :data:`IN_ACCOUNT` at a time (now 1: see there)."""
 
 from __future__ import annotations
 
