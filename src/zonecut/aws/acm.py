@@ -8,7 +8,6 @@ from typing import Any
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.ratelimit import TokenBucket
 from zonecut.aws.service import ServiceAccount
-from zonecut.aws.sessions import RETRY_CONFIG
 from zonecut.names import normalize
 from zonecut.plan.certificates import USABLE_STATUSES, CertificateInfo, ValidationRecord
 
@@ -74,7 +73,5 @@ class AcmAccount(ServiceAccount):
 
 def acm_account(fleet: Fleet, account_id: str, region: str) -> AcmAccount:
     """An ACM handle in ``region`` with the account's session and rate limit."""
-    access = fleet.access(account_id)
-    client = fleet.factory.session(access).client(
-        "acm", region_name=region, endpoint_url=fleet.factory.endpoint_url, config=RETRY_CONFIG)
+    client = fleet.client(account_id, "acm", region)
     return AcmAccount(account_id, region, client, TokenBucket(fleet.rate_limit), fleet.counter)

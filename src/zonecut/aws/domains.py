@@ -17,7 +17,6 @@ from zonecut.aws.errors import AwsError
 from zonecut.aws.fleet import Fleet
 from zonecut.aws.ratelimit import TokenBucket
 from zonecut.aws.service import ServiceAccount
-from zonecut.aws.sessions import RETRY_CONFIG
 from zonecut.names import normalize
 from zonecut.plan.registrar import DomainKey, RegistrarDomain
 from zonecut.plan.signing import KeySigningKey
@@ -102,9 +101,6 @@ class DomainsAccount(ServiceAccount):
 
 def domains_account(fleet: Fleet, account_id: str) -> DomainsAccount:
     """A Route 53 Domains handle in us-east-1 for ``account_id``."""
-    access = fleet.access(account_id)
-    client = fleet.factory.session(access).client(
-        "route53domains", region_name=DOMAINS_REGION, endpoint_url=fleet.factory.endpoint_url,
-        config=RETRY_CONFIG)
+    client = fleet.client(account_id, "route53domains", DOMAINS_REGION)
     return DomainsAccount(account_id, DOMAINS_REGION, client, TokenBucket(fleet.rate_limit),
                           fleet.counter)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from typing import Any
 
 from zonecut.aws.access import AccountAccess
 from zonecut.aws.calls import CallCounter
 from zonecut.aws.limiter import QuotaLimiter
 from zonecut.aws.route53 import LOST_CHANGE_WAIT, Route53Account
-from zonecut.aws.sessions import SessionFactory
+from zonecut.aws.sessions import RETRY_CONFIG, SessionFactory
 from zonecut.errors import ZonecutError
 from zonecut.quotas import Bucket
 
@@ -46,6 +47,14 @@ class Fleet:
         """A new account's limiter: its bucket (``rate_limit``, ``rate_burst``) plus
         Route 53's documented per-operation buckets (:mod:`zonecut.quotas`)."""
         return QuotaLimiter(Bucket(burst=self.rate_burst, rate=self.rate_limit))
+
+    def client(self, account_id: str, service: str, region: str) -> Any:
+        """A boto3 client of ``service`` in ``region`` with the account's session (its
+        own retries: botocore's standard mode)."""
+        session: Any = self.factory.session(self.access(account_id))  # service is a str
+        return session.client(
+            service, region_name=region, endpoint_url=self.factory.endpoint_url,
+            config=RETRY_CONFIG)
 
     def route53(self, account_id: str) -> Route53Account:
         with self._lock:

@@ -20,7 +20,6 @@ from zonecut.aws.fleet import Fleet
 from zonecut.aws.kms_policy import KEY_SPEC, KEY_USAGE, KMS_REGION, dnssec_key_policy
 from zonecut.aws.ratelimit import TokenBucket
 from zonecut.aws.service import ServiceAccount
-from zonecut.aws.sessions import RETRY_CONFIG
 
 ALIAS_PREFIX = "alias/zonecut-dnssec-"
 SPARE_KEY_WINDOW_DAYS = 7
@@ -101,9 +100,6 @@ class KmsAccount(ServiceAccount):
 
 def kms_account(fleet: Fleet, account_id: str) -> KmsAccount:
     """A KMS handle in us-east-1 (Route 53 signs only with keys there)."""
-    access = fleet.access(account_id)
-    client = fleet.factory.session(access).client(
-        "kms", region_name=KMS_REGION, endpoint_url=fleet.factory.endpoint_url,
-        config=RETRY_CONFIG)
+    client = fleet.client(account_id, "kms", KMS_REGION)
     return KmsAccount(account_id, KMS_REGION, client, TokenBucket(fleet.rate_limit),
                       fleet.counter)
