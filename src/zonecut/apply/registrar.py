@@ -27,9 +27,9 @@ from zonecut.errors import ZonecutError
 from zonecut.plan.changes import Plan
 from zonecut.plan.dnssec_steps import DnssecPlan
 from zonecut.plan.observed import ObservedState
-from zonecut.plan.planner import select_zone
 from zonecut.plan.registrar import LAST, ROUTE53, DomainChange, RegistrarDomain, plan_registrar
 from zonecut.plan.signing import ZoneSigning, normalize_ds
+from zonecut.verify.targets import DelegationTarget, ZoneLookup
 
 
 class RegistrarSteps:
@@ -184,18 +184,18 @@ class RegistrarView:
 
 
 def read_registrars(fleet: Fleet, zones: Sequence[DesiredZone],
-                    only: Sequence[str] = ()) -> list[RegistrarView]:
-    """Each existing root zone whose domain is registered with Route 53 Domains in the
-    root's account. A root without ``registrar`` whose registration cannot be read
-    (AccessDenied: the role predates the permission; a partition without the service)
-    is skipped."""
+                    targets: Sequence[DelegationTarget]) -> list[RegistrarView]:
+    """Each root zone verify found (its ``targets``: the zone and its delegation set as
+    observed, so nothing is read twice) whose domain is registered with Route 53 Domains
+    in the root's account. A root without ``registrar`` whose registration cannot be
+    read (AccessDenied: the role predates the permission; a partition without the
+    service) is skipped."""
+    declared = {z.name: z for z in zones}
     found: list[RegistrarView] = []
-    for root in zones:
-        if root.parent is not None or (only and root.name not in only):
-            continue
-        r53 = fleet.route53(root.account_id)
-        picked, problem = select_zone(root, r53.find_zones(root.name))
-        if picked is None or problem is not None:
+    for target in targets:
+        root = declared.get(target.child)
+        if (root is None or root.parent is not None or target.child_zone is None
+                or target.lookup is not ZoneLookup.FOUND):
             continue
         try:
             domain = domains_account(fleet, root.account_id).get(root.name)
@@ -205,8 +205,8 @@ def read_registrars(fleet: Fleet, zones: Sequence[DesiredZone],
             continue
         if domain is None:
             continue
-        servers = tuple(sorted(s.rstrip(".").lower()
-                               for s in r53.get_zone(picked.zone_id).name_servers))
-        signing = Route53Dnssec(r53).get(picked.zone_id, root.name)
+        zone = target.child_zone
+        servers = tuple(sorted(s.rstrip(".").lower() for s in zone.name_servers))
+        signing = Route53Dnssec(fleet.route53(root.account_id)).get(zone.zone_id, root.name)
         found.append(RegistrarView(root.name, servers, signing, domain))
     return found

@@ -245,7 +245,7 @@ def verify(
         write_file(save, observations.to_json())
         err.print(clean(f"observations saved to {save}"), markup=False, highlight=False)
     findings = check(targets, observations, policy)
-    findings = sorted([*findings, *guarded(lambda: registrar_findings(runtime, only))],
+    findings = sorted([*findings, *guarded(lambda: registrar_findings(runtime, targets))],
                       key=lambda f: f.sort_key)
     if dnssec:
         try:
