@@ -158,4 +158,19 @@ def test_fuzzed_files_give_a_message_or_a_report(tmp_path: Path, data: dict[str,
     if result.exit_code == 1 and result.output.startswith("error: "):
         assert_refused(result)
     else:
-        assert result.exit_code in (0, 1), result.output  # read, checked, reported
+        # Read, checked, reported: 0 when clean, 3 when the file's facts give an error
+        # or critical finding (a mutated host list can make a parent unreachable).
+        assert result.exit_code in (0, 3), result.output
+
+
+def test_a_well_formed_file_whose_facts_break_a_delegation_is_reported_with_exit_3(
+        tmp_path: Path) -> None:
+    # Hypothesis found this shape in CI: a valid file whose root servers gave no answer.
+    data = saved()
+    for query in data["queries"]:
+        if query["qname"] == "example.com" and query["qtype"] == "NS":
+            query["outcome"] = "timeout"
+    result = replay(tmp_path, json.dumps(data))
+    assert result.exit_code == 3, result.output
+    assert not result.output.startswith("error: ")
+    assert "PARENT_UNREACHABLE" in result.output
