@@ -30,6 +30,7 @@ from zonecut.sandbox import (
     dnssec_state,
     domains_api,
     fidelity,
+    org_paging,
     ssm_fidelity,
     validation,
 )
@@ -167,6 +168,7 @@ class Sandbox:
             domains_api.set_pending(lambda: self.injector.settings.pending_seconds)
             ssm_fidelity.install()
             cfn_fidelity.install()
+            org_paging.install()  # ListAccounts a page at a time (zonecut/sandbox/org_paging.py)
             validation.install()
             call_counting.install(self.counter)
             call_counting.set_interceptor(self.injector.intercept)
