@@ -1,26 +1,38 @@
 """Sending one query to one address: the only code in zonecut that puts DNS on the wire.
 
 RD=0, no EDNS, UDP with a fall back to TCP when the answer is truncated, a timeout
-per attempt and ``retries`` further attempts, at most ``concurrency`` queries in
-flight; never to an address outside the run's scope (see :mod:`zonecut.verify.addresses`).
-A server that answers only on a retry is recorded with ``attempts > 1``; one
-that never answers is a ``timeout``.
+per attempt and ``retries`` further attempts, never to an address outside the run's
+scope (see :mod:`zonecut.verify.addresses`). A server that answers only on a retry is
+recorded with ``attempts > 1``; one that never answers is a ``timeout``.
+
+zonecut's own queueing is not blamed on a server (see :mod:`zonecut.verify.pacing`):
+the number in flight adapts (at most ``concurrency``), the timeout runs from the
+moment the query is sent (not from when it was queued for a slot), and before an
+attempt is called a timeout its socket is read once more: an answer that arrived in
+time while the event loop was busy elsewhere is an answer, not a timeout.
 """
 
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from dataclasses import replace
 
 import dns.asyncquery
 import dns.exception
+import dns.flags
 import dns.message
 import dns.rdatatype
 
 from zonecut.verify.addresses import address_problem
 from zonecut.verify.observations import Outcome, QueryRecord, Role
+from zonecut.verify.pacing import Pacer
 from zonecut.verify.responses import read_response
+
+
+class _BadReply(Exception):
+    """A datagram from the server that is not a DNS response to the query."""
 
 
 class Transport:
@@ -31,7 +43,7 @@ class Transport:
         self.scope = scope
         self._timeout = timeout
         self._retries = max(0, retries)
-        self._semaphore = asyncio.Semaphore(max(1, concurrency))
+        self.pacer = Pacer(concurrency, timeout)
         self.attempts = 0
 
     async def ask(
@@ -55,29 +67,30 @@ class Transport:
         last_error = ""
         total = 1 + self._retries
         for attempt in range(1, total + 1):
-            start = time.perf_counter()
+            await self.pacer.acquire()
+            self.attempts += 1
+            start = time.perf_counter()  # the round trip, not the wait for a slot
+            rtt: float | None = None
             try:
-                async with self._semaphore:
-                    self.attempts += 1
-                    start = time.perf_counter()  # the round trip, not the wait for a slot
-                    response, used_tcp = await dns.asyncquery.udp_with_fallback(
-                        query, address, timeout=self._timeout, port=port,
-                        ignore_unexpected=True,
-                    )
-            except dns.exception.Timeout:
+                response, used_tcp = await self._exchange(query, address, port)
+                rtt = time.perf_counter() - start
+            except TimeoutError:
+                rtt = None
                 last_outcome, last_error = Outcome.TIMEOUT, f"no response in {self._timeout:g}s"
                 continue
             except OSError as exc:
+                rtt = time.perf_counter() - start
                 last_outcome, last_error = Outcome.NETWORK_ERROR, exc.strerror or str(exc)
                 if attempt < total:
                     # An ICMP error comes back at once: wait as a timeout would.
                     await asyncio.sleep(min(self._timeout, 0.05))
                 continue
-            except dns.exception.DNSException as exc:
-                return replace(
-                    base, outcome=Outcome.BAD_RESPONSE, attempts=attempt,
-                    rtt_ms=(time.perf_counter() - start) * 1000, error=str(exc),
-                )
+            except (dns.exception.DNSException, _BadReply) as exc:
+                rtt = time.perf_counter() - start
+                return replace(base, outcome=Outcome.BAD_RESPONSE, attempts=attempt,
+                               rtt_ms=rtt * 1000, error=str(exc))
+            finally:
+                self.pacer.release(address, rtt)
             facts = read_response(response, qname, qtype)
             return replace(
                 base,
@@ -93,7 +106,72 @@ class Transport:
                 glue=facts.glue,
                 soa_serial=facts.soa_serial,
                 attempts=attempt,
-                rtt_ms=(time.perf_counter() - start) * 1000,
+                rtt_ms=rtt * 1000,
             )
         return replace(base, outcome=last_outcome, rcode="", attempts=total,
-                           error=last_error)
+                       error=last_error)
+
+    async def _exchange(self, query: dns.message.Message, address: str, port: int
+                        ) -> tuple[dns.message.Message, bool]:
+        """One attempt: UDP, then TCP if the UDP answer is truncated."""
+        response = await self._udp(query, address, port)
+        if not response.flags & dns.flags.TC:
+            return response, False
+        try:
+            tcp = await dns.asyncquery.tcp(query, address, timeout=self._timeout, port=port)
+        except dns.exception.Timeout as exc:
+            raise TimeoutError from exc
+        return tcp, True
+
+    async def _udp(self, query: dns.message.Message, address: str, port: int
+                   ) -> dns.message.Message:
+        """Send ``query`` from a socket of its own (connected, so only the server's
+        datagrams reach it) and wait for the response (see the module doc)."""
+        loop = asyncio.get_running_loop()
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_DGRAM)
+        answered: asyncio.Future[dns.message.Message] = loop.create_future()
+        timer: asyncio.TimerHandle | None = None
+        try:
+            sock.setblocking(False)
+            sock.connect((address, port))
+            sock.send(query.to_wire())
+
+            def settle() -> None:
+                if answered.done():
+                    return
+                try:
+                    reply = _read(sock, query)
+                except (OSError, dns.exception.DNSException, _BadReply) as exc:
+                    answered.set_exception(exc)
+                    return
+                if reply is not None:
+                    answered.set_result(reply)
+
+            def deadline() -> None:
+                settle()  # an answer already waiting in the socket is not a timeout
+                if not answered.done():
+                    answered.set_exception(TimeoutError())
+
+            loop.add_reader(sock.fileno(), settle)
+            timer = loop.call_later(self._timeout, deadline)
+            try:
+                return await answered
+            finally:
+                loop.remove_reader(sock.fileno())
+        finally:
+            if timer is not None:
+                timer.cancel()
+            sock.close()
+
+
+def _read(sock: socket.socket, query: dns.message.Message) -> dns.message.Message | None:
+    """The datagram waiting in ``sock`` as the response to ``query``; None if none waits."""
+    try:
+        wire = sock.recv(65535)
+    except BlockingIOError:
+        return None
+    response = dns.message.from_wire(wire, raise_on_truncation=False)
+    if not query.is_response(response):
+        raise _BadReply(f"a reply that does not answer the query (id {response.id})")
+    return response
