@@ -31,8 +31,11 @@ from zonecut.verify.pacing import Pacer
 from zonecut.verify.responses import read_response
 
 
-class _BadReply(Exception):
+class _BadReply(dns.exception.DNSException):
     """A datagram from the server that is not a DNS response to the query."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)  # type: ignore[no-untyped-call]
 
 
 class Transport:
@@ -85,7 +88,7 @@ class Transport:
                     # An ICMP error comes back at once: wait as a timeout would.
                     await asyncio.sleep(min(self._timeout, 0.05))
                 continue
-            except (dns.exception.DNSException, _BadReply) as exc:
+            except dns.exception.DNSException as exc:
                 rtt = time.perf_counter() - start
                 return replace(base, outcome=Outcome.BAD_RESPONSE, attempts=attempt,
                                rtt_ms=rtt * 1000, error=str(exc))
@@ -114,7 +117,7 @@ class Transport:
     async def _exchange(self, query: dns.message.Message, address: str, port: int
                         ) -> tuple[dns.message.Message, bool]:
         """One attempt: UDP, then TCP if the UDP answer is truncated."""
-        response = await self._udp(query, address, port)
+        response = await udp_exchange(query, address, port, self._timeout)
         if not response.flags & dns.flags.TC:
             return response, False
         try:
@@ -123,46 +126,48 @@ class Transport:
             raise TimeoutError from exc
         return tcp, True
 
-    async def _udp(self, query: dns.message.Message, address: str, port: int
-                   ) -> dns.message.Message:
-        """Send ``query`` from a socket of its own (connected, so only the server's
-        datagrams reach it) and wait for the response (see the module doc)."""
-        loop = asyncio.get_running_loop()
-        family = socket.AF_INET6 if ":" in address else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_DGRAM)
-        answered: asyncio.Future[dns.message.Message] = loop.create_future()
-        timer: asyncio.TimerHandle | None = None
-        try:
-            sock.setblocking(False)
-            sock.connect((address, port))
-            sock.send(query.to_wire())
 
-            def settle() -> None:
-                if answered.done():
-                    return
-                try:
-                    reply = _read(sock, query)
-                except (OSError, dns.exception.DNSException, _BadReply) as exc:
-                    answered.set_exception(exc)
-                    return
-                if reply is not None:
-                    answered.set_result(reply)
+async def udp_exchange(query: dns.message.Message, address: str, port: int, timeout: float
+                       ) -> dns.message.Message:
+    """Send ``query`` over UDP from a socket of its own (connected, so only the server's
+    datagrams reach it) and wait up to ``timeout`` for the response (``TimeoutError``);
+    the socket is read once more when the time is up (see the module doc)."""
+    loop = asyncio.get_running_loop()
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    answered: asyncio.Future[dns.message.Message] = loop.create_future()
+    timer: asyncio.TimerHandle | None = None
+    try:
+        sock.setblocking(False)
+        sock.connect((address, port))
+        sock.send(query.to_wire())
 
-            def deadline() -> None:
-                settle()  # an answer already waiting in the socket is not a timeout
-                if not answered.done():
-                    answered.set_exception(TimeoutError())
-
-            loop.add_reader(sock.fileno(), settle)
-            timer = loop.call_later(self._timeout, deadline)
+        def settle() -> None:
+            if answered.done():
+                return
             try:
-                return await answered
-            finally:
-                loop.remove_reader(sock.fileno())
+                reply = _read(sock, query)
+            except (OSError, dns.exception.DNSException) as exc:
+                answered.set_exception(exc)
+                return
+            if reply is not None:
+                answered.set_result(reply)
+
+        def deadline() -> None:
+            settle()  # an answer already waiting in the socket is not a timeout
+            if not answered.done():
+                answered.set_exception(TimeoutError())
+
+        loop.add_reader(sock.fileno(), settle)
+        timer = loop.call_later(timeout, deadline)
+        try:
+            return await answered
         finally:
-            if timer is not None:
-                timer.cancel()
-            sock.close()
+            loop.remove_reader(sock.fileno())
+    finally:
+        if timer is not None:
+            timer.cancel()
+        sock.close()
 
 
 def _read(sock: socket.socket, query: dns.message.Message) -> dns.message.Message | None:
