@@ -25,7 +25,8 @@ async def _send(queries: Sequence[QueryRecord], concurrency: int, timeout: float
                                          flags=0, use_edns=False)
         async with gate:
             with contextlib.suppress(TimeoutError, dns.exception.DNSException, OSError):
-                await udp_exchange(message, query.address, query.port, timeout)
+                await udp_exchange(message, message.to_wire(), query.address, query.port,
+                                   timeout)
 
     await asyncio.gather(*(one(q) for q in queries))
 

@@ -15,6 +15,7 @@ time while the event loop was busy elsewhere is an answer, not a timeout.
 from __future__ import annotations
 
 import asyncio
+import secrets
 import socket
 import time
 from dataclasses import replace
@@ -48,6 +49,7 @@ class Transport:
         self._retries = max(0, retries)
         self.pacer = Pacer(concurrency, timeout)
         self.attempts = 0
+        self._templates: dict[tuple[str, str], tuple[dns.message.Message, bytes]] = {}
 
     async def ask(
         self, *, role: Role, server: str, address: str, port: int, qname: str, qtype: str
@@ -59,11 +61,7 @@ class Transport:
             return QueryRecord(role=role, server=server, address=address, port=port,
                                qname=qname, qtype=qtype, outcome=Outcome.NOT_QUERIED,
                                error=f"{address}: {problem}: not queried")
-        query = dns.message.make_query(
-            qname if qname.endswith(".") else qname + ".",
-            dns.rdatatype.from_text(qtype),
-            flags=0,
-        )
+        template, template_wire = self._template(qname, qtype)
         base = QueryRecord(role=role, server=server, address=address, port=port,
                            qname=qname, qtype=qtype, outcome=Outcome.TIMEOUT)
         last_outcome = Outcome.TIMEOUT
@@ -75,7 +73,9 @@ class Transport:
             start = time.perf_counter()  # the round trip, not the wait for a slot
             rtt: float | None = None
             try:
-                response, used_tcp = await self._exchange(query, address, port)
+                qid = secrets.randbits(16)  # each attempt its own id (and its own socket)
+                response, used_tcp = await self._exchange(
+                    template, qid.to_bytes(2, "big") + template_wire[2:], address, port)
                 rtt = time.perf_counter() - start
             except TimeoutError:
                 rtt = None
@@ -114,12 +114,26 @@ class Transport:
         return replace(base, outcome=last_outcome, rcode="", attempts=total,
                        error=last_error)
 
-    async def _exchange(self, query: dns.message.Message, address: str, port: int
-                        ) -> tuple[dns.message.Message, bool]:
+    def _template(self, qname: str, qtype: str) -> tuple[dns.message.Message, bytes]:
+        """The query for ``qname``/``qtype`` and its wire form, made once per run (each
+        attempt puts its own id in a copy of the wire)."""
+        key = (qname, qtype)
+        found = self._templates.get(key)
+        if found is None:
+            query = dns.message.make_query(
+                qname if qname.endswith(".") else qname + ".",
+                dns.rdatatype.from_text(qtype), flags=0)
+            query.id = 0
+            found = self._templates[key] = (query, query.to_wire())
+        return found
+
+    async def _exchange(self, template: dns.message.Message, wire: bytes, address: str,
+                        port: int) -> tuple[dns.message.Message, bool]:
         """One attempt: UDP, then TCP if the UDP answer is truncated."""
-        response = await udp_exchange(query, address, port, self._timeout)
+        response = await udp_exchange(template, wire, address, port, self._timeout)
         if not response.flags & dns.flags.TC:
             return response, False
+        query = dns.message.from_wire(wire)
         try:
             tcp = await dns.asyncquery.tcp(query, address, timeout=self._timeout, port=port)
         except dns.exception.Timeout as exc:
@@ -127,11 +141,12 @@ class Transport:
         return tcp, True
 
 
-async def udp_exchange(query: dns.message.Message, address: str, port: int, timeout: float
-                       ) -> dns.message.Message:
-    """Send ``query`` over UDP from a socket of its own (connected, so only the server's
-    datagrams reach it) and wait up to ``timeout`` for the response (``TimeoutError``);
-    the socket is read once more when the time is up (see the module doc)."""
+async def udp_exchange(query: dns.message.Message, wire: bytes, address: str, port: int,
+                       timeout: float) -> dns.message.Message:
+    """Send ``wire`` (``query`` with the id in its first two bytes) over UDP from a
+    socket of its own (connected, so only the server's datagrams reach it) and wait up
+    to ``timeout`` for the response (``TimeoutError``); the socket is read once more
+    when the time is up (see the module doc)."""
     loop = asyncio.get_running_loop()
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_DGRAM)
@@ -140,13 +155,13 @@ async def udp_exchange(query: dns.message.Message, address: str, port: int, time
     try:
         sock.setblocking(False)
         sock.connect((address, port))
-        sock.send(query.to_wire())
+        sock.send(wire)
 
         def settle() -> None:
             if answered.done():
                 return
             try:
-                reply = _read(sock, query)
+                reply = _read(sock, query, int.from_bytes(wire[:2], "big"))
             except (OSError, dns.exception.DNSException) as exc:
                 answered.set_exception(exc)
                 return
@@ -170,13 +185,28 @@ async def udp_exchange(query: dns.message.Message, address: str, port: int, time
         sock.close()
 
 
-def _read(sock: socket.socket, query: dns.message.Message) -> dns.message.Message | None:
-    """The datagram waiting in ``sock`` as the response to ``query``; None if none waits."""
+def _read(sock: socket.socket, query: dns.message.Message, qid: int
+          ) -> dns.message.Message | None:
+    """The datagram waiting in ``sock`` as the response to ``query`` sent with id
+    ``qid``; None if none waits. Read with one RR per rrset: merging rrsets costs a
+    wire rendering of every record (dnspython's set hashing), and
+    :func:`~zonecut.verify.responses.read_response` reads either form alike."""
     try:
         wire = sock.recv(65535)
     except BlockingIOError:
         return None
-    response = dns.message.from_wire(wire, raise_on_truncation=False)
-    if not query.is_response(response):
+    response = dns.message.from_wire(wire, raise_on_truncation=False, one_rr_per_rrset=True)
+    if response.id != qid or not _matches(query, response):
         raise _BadReply(f"a reply that does not answer the query (id {response.id})")
     return response
+
+
+def _matches(query: dns.message.Message, response: dns.message.Message) -> bool:
+    """dnspython's ``is_response`` but for the id (checked by the caller): ``query`` is
+    a template shared by every attempt, so its id is not the attempt's."""
+    qid = response.id
+    response.id = query.id
+    try:
+        return query.is_response(response)
+    finally:
+        response.id = qid
