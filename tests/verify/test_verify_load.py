@@ -105,15 +105,25 @@ def test_a_server_that_loses_first_answers_is_still_slow_on_a_busy_run() -> None
         ("SERVER_SLOW", zone, lossy) for zone in served]
 
 
-def test_a_silent_server_does_not_hold_the_run_to_one_query_at_a_time() -> None:
-    async def run() -> Pacer:
-        pacer = Pacer(64, timeout=1.0)
+def test_a_silent_server_does_not_hold_the_run_to_a_few_queries_at_a_time() -> None:
+    async def run() -> tuple[Pacer, Pacer]:
+        silent = Pacer(64, timeout=1.0)
         for _ in range(100):  # timeouts say nothing about queues: no cut
-            await pacer.acquire()
-            pacer.release("192.0.2.1", None)
-        return pacer
-    pacer = asyncio.run(run())
-    assert pacer.cuts == 0 and pacer.limit == START
+            await silent.acquire()
+            silent.release("192.0.2.1", None)
+        after_cut = Pacer(64, timeout=1.0)
+        for rtt in (0.01, 0.9):  # a queue was seen: a timeout then neither cuts nor grows
+            await after_cut.acquire()
+            after_cut.release("192.0.2.1", rtt)
+        cut_to = after_cut.limit
+        for _ in range(10):
+            await after_cut.acquire()
+            after_cut.release("192.0.2.1", None)
+        assert after_cut.limit == cut_to
+        return silent, after_cut
+    silent, after_cut = asyncio.run(run())
+    assert silent.cuts == 0 and silent.limit == 64
+    assert after_cut.cuts == 1 and after_cut.limit == (START + 1) / 2
 
 
 def test_pacing_cuts_on_a_queue_but_not_on_a_far_server() -> None:
@@ -145,3 +155,25 @@ def test_in_flight_never_exceeds_the_limit() -> None:
         return pacer
     pacer = asyncio.run(run())
     assert pacer.peak == 5 and pacer.in_flight == 0
+
+
+def test_each_more_delegation_costs_only_its_own_proving_queries() -> None:
+    """The walk above a zone and the look-ups of its servers' addresses are shared by
+    the run: ten more delegations on the same server sets cost exactly their 10 x 12
+    queries (4 servers of the parent asked for NS, 4 of the child for SOA and NS)."""
+    counts = []
+    for zones in (10, 20):
+        lab = standard_tree(DnsLab())
+        wanted = [target(APEX, None, R53[APEX])]
+        for i in range(zones):
+            child, servers = f"z{i}.{APEX}", SETS[i % len(SETS)]
+            lab.zone(child, servers)
+            lab.delegate(APEX, child, servers)
+            wanted.append(target(child, APEX, servers))
+        with running(lab):
+            observations = asyncio.run(probe(wanted, lab.roots, policy=POLICY,
+                                             port_map=lab.port_map))
+        assert check(wanted, observations, POLICY) == []
+        assert observations.stats.queries == lab.total_received()
+        counts.append(observations.stats.queries)
+    assert counts[1] - counts[0] == 10 * (4 + 4 * 2)

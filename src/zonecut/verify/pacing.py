@@ -6,8 +6,10 @@ is not blamed on a server.
 took longer than a quarter of the timeout and :data:`QUEUED` times the quickest answer
 of the same address (so the wait was a queue, not the distance to a far server) halves
 it, at most once per such window and never below :data:`FLOOR`; after a cut it grows by
-one per ``limit`` answers. A timeout neither cuts nor grows it: a silent server says
-nothing about queues, and must not make the rest of the run wait one at a time. Servers
+one per ``limit`` answers. A timeout never cuts it: a silent server says nothing
+about queues, and must not make the rest of the run wait one at a time; before any cut
+it grows it as a quick answer would (nothing yet says the servers queue), after a cut
+it leaves it alone. Servers
 that answer quickly never meet the cut; a server that queues what zonecut sends (the
 sandbox's single-threaded server on a busy machine) is sent less at once, so its queue
 stays well inside the timeout instead of growing past it and turning into retries.
@@ -58,11 +60,13 @@ class Pacer:
             raise
 
     def release(self, address: str = "", rtt: float | None = None) -> None:
-        """A query to ``address`` ended: answered after ``rtt`` seconds, or without an
-        answer that tells of queueing (``None``: a timeout, or cancelled)."""
+        """A query to ``address`` ended: answered after ``rtt`` seconds, or timed out
+        (``None``); no ``address``: cancelled, telling nothing."""
         self.in_flight -= 1
         if rtt is not None:
             self._adjust(address, rtt)
+        elif address and self._growing_fast:
+            self.limit = min(float(self.ceiling), self.limit + 1.0)
         self._wake()
 
     def _take(self) -> None:

@@ -72,28 +72,29 @@ class Transport:
             self.attempts += 1
             start = time.perf_counter()  # the round trip, not the wait for a slot
             rtt: float | None = None
+            told = ""  # the address, once the attempt ended in a way that tells the pacer
             try:
                 qid = secrets.randbits(16)  # each attempt its own id (and its own socket)
                 response, used_tcp = await self._exchange(
                     template, qid.to_bytes(2, "big") + template_wire[2:], address, port)
-                rtt = time.perf_counter() - start
+                rtt, told = time.perf_counter() - start, address
             except TimeoutError:
-                rtt = None
+                told = address
                 last_outcome, last_error = Outcome.TIMEOUT, f"no response in {self._timeout:g}s"
                 continue
             except OSError as exc:
-                rtt = time.perf_counter() - start
+                rtt, told = time.perf_counter() - start, address
                 last_outcome, last_error = Outcome.NETWORK_ERROR, exc.strerror or str(exc)
                 if attempt < total:
                     # An ICMP error comes back at once: wait as a timeout would.
                     await asyncio.sleep(min(self._timeout, 0.05))
                 continue
             except dns.exception.DNSException as exc:
-                rtt = time.perf_counter() - start
+                rtt, told = time.perf_counter() - start, address
                 return replace(base, outcome=Outcome.BAD_RESPONSE, attempts=attempt,
                                rtt_ms=rtt * 1000, error=str(exc))
             finally:
-                self.pacer.release(address, rtt)
+                self.pacer.release(told, rtt)
             facts = read_response(response, qname, qtype)
             return replace(
                 base,
