@@ -6,6 +6,8 @@ answers REFUSED for names outside its zones. Behaviours inject faults:
 ``normal``, ``silent`` (never answers), ``no-aa``, ``refused``, ``servfail``,
 ``drop-first`` (ignores the first copy of each question: answers on the retry) and
 ``truncate`` (UDP answers carry TC and nothing else; TCP answers in full).
+:attr:`DnsLab.answer_delay` makes the whole lab a busy server: its one thread sleeps
+that long before each UDP answer, so queries sent at once queue behind each other.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import selectors
 import socket
 import struct
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -228,6 +231,7 @@ class _Loop:
         self._sockets: list[socket.socket] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self.delay = 0.0
 
     def add(self, server: FakeServer, sockets: list[socket.socket]) -> None:
         for sock in sockets:
@@ -246,6 +250,8 @@ class _Loop:
                 try:
                     if sock.type == socket.SOCK_DGRAM:
                         data, peer = sock.recvfrom(65535)
+                        if self.delay:
+                            time.sleep(self.delay)
                         reply = server.respond(data, tcp=False)
                         if reply is not None:
                             sock.sendto(reply, peer)
@@ -277,6 +283,7 @@ class DnsLab:
         self.root_names: list[str] = []
         self._next_host = itertools.count(1)
         self._loop = _Loop()
+        self.answer_delay = 0.0
 
     # ---- building --------------------------------------------------------------------
 
@@ -341,6 +348,7 @@ class DnsLab:
     def start(self, *, port: int = 0) -> None:
         self._add_host_records()
         self._loop = _Loop()
+        self._loop.delay = self.answer_delay
         try:
             for server in self.servers.values():
                 if not server.offline:

@@ -63,3 +63,33 @@ def test_rcodes_and_cname() -> None:
         "ns.example.com.", 300, "IN", "CNAME", "host.example.net."))
     facts = read_response(alias, "ns.example.com", "A")
     assert (facts.outcome, facts.answer_cname) == (Outcome.ANSWER, "host.example.net")
+
+
+def test_one_rr_per_rrset_reads_as_merged_rrsets() -> None:
+    """The transport reads answers with one RR per rrset (cheaper); every kind of
+    answer must give the same facts as the merged form."""
+    referral = _response("dev.example.com.", "NS")
+    referral.authority.append(dns.rrset.from_text(
+        "dev.example.com.", 3600, "IN", "NS", "ns-2.awsdns-02.com.", "ns1.dev.example.com.",
+        "ns2.dev.example.com."))
+    referral.additional.append(dns.rrset.from_text(
+        "ns1.dev.example.com.", 3600, "IN", "A", "192.0.2.1", "192.0.2.2"))
+    answer = _response("example.com.", "NS", aa=True)
+    answer.answer.append(dns.rrset.from_text(
+        "example.com.", 172800, "IN", "NS", "ns-1.awsdns-01.com.", "ns-513.awsdns-01.net."))
+    answer.authority.append(dns.rrset.from_text(
+        "example.com.", 172800, "IN", "NS", "ns-1.awsdns-01.com.", "ns-513.awsdns-01.net."))
+    alias = _response("ns.example.com.", "A", aa=True)
+    alias.answer.append(dns.rrset.from_text("ns.example.com.", 300, "IN", "CNAME",
+                                            "host.example.net."))
+    cases = [(referral, "dev.example.com", "NS"), (answer, "example.com", "NS"),
+             (alias, "ns.example.com", "A")]
+    for message, qname, qtype in cases:
+        wire = message.to_wire()
+        merged = read_response(dns.message.from_wire(wire), qname, qtype)
+        split = dns.message.from_wire(wire, one_rr_per_rrset=True)
+        assert len(split.authority) + len(split.answer) > 1 or message is alias
+        assert read_response(split, qname, qtype) == merged
+    assert read_response(dns.message.from_wire(referral.to_wire(), one_rr_per_rrset=True),
+                         "dev.example.com", "NS").authority_ns == (
+        "ns-2.awsdns-02.com", "ns1.dev.example.com", "ns2.dev.example.com")

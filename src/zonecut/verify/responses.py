@@ -40,7 +40,8 @@ class ResponseFacts:
 
 
 def read_response(response: dns.message.Message, qname: str, qtype: str) -> ResponseFacts:
-    """Classify ``response`` to the question (``qname``, ``qtype``)."""
+    """Classify ``response`` to the question (``qname``, ``qtype``). The same facts
+    whether it was read with one RR per rrset or with its rrsets merged."""
     rcode = dns.rcode.to_text(response.rcode())
     aa = bool(response.flags & dns.flags.AA)
     wanted = dns.rdatatype.from_text(qtype)
@@ -68,10 +69,14 @@ def read_response(response: dns.message.Message, qname: str, qtype: str) -> Resp
 
     authority_zone: str | None = None
     authority_ns: list[str] = []
-    for rrset in response.authority:
-        if rrset.rdtype == dns.rdatatype.NS and authority_zone is None:
-            authority_zone = wire_name(rrset.name)
-            authority_ns = [wire_name(rdata.target) for rdata in rrset]
+    for rrset in response.authority:  # one RR per rrset when read so (see transport)
+        if rrset.rdtype != dns.rdatatype.NS:
+            continue
+        owner = wire_name(rrset.name)
+        if authority_zone is None:
+            authority_zone = owner
+        if owner == authority_zone:
+            authority_ns.extend(wire_name(rdata.target) for rdata in rrset)
 
     glue: list[tuple[str, str]] = []
     for rrset in response.additional:
