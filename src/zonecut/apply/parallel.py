@@ -1,6 +1,6 @@
 """Run one job per account, a bounded number at a time; first error wins. Within an
 account, independent calls (one zone's reads, one zone's creation) go through
-:func:`each`, :data:`IN_ACCOUNT` at a time (now 1: see there)."""
+:func:`each`, :data:`IN_ACCOUNT` at a time."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import TypeVar
 
+from zonecut.aws.limiter import IN_FLIGHT
+
 T = TypeVar("T")
 U = TypeVar("U")
 
-IN_ACCOUNT = 1
-"""Requests of one account in flight at once (below botocore's 10 pooled connections
-per client). Set to 1 (one at a time, as before 2026-12-01): with 8, a fresh-clone run
-of tests/faults/test_realistic_mode.py met 3 Throttling answers in one account, which
-the client limiter should prevent; 8 comes back once that is understood.
-Route 53's account bucket holds 50 and refills 10 a second: with a round
-trip of about 0.1 s, 8 at once reach the bucket's rate, where one at a time reach a
-tenth of it."""
+IN_ACCOUNT = IN_FLIGHT
+"""Calls of one account at once: as many as the account's limiter lets be in flight
+(:data:`zonecut.aws.limiter.IN_FLIGHT`, 8; it holds that many tokens of each bucket in
+reserve, so requests that reach Route 53 late and bunched still find their tokens).
+Route 53's account bucket holds 50 and refills 10 a second: with a round trip of about
+0.1 s, 8 at once reach the bucket's rate, where one at a time reach a tenth of it."""
 
 
 def _run_all(jobs: Mapping[str, Callable[[], T]], workers: int) -> dict[str, T]:

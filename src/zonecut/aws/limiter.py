@@ -8,6 +8,19 @@ generic cell rate algorithm): a request may go at ``t`` when ``t >= full_at -
 A request's time is the latest of its two buckets' earliest times, and it is booked
 in both at that time, so a request held back by its operation's bucket does not
 spend an account token it cannot use yet.
+
+Why tokens are held in reserve, and how many. The service takes a request's token when
+it handles the request, later than the client booked it, and by a delay that varies
+(latency, queues, a loaded machine): while the service's bucket is full, the tokens it
+would have gained in that delay are lost, so it can hold fewer than the client's copy.
+The shortfall is at most the number of requests booked but not yet handled at the time
+the loss happens (while the service's bucket is full and ``p`` requests are on their
+way, it counts as ``burst - p`` once they land), so it never exceeds the requests in
+flight at once. The limiter therefore lets at most ``in_flight`` requests of the account
+be in flight (from booking until the answer came back) and keeps ``in_flight`` tokens of
+each bucket in reserve: every request then finds a token when the service handles it,
+whatever the delays (tests/aws/test_limiter_in_flight.py drives the sandbox's own
+buckets with delayed sends on a simulated clock).
 """
 
 from __future__ import annotations
@@ -17,6 +30,10 @@ import time
 from collections.abc import Callable, Mapping
 
 from zonecut.quotas import ROUTE53_OPERATION_DEFAULT, ROUTE53_OPERATIONS, Bucket
+
+IN_FLIGHT = 8
+"""Requests of one account in flight at once (below botocore's 10 pooled connections per
+client); also the tokens each bucket keeps in reserve."""
 
 
 class _Schedule:
@@ -35,12 +52,12 @@ class _Schedule:
 class QuotaLimiter:
     """One account's Route 53 limiter: the account bucket plus a bucket per operation.
 
-    ``acquire(operation)`` blocks until the request may go and returns the seconds it
-    waited. Requests reach the service out of step with the times they were booked at
-    (latency varies, a loaded machine schedules late), so each bucket is kept a little
-    smaller and slower than the service's: ``margin`` of its burst (at least 2 tokens)
-    is held back and it refills at ``pace`` of the service's rate, which lets the
-    service's bucket fill back up while the client sends steadily.
+    ``acquire(operation)`` blocks until one of ``in_flight`` slots is free and the
+    request may go, and returns the seconds it waited for its tokens; ``release()``, once
+    the answer came back, frees the calling thread's slot. Each bucket is kept smaller by
+    ``in_flight`` tokens (see the module's docstring; a bucket of ``in_flight`` tokens or
+    fewer keeps one), and refills at ``pace`` of the service's rate: room for clocks and
+    bucket implementations not quite the same as the service's.
     """
 
     def __init__(
@@ -49,32 +66,41 @@ class QuotaLimiter:
         operations: Mapping[str, Bucket] = ROUTE53_OPERATIONS,
         default_operation: Bucket | None = ROUTE53_OPERATION_DEFAULT,
         *,
-        margin: float = 0.1,
+        in_flight: int = IN_FLIGHT,
         pace: float = 0.95,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        if in_flight < 1:
+            raise ValueError(f"in_flight must be at least 1, not {in_flight}")
         self.account = account
         self.operations = dict(operations)
         self.default_operation = default_operation
-        self.margin = margin
+        self.in_flight = in_flight
         self.pace = pace
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(in_flight)
+        self._holding = threading.local()
         now = clock()
         self._account = _Schedule(self._kept(account), now)
         self._per_operation: dict[str, _Schedule] = {}
         self.waited = 0.0
 
     def _kept(self, bucket: Bucket) -> Bucket:
-        held = max(2.0, self.margin * bucket.burst)
-        return Bucket(burst=max(1.0, bucket.burst - held), rate=bucket.rate * self.pace)
+        held = min(float(self.in_flight), bucket.burst - 1.0)
+        return Bucket(burst=bucket.burst - held, rate=bucket.rate * self.pace)
 
     def bucket_for(self, operation: str) -> Bucket | None:
         return self.operations.get(operation, self.default_operation)
 
     def acquire(self, operation: str | None = None) -> float:
+        if not getattr(self._holding, "slot", False):
+            # a thread holding one already lost its answer's release (botocore sends
+            # one request at a time per thread): its last request is over, reuse it
+            self._slots.acquire()
+            self._holding.slot = True
         with self._lock:
             now = self._clock()
             schedules = [self._account]
@@ -94,3 +120,10 @@ class QuotaLimiter:
         if wait > 0:
             self._sleep(wait)
         return wait
+
+    def release(self) -> None:
+        """The calling thread's request was answered (or failed): free its slot. Does
+        nothing when the thread holds none, so it may be called more than once."""
+        if getattr(self._holding, "slot", False):
+            self._holding.slot = False
+            self._slots.release()

@@ -45,3 +45,6 @@ class TokenBucket:
         if wait > 0:
             self._sleep(wait)
         return wait
+
+    def release(self) -> None:
+        """Nothing to free: this bucket keeps no count of requests in flight."""

@@ -80,6 +80,7 @@ class Route53Reader:
         self._retried: Counter[tuple[str, str]] = Counter()
         events = client.meta.events
         events.register("before-send.route53", self._before_send)
+        events.register("response-received.route53", self._answered)
 
     def _before_send(self, request: Any = None, event_name: str = "", **kwargs: Any) -> None:
         """Every HTTP attempt (retries included) takes a token and is counted.
@@ -88,6 +89,18 @@ class Route53Reader:
         operation = event_name.rsplit(".", 1)[-1] if event_name.count(".") >= 2 else "?"
         self.limiter.acquire(operation)
         self.counter.add(self.account_id, operation)
+
+    def _answered(self, **kwargs: Any) -> None:
+        """botocore's ``response-received`` (after every attempt, answered or failed):
+        the request is no longer in flight."""
+        self.limiter.release()
+
+    def _attempt(self, method: Callable[..., dict[str, Any]], params: dict[str, Any]
+                 ) -> dict[str, Any]:
+        try:
+            return method(**params)
+        finally:  # an attempt that ended without response-received frees its slot here
+            self.limiter.release()
 
     def retried(self) -> dict[tuple[str, str], int]:
         """Retries so far, keyed (API call, what the failed attempt met)."""
@@ -102,8 +115,7 @@ class Route53Reader:
         while True:
             track.count += 1
             try:
-                result: dict[str, Any] = method(**params)
-                return result
+                return self._attempt(method, params)
             except (ClientError, BotoCoreError) as exc:
                 failure = classify(exc)
                 track.uncertain = track.uncertain or failure.uncertain
