@@ -47,7 +47,15 @@ from moto.route53.utils import validate_domain_name
 from zonecut.names import normalize
 from zonecut.names import problems as name_problems
 from zonecut.sandbox import dnssec_api
-from zonecut.sandbox.change_batch import data_of, key_of, problems, stored_name, values_of
+from zonecut.sandbox.change_batch import (
+    RRData,
+    RRKey,
+    data_of,
+    key_of,
+    problems,
+    stored_name,
+    values_of,
+)
 from zonecut.sandbox.nameservers import PRIVATE_ZONE_NAME_SERVERS, Assigner, PoolExhausted
 from zonecut.sandbox.zone_data import (
     BACKEND_LOCK,
@@ -229,25 +237,74 @@ def _delete_hosted_zone(self: Any, id_: str) -> Any:
         return result
 
 
+_INDEX = "zonecut_rrset_index"
+
+
+def rrset_index(zone: Any) -> tuple[dict[RRKey, RRData], dict[RRKey, Any]] | None:
+    """The zone's record sets by key: (key -> data, key -> moto RecordSet), in the
+    order of ``zone.rrsets``; None when two record sets share a key.
+
+    Kept on the zone for the very list and RecordSet objects it was made from (moto
+    replaces a RecordSet to change it), so a change to a big zone reads only what the
+    last change wrote instead of every record set again.
+    """
+    rrsets = zone.rrsets
+    memo = zone.__dict__.get(_INDEX)
+    if (memo is not None and memo[0] is rrsets and len(memo[1]) == len(rrsets)
+            and all(a is b for a, b in zip(memo[1], rrsets, strict=True))):
+        return memo[2], memo[3]
+    live: dict[RRKey, RRData] = {}
+    by_key: dict[RRKey, Any] = {}
+    for rrset in rrsets:
+        fields = plain(rrset)
+        key = key_of(fields)
+        live[key] = data_of(fields)
+        by_key[key] = rrset
+    if len(by_key) != len(rrsets):
+        zone.__dict__.pop(_INDEX, None)
+        return None
+    zone.__dict__[_INDEX] = (rrsets, tuple(rrsets), live, by_key)
+    return live, by_key
+
+
+def _store_index(zone: Any, live: dict[RRKey, RRData], by_key: dict[RRKey, Any]) -> None:
+    zone.rrsets = list(by_key.values())
+    zone.__dict__[_INDEX] = (zone.rrsets, tuple(zone.rrsets), live, by_key)
+
+
 def _change_resource_record_sets(self: Any, zoneid: str, change_list: list[dict[str, Any]]) -> None:
     with BACKEND_LOCK:
         zone = self.get_hosted_zone(zoneid)
         for change in change_list:
             validate_domain_name(change["ResourceRecordSet"]["Name"], code="InvalidChangeBatch")
-        live = {key_of(plain(r)): data_of(plain(r)) for r in zone.rrsets}
+        index = rrset_index(zone)
+        live = index[0] if index is not None else {
+            key_of(plain(r)): data_of(plain(r)) for r in zone.rrsets}
         found = problems(str(zone.name), live, change_list)
         if found:
             raise InvalidChangeBatch(found)
+        if index is not None:
+            live, by_key = dict(index[0]), dict(index[1])
         for change in change_list:
             record_set = dict(change["ResourceRecordSet"])
             record_set["Name"] = stored_name(str(record_set["Name"]))
             if "ResourceRecords" in record_set:
                 record_set["ResourceRecords"] = values_of(record_set)
             key = key_of(record_set)
-            kept = [r for r in zone.rrsets if key_of(plain(r)) != key]
-            if change["Action"] != "DELETE":
-                kept.append(_RecordSet(record_set))
-            zone.rrsets = kept
+            if index is None:
+                kept = [r for r in zone.rrsets if key_of(plain(r)) != key]
+                if change["Action"] != "DELETE":
+                    kept.append(_RecordSet(record_set))
+                zone.rrsets = kept
+                continue
+            live.pop(key, None)
+            by_key.pop(key, None)
+            if change["Action"] != "DELETE":  # a changed set goes last, as moto has it
+                stored = _RecordSet(record_set)
+                live[key] = data_of(plain(stored))
+                by_key[key] = stored
+        if index is not None:
+            _store_index(zone, live, by_key)
         touch(zone)
         bump_generation()
 

@@ -120,11 +120,12 @@ class Assigner:
         load: dict[str, int] = dict.fromkeys(self._members, 0)
         banned: set[str] = set()
         for other_name, servers in live:
+            near = related(name, other_name)  # once a zone, not once a server
             for server in servers:
                 canon = _canon(server)
                 if canon in load:
                     load[canon] += 1
-                    if related(name, other_name):
+                    if near:
                         banned.add(canon)
         ranked: list[list[str]] = []
         for tld in TLDS:

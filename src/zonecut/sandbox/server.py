@@ -30,6 +30,7 @@ from zonecut.sandbox import (
     dnssec_state,
     domains_api,
     fidelity,
+    moto_speed,
     org_paging,
     ssm_fidelity,
     validation,
@@ -162,6 +163,7 @@ class Sandbox:
             werkzeug_log.setLevel(logging.WARNING)
         with BACKEND_LOCK:
             moto_api_backend.reset()
+            moto_speed.install()
             fidelity.install(self.assigner)
             dnssec_api.install()
             domains_api.install()
@@ -211,6 +213,7 @@ class Sandbox:
                     acm_wait_setting.restore(self._acm_wait_before)
                     self._acm_wait_before = None
                 cfn_fidelity.uninstall()
+                moto_speed.uninstall()
                 _active = None
 
     def __enter__(self) -> Sandbox:

@@ -72,11 +72,22 @@ def iter_moto_zones() -> Iterator[tuple[str, Any]]:
                 yield account_id, zone
 
 
+_NAME_SERVERS_MEMO = "zonecut_name_servers"
+
+
 def zone_name_servers(zone: Any) -> tuple[str, ...]:
+    """The zone's delegation set, canonical; kept on the zone for the very names it was
+    made from (a new zone reads every live zone's servers: no normalising them again)."""
     delegation_set = zone.delegation_set
     if delegation_set is None:
         return ()
-    return tuple(normalize(str(ns)) for ns in delegation_set.name_servers)
+    raw = tuple(delegation_set.name_servers)
+    memo = zone.__dict__.get(_NAME_SERVERS_MEMO)
+    if memo is not None and memo[0] == raw:
+        return memo[1]  # type: ignore[no-any-return]
+    found = tuple(normalize(str(ns)) for ns in raw)
+    zone.__dict__[_NAME_SERVERS_MEMO] = (raw, found)
+    return found
 
 
 def plain(rrset: Any) -> dict[str, Any]:
