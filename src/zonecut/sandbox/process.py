@@ -106,7 +106,7 @@ def up(
     pool_size: int = 64,
     seed: int = 0,
     faults: FaultSettings | None = None,
-    timeout: float = 30.0,
+    timeout: float = 90.0,
     acm_wait: float | None = None,
 ) -> SandboxInfo:
     """Start a background sandbox (or return the one already running in ``state_dir``).
