@@ -98,16 +98,28 @@ def test_faults_are_deterministic_for_a_seed(faulty: Sandbox) -> None:
 def test_rate_limit_is_per_account_with_a_small_burst(faulty: Sandbox) -> None:
     faulty.set_faults(rate_limit=5)  # burst: one second's worth
     mine, other = client(faulty), client(faulty, OTHER)
-    codes = []
-    started = time.monotonic()
-    for _ in range(8):
-        try:
-            mine.list_hosted_zones()
-            codes.append("ok")
-        except ClientError as exc:
-            codes.append(exc.response["Error"]["Code"])
-    assert time.monotonic() - started < 0.5
-    assert codes[:5] == ["ok"] * 5 and "Throttling" in codes[5:]
+    # The burst shows only when 8 requests go out before the bucket refills (0.6 s at 5
+    # a second); on a loaded machine a round may be slower, so up to three rounds, each
+    # after a full refill. Every round holds the bucket's bound whatever its pace.
+    for attempt in range(3):
+        if attempt:
+            time.sleep(1.1)
+        codes = []
+        started = time.monotonic()
+        for _ in range(8):
+            try:
+                mine.list_hosted_zones()
+                codes.append("ok")
+            except ClientError as exc:
+                codes.append(exc.response["Error"]["Code"])
+        elapsed = time.monotonic() - started
+        assert codes[:5] == ["ok"] * 5
+        assert codes.count("ok") <= 5 + 5 * elapsed + 1, (codes, elapsed)
+        if elapsed < 0.5:
+            assert "Throttling" in codes[5:], codes
+            break
+    else:
+        pytest.skip("three rounds of 8 requests each took 0.5 s or more on this machine")
     other.list_hosted_zones()  # another account has its own bucket
     time.sleep(0.25)
     mine.list_hosted_zones()  # refilled: 5 a second
