@@ -58,7 +58,7 @@ RootHintsOpt = Annotated[Path | None, typer.Option(
     "servers, or the sandbox's with --sandbox.")]
 TimeoutOpt = Annotated[float, typer.Option(help="Seconds per DNS query attempt.")]
 RetriesOpt = Annotated[int, typer.Option(help="Retries after a timeout.")]
-ConcurrencyOpt = Annotated[int, typer.Option(help="Most DNS queries in flight (verify starts lower and grows while answers come quickly).")]
+ConcurrencyOpt = Annotated[int, typer.Option(help="Most DNS queries in flight.")]
 
 
 def title_for(targets: list[DelegationTarget], accounts: int) -> str:

@@ -170,7 +170,7 @@ def verify(
     timeout: Annotated[float, typer.Option(help="Seconds per DNS query attempt (above 0).",
                                            callback=positive)] = 2.0,
     retries: Annotated[int, typer.Option(help="Retries after a timeout.", min=0)] = 1,
-    concurrency: Annotated[int, typer.Option(help="Most DNS queries in flight (verify starts lower and grows while answers come quickly).", min=1)] = 64,
+    concurrency: Annotated[int, typer.Option(help="Most DNS queries in flight.", min=1)] = 64,
     deadline: Annotated[float, typer.Option(
         min=0.1, help="Seconds for the whole run; zones not done by then get "
         "DEADLINE_EXCEEDED.")] = 600.0,
