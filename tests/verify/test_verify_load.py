@@ -39,17 +39,19 @@ def target(child: str, parent: str | None, servers: tuple[str, ...]) -> Delegati
         parent_ns=RRSet(child, "NS", 3600, own) if parent else None)
 
 
-def wide_tree() -> tuple[DnsLab, list[DelegationTarget]]:
-    """example.com with ZONES children, each on one of the Route 53-like server sets:
-    many queries at once once the walk reaches example.com."""
+def wide_tree(zones: int = ZONES, delay: float = DELAY
+              ) -> tuple[DnsLab, list[DelegationTarget]]:
+    """example.com with ``zones`` children, each on one of the Route 53-like server
+    sets: many queries at once once the walk reaches example.com; the lab's one thread
+    takes ``delay`` seconds per answer."""
     lab = standard_tree(DnsLab())
     targets = [target(APEX, None, R53[APEX])]
-    for i in range(ZONES):
+    for i in range(zones):
         child, servers = f"z{i}.{APEX}", SETS[i % len(SETS)]
         lab.zone(child, servers)
         lab.delegate(APEX, child, servers)
         targets.append(target(child, APEX, servers))
-    lab.answer_delay = DELAY
+    lab.answer_delay = delay
     return lab, targets
 
 
@@ -163,13 +165,7 @@ def test_each_more_delegation_costs_only_its_own_proving_queries() -> None:
     queries (4 servers of the parent asked for NS, 4 of the child for SOA and NS)."""
     counts = []
     for zones in (10, 20):
-        lab = standard_tree(DnsLab())
-        wanted = [target(APEX, None, R53[APEX])]
-        for i in range(zones):
-            child, servers = f"z{i}.{APEX}", SETS[i % len(SETS)]
-            lab.zone(child, servers)
-            lab.delegate(APEX, child, servers)
-            wanted.append(target(child, APEX, servers))
+        lab, wanted = wide_tree(zones, delay=0.0)
         with running(lab):
             observations = asyncio.run(probe(wanted, lab.roots, policy=POLICY,
                                              port_map=lab.port_map))
