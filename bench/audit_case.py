@@ -44,7 +44,7 @@ from typing import Any
 import boto3
 
 from bench import emulator_floor
-from bench.measure import STS_OPERATIONS, cpu_seconds, peak_rss_mb
+from bench.measure import STS_OPERATIONS, cpu_seconds, peak_rss_mb, provenance
 from zonecut.aws.organizations import PACE_BURST, PACE_RATE
 from zonecut.sandbox.control import SandboxClient
 from zonecut.sandbox.fault_settings import FaultSettings
@@ -256,7 +256,7 @@ def run(accounts: int, parallel: int) -> dict[str, Any]:
             "calls_by_operation": dict(sorted(by_op.items())), "requests": requests,
             "route53_calls": route53, "audit": measured, "bound": limits,
             "ratio": round(measured["seconds"] / limits["bound_seconds"], 3),
-            "load_average": [round(x, 2) for x in load]}
+            "load_average": [round(x, 2) for x in load], **provenance()}
 
 
 def main() -> None:

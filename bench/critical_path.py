@@ -5,7 +5,11 @@ taking the sandbox's PENDING time; accounts run in parallel, waves one after ano
 An account's calls may overlap (each goes as soon as its buckets allow and is done one
 call's cost later): the buckets, not the round trips, set the pace.
 The whole run is also bounded by the emulator's throughput (all calls over the bare
-requests per second it served in the run): the bound is the larger of the two.
+requests per second it served in the run): the bound is the larger of the two. Within a
+wave, the one emulator serves every account: a wave's sync wait cannot start before it
+has served the writes the wave waits for (every create, every NS batch) at its bare
+throughput, so each wave also takes at least those writes over the throughput, then
+PENDING and one GetChange (:func:`_served`).
 
 Calls counted as needed (a lower bound, so zonecut/bound >= 1 is expected):
 - apply, wave 1, per account: CreateHostedZone and ChangeTagsForResource (the
@@ -105,6 +109,14 @@ def _ns_batches(zones: Sequence[BenchZone]) -> Counter[str]:
     return batches
 
 
+def _served(writes: int, costs: Costs) -> float:
+    """A wave that waits for ``writes`` changes: the emulator serves them all (at its bare
+    throughput, across accounts), the last one then stays PENDING, one GetChange ends it."""
+    if writes <= 0 or not costs.throughput:
+        return 0.0
+    return writes / costs.throughput + costs.pending + costs.call
+
+
 def apply_seconds(zones: Sequence[BenchZone], costs: Costs) -> float:
     created: Counter[str] = Counter(z.account for z in zones)
     created[PARENT_ACCOUNT] += 1
@@ -117,13 +129,20 @@ def apply_seconds(zones: Sequence[BenchZone], costs: Costs) -> float:
             account.call("ChangeTagsForResource")
         account.confirm(n, last)
         wave1 = max(wave1, account.now)
-    wave2 = 0.0
-    for batches in _ns_batches(zones).values():
+    wave1 = max(wave1, _served(sum(created.values()), costs))
+    return wave1 + _cuts_or_delegations(zones, costs)
+
+
+def _cuts_or_delegations(zones: Sequence[BenchZone], costs: Costs) -> float:
+    """The wave that writes (or deletes) the NS rrsets in the parents and waits."""
+    wave = 0.0
+    ns_batches = _ns_batches(zones)
+    for batches in ns_batches.values():
         account = Account(costs)
         last = account.call("ChangeResourceRecordSets", batches)
         account.confirm(batches, last)
-        wave2 = max(wave2, account.now)
-    return wave1 + wave2
+        wave = max(wave, account.now)
+    return max(wave, _served(sum(ns_batches.values()), costs))
 
 
 def plan_seconds(zones: Sequence[BenchZone], costs: Costs) -> float:
@@ -146,12 +165,7 @@ def plan_empty_seconds(zones: Sequence[BenchZone], costs: Costs) -> float:
 
 
 def destroy_seconds(zones: Sequence[BenchZone], costs: Costs) -> float:
-    cuts = 0.0
-    for batches in _ns_batches(zones).values():
-        account = Account(costs)
-        last = account.call("ChangeResourceRecordSets", batches)
-        account.confirm(batches, last)
-        cuts = max(cuts, account.now)
+    cuts = _cuts_or_delegations(zones, costs)
     deletes = 0.0
     per_account: dict[str, int] = defaultdict(int)
     for zone in zones:
@@ -160,6 +174,8 @@ def destroy_seconds(zones: Sequence[BenchZone], costs: Costs) -> float:
         account = Account(costs)
         account.call("DeleteHostedZone", n)
         deletes = max(deletes, account.now)
+    if costs.throughput:
+        deletes = max(deletes, len(zones) / costs.throughput + costs.call)
     return cuts + deletes
 
 

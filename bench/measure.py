@@ -3,14 +3,34 @@
 from __future__ import annotations
 
 import resource
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 PARENT = "111111111111"
 STS_OPERATIONS = frozenset({"AssumeRole", "GetCallerIdentity", "GetSessionToken"})
+
+
+def provenance() -> dict[str, str]:
+    """When a run was measured and which commit of the project it measured (with
+    ``+changes`` when the work tree differed from it), so a table mixing runs says
+    which code each row shows."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "bench"],
+                               cwd=root, capture_output=True, text=True,
+                               check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit, dirty = "unknown", ""
+    return {"measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "commit": commit + ("+changes" if dirty else "")}
 
 
 def cpu_seconds() -> float:

@@ -22,6 +22,7 @@ from typing import Any
 
 from bench import critical_path as cp
 from bench import dnsviz_peer, emulator_floor
+from bench.measure import provenance
 from bench.org import zones
 from bench.run import PHASES, phase_in_process
 from zonecut.sandbox.control import SandboxClient
@@ -61,7 +62,7 @@ def run(n: int, shape: str) -> dict[str, Any]:
     result = {"n": n, "mode": mode, "shape": shape, "phases": phases, "floor": floor,
               "throttled": throttled, "realistic": settings.to_dict(), "dnsviz": dnsviz,
               "load_average": [round(x, 2) for x in load],
-              "accounts": len({z.account for z in bench_zones}) + 1}
+              "accounts": len({z.account for z in bench_zones}) + 1, **provenance()}
     result["bounds"] = bounds(result)
     return result
 

@@ -291,7 +291,9 @@ def markdown(results: Sequence[dict[str, Any]], audits: Sequence[dict[str, Any]]
              "account of the calls a phase needs under those buckets, each call costing "
              "the latency plus the emulator's own time per request measured in the same "
              "run, and each sync wait the PENDING time; or, if larger, all the phase's "
-             "calls at the emulator's measured throughput (\"bound set by\" says which). "
+             "calls at the emulator's measured throughput (\"bound set by\" says which); "
+             "a wave that waits for changes also cannot start its wait before the one "
+             "emulator has served every write it waits for, at that throughput. "
              "A lower bound: ratios at or above 1 are expected (one under 1 means the "
              "emulator served faster during the phase than when it was measured at the "
              "run's start: the machine's load moved). \"load\" is the machine's "
@@ -323,6 +325,11 @@ def markdown(results: Sequence[dict[str, Any]], audits: Sequence[dict[str, Any]]
                   f"process start) still dominate. A phase counts as linear at most "
                   f"{LINEAR_AT_MOST} (over all N and between the two largest).", ""]
         lines += fit_table(results)
+    lines += ["", "### Runs", "", "| run | measured | commit | load |", "| --- | --- | --- | --- |"]
+    lines += [f"| {label(r)} | {r.get('measured_at', 'not recorded')} | "
+              f"{r.get('commit', 'not recorded')} | {_load(r)} |" for r in results]
+    lines += [f"| audit, {a['case']['accounts']} accounts | {a.get('measured_at', 'not recorded')} "
+              f"| {a.get('commit', 'not recorded')} | {_load(a)} |" for a in audits]
     lines += ["", "### Targets (realistic mode)", "",
               "| target | measured | met | what bounds a miss |", "| --- | --- | --- | --- |"]
     for target, measured, met, why in targets(results, audits):
