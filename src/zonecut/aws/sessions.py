@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Callable
@@ -9,11 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+import botocore.handlers
 import botocore.loaders
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.hooks import EventAliaser, HierarchicalEmitter
 from botocore.parsers import ResponseParserError
 
 from zonecut.aws.access import AccountAccess, session_name
@@ -22,6 +25,28 @@ from zonecut.aws.errors import AccessDenied, AccountMismatch, AwsError, translat
 _LOADER = botocore.loaders.create_loader()
 """One model loader for every session: botocore caches parsed service models in it,
 so the second account's clients cost milliseconds instead of a fresh JSON parse."""
+
+
+def _builtin_hooks() -> HierarchicalEmitter:
+    """botocore's built-in event handlers, registered once (as ``Session.__init__``
+    registers them: ``botocore.handlers.BUILTIN_HANDLERS`` through an ``EventAliaser``).
+    Each session gets a copy (``HierarchicalEmitter.__copy__``, as botocore copies a
+    session's hooks into every client): registering them checks every handler's
+    signature, about 10 ms of CPU per account, where the copy takes well under one."""
+    hooks = HierarchicalEmitter()
+    events = EventAliaser(hooks)
+    for spec in botocore.handlers.BUILTIN_HANDLERS:
+        event_name, handler = spec[0], spec[1]
+        if len(spec) == 2:
+            events.register(event_name, handler)
+        elif spec[2] is botocore.handlers.REGISTER_FIRST:
+            events.register_first(event_name, handler)
+        elif spec[2] is botocore.handlers.REGISTER_LAST:
+            events.register_last(event_name, handler)
+    return hooks
+
+
+_BUILTIN_HOOKS = _builtin_hooks()
 
 
 NO_PROFILE_VARS = {"profile": (None, None, None, None)}
@@ -33,10 +58,13 @@ def _core_session(profile: str | None = None, *, read_profiles: bool = True
     """A botocore session sharing the model loader. With ``read_profiles`` off (explicit
     credentials, as the sandbox gives), neither the config's profile nor AWS_PROFILE is
     read: a profile that exists only on some other machine cannot stop a sandbox run."""
+    hooks = copy.copy(_BUILTIN_HOOKS)  # the session's own: nothing registered is shared
     if read_profiles:
-        core = botocore.session.Session(profile=profile)
+        core = botocore.session.Session(profile=profile, event_hooks=hooks,
+                                        include_builtin_handlers=False)
     else:
-        core = botocore.session.Session(session_vars=NO_PROFILE_VARS)
+        core = botocore.session.Session(session_vars=NO_PROFILE_VARS, event_hooks=hooks,
+                                        include_builtin_handlers=False)
     core.register_component("data_loader", _LOADER)
     return core
 
