@@ -114,6 +114,21 @@ def test_an_assume_role_answer_in_another_account_is_refused_before_any_change(
     assert fresh_sandbox.calls() == {}  # no Route 53 call, not even a read
 
 
+def test_an_assume_role_answer_that_names_no_account_is_refused(
+        fresh_sandbox: Sandbox) -> None:
+    rt = runtime(fresh_sandbox, ONE_ACCOUNT)
+    fresh_sandbox.reset_calls()
+    stub = Stubber(rt.fleet.factory.base_sts(rt.fleet.access(NETWORK)))
+    answer = assumed(NETWORK)
+    del answer["AssumedRoleUser"]  # optional in the service model's AssumeRoleResponse
+    stub.add_response("assume_role", answer, ASKED)
+    with stub, pytest.raises(AccountMismatch) as caught:
+        rt.plan()
+    assert "does not say which account its credentials reach" in str(caught.value)
+    assert str(caught.value).endswith("Nothing was changed.")
+    assert fresh_sandbox.calls() == {}
+
+
 def test_a_refreshed_credential_in_another_account_is_refused(
         fresh_sandbox: Sandbox) -> None:
     rt = runtime(fresh_sandbox, ONE_ACCOUNT)
