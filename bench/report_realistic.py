@@ -32,9 +32,9 @@ WHY = {
                "zones deepest first, one depth after another (runs before 2026-12-01 "
                "19:00 UTC also read every zone and waited a second PENDING for nested "
                "zones)",
-    "plan (no change)": "a run's fixed costs (sessions; AssumeRole and GetCallerIdentity "
-                        "per account: the empty plan shows about 1 s of them) against a "
-                        "bound of about 2 s",
+    "plan (no change)": "a run's fixed costs (sessions; an AssumeRole per account, and "
+                        "in runs before 2026-12-02 01:00 UTC a GetCallerIdentity too: the "
+                        "empty plan shows about 1 s of them) against a bound of about 2 s",
     "plan (empty)": "a run's fixed costs (sessions, AssumeRole) against one call",
     "verify": "verify's API reads, as the no-change plan's",
 }
@@ -274,9 +274,10 @@ AUDIT_RSS_WHY = ("the audit's memory grew with the accounts it read: runs before
                  "until the run ended (each is now released once its account is read; "
                  "not yet re-measured at 1,000 accounts)")
 AUDIT_WHY = ("An account's reads are round trips one after another, so the audit's pace "
-             "is its parallel accounts; on top, zonecut makes a session, an AssumeRole "
-             "and a GetCallerIdentity per account, which the bound counts at the "
-             "emulator's time (GetCallerIdentity not at all), and on this shared 2-core "
+             "is its parallel accounts; on top, zonecut makes a session and an "
+             "AssumeRole per account, which the bound counts at the emulator's time "
+             "(runs before 2026-12-02 01:00 UTC also made a GetCallerIdentity per "
+             "account, which the bound did not count), and on this shared 2-core "
              "machine the audit's eight threads, the emulator and the other work run on "
              "the same cores")
 

@@ -2,7 +2,8 @@
 operation, counted by the sandbox (counts, never timings), so that the cuts of issue 17
 stay: the CreateHostedZone answer is used as it is (no GetHostedZone after it), the
 duplicate check after an account's creates is one ListHostedZones, a destroy reads no
-delegation set and waits once for the cuts of every depth."""
+delegation set and waits once for the cuts of every depth, and an account reached by a
+role costs its AssumeRole alone (no GetCallerIdentity)."""
 
 from __future__ import annotations
 
@@ -76,6 +77,17 @@ def test_a_no_change_plan_reads_two_calls_a_zone(fresh_sandbox: Sandbox) -> None
     # (all records of a parent)
     assert route53(calls, TEAM) == {
         "ListHostedZones": 1, "GetHostedZone": 6, "ListResourceRecordSets": 6}
+
+
+def test_an_account_reached_by_a_role_costs_one_sts_call(fresh_sandbox: Sandbox) -> None:
+    calls = counted(fresh_sandbox, lambda: runtime(fresh_sandbox, config(TEXT)).plan())
+    sts: dict[str, int] = {}
+    for (_, op), n in calls.items():
+        if op in STS:
+            sts[op] = sts.get(op, 0) + n
+    # one AssumeRole per account; its answer names the account the credentials reach
+    # (AssumedRoleUser.Arn), so no GetCallerIdentity proves it again
+    assert sts == {"AssumeRole": 3}
 
 
 def test_destroy_reads_no_delegation_set_and_waits_once_for_every_cut(

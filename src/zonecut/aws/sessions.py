@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -47,6 +48,13 @@ def _builtin_hooks() -> HierarchicalEmitter:
 
 
 _BUILTIN_HOOKS = _builtin_hooks()
+
+_ROLE_ACCOUNT_RE = re.compile(r"^arn:[\w-]+:iam::(?P<account>[0-9]{12}):role/", re.ASCII)
+_ASSUMED_ACCOUNT_RE = re.compile(r"^arn:[\w-]+:sts::(?P<account>[0-9]{12}):assumed-role/",
+                                 re.ASCII)
+"""``AssumedRoleUser.Arn`` of an AssumeRole answer:
+``arn:<partition>:sts::<account>:assumed-role/<role>/<session>`` (STS API reference,
+AssumedRoleUser; botocore's sts service model, AssumeRoleResponse)."""
 
 
 NO_PROFILE_VARS = {"profile": (None, None, None, None)}
@@ -94,9 +102,13 @@ class StaticCredentials:
 class SessionFactory:
     """Makes and caches one boto3 session per account.
 
-    Assumed-role sessions refresh themselves before they expire. Every session is
-    checked once with ``GetCallerIdentity``: credentials that land in another
-    account than the config declares are refused before any change is made.
+    Assumed-role sessions refresh themselves before they expire. Credentials that land
+    in another account than the config declares are refused before any change is made:
+    for an assumed role, by the account in each AssumeRole answer (``AssumedRoleUser.Arn``,
+    on the first answer and on every refresh), and a role ARN naming another account is
+    refused before any call; for a profile, the default chain or static base credentials
+    (no role), nothing else proves the account, so the session is checked once with
+    ``GetCallerIdentity``.
     """
 
     def __init__(
@@ -129,7 +141,8 @@ class SessionFactory:
                 return cached
             try:
                 made = self._make(access)
-                self._check_identity(made, access)
+                if access.role_arn is None:
+                    self._check_identity(made, access)
             except (BotoCoreError, ClientError, ResponseParserError, ValueError) as exc:
                 found = translate(exc, account_id=access.account_id,
                                   endpoint_url=self.endpoint_url)
@@ -176,6 +189,11 @@ class SessionFactory:
             self._base[key] = base
             return base
 
+    def base_sts(self, access: AccountAccess) -> Any:
+        """The STS client that assumes ``access``'s role (shared by every account with the
+        same profile and region)."""
+        return self._base_sts(self._base_session(access), access)
+
     def _base_sts(self, base: boto3.Session, access: AccountAccess) -> Any:
         """One STS client per base session and region, shared by every AssumeRole
         (boto3 clients are thread-safe; making one per account costs CPU for nothing)."""
@@ -192,6 +210,13 @@ class SessionFactory:
         base = self._base_session(access)
         if access.role_arn is None:
             return base
+        role_arn = access.role_arn
+        named = _ROLE_ACCOUNT_RE.match(role_arn)
+        if named and named["account"] != access.account_id:
+            raise AccountMismatch(
+                f"account {access.key!r} is declared as {access.account_id}, but role "
+                f"{role_arn} is in account {named['account']}; the role must live in the "
+                "account itself. Nothing was changed.")
         sts = self._base_sts(base, access)
         params: dict[str, Any] = {
             "RoleArn": access.role_arn,
@@ -204,7 +229,9 @@ class SessionFactory:
             params["SourceIdentity"] = access.source_identity
 
         def fetch() -> dict[str, str]:
-            creds = self._assume(sts, params, access)
+            response = self._assume(sts, params, access)
+            _check_assumed(response, access)
+            creds: dict[str, Any] = response["Credentials"]
             return {
                 "access_key": creds["AccessKeyId"],
                 "secret_key": creds["SecretAccessKey"],
@@ -226,9 +253,8 @@ class SessionFactory:
         delay = 1.0
         while True:
             try:
-                response = sts.assume_role(**params)
-                creds: dict[str, Any] = response["Credentials"]
-                return creds
+                response: dict[str, Any] = sts.assume_role(**params)
+                return response
             except ClientError as exc:
                 code = exc.response.get("Error", {}).get("Code", "")
                 message = exc.response.get("Error", {}).get("Message", str(exc))
@@ -255,6 +281,7 @@ class SessionFactory:
                                operation="sts:AssumeRole") from exc
 
     def _check_identity(self, session: boto3.Session, access: AccountAccess) -> None:
+        """The account of credentials reached without a role (``GetCallerIdentity``)."""
         sts = session.client("sts", endpoint_url=self.endpoint_url,
                              region_name=access.home_region, config=RETRY_CONFIG)
         try:
@@ -272,9 +299,28 @@ class SessionFactory:
             raise found from exc
         actual = str(identity.get("Account", ""))
         if actual != access.account_id:
-            how = f"role {access.role_arn}" if access.role_arn else (
-                f"profile {access.profile!r}" if access.profile else "the default credential chain")
+            how = (f"profile {access.profile!r}" if access.profile
+                   else "the base credentials" if self.base_credentials is not None
+                   else "the default credential chain")
             raise AccountMismatch(
                 f"account {access.key!r} is declared as {access.account_id}, but {how} "
                 f"reaches account {actual} ({identity.get('Arn', '?')}). Nothing was changed."
             )
+
+
+def _check_assumed(response: dict[str, Any], access: AccountAccess) -> None:
+    """Refuse an AssumeRole answer whose credentials land in another account than
+    ``access`` declares: the account is the one in ``AssumedRoleUser.Arn``."""
+    arn = str(response.get("AssumedRoleUser", {}).get("Arn", ""))
+    found = _ASSUMED_ACCOUNT_RE.match(arn)
+    if found is None:
+        raise AccountMismatch(
+            f"account {access.key!r} is declared as {access.account_id}, but the answer to "
+            f"AssumeRole of role {access.role_arn} does not say which account its "
+            f"credentials reach (AssumedRoleUser.Arn {arn or 'missing'!r}). Nothing was "
+            "changed.")
+    if found["account"] != access.account_id:
+        raise AccountMismatch(
+            f"account {access.key!r} is declared as {access.account_id}, but role "
+            f"{access.role_arn} reaches account {found['account']} ({arn}). Nothing was "
+            "changed.")
