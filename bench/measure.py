@@ -18,13 +18,15 @@ STS_OPERATIONS = frozenset({"AssumeRole", "GetCallerIdentity", "GetSessionToken"
 
 def provenance() -> dict[str, str]:
     """When a run was measured and which commit of the project it measured (with
-    ``+changes`` when the work tree differed from it), so a table mixing runs says
-    which code each row shows."""
+    ``+changes`` when the code in the work tree, ``src`` and ``bench`` but not the
+    results the bench writes, differed from it), so a table mixing runs says which code
+    each row shows."""
     root = Path(__file__).resolve().parent.parent
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
                                 capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "bench"],
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "bench",
+                                ":(exclude)bench/results"],
                                cwd=root, capture_output=True, text=True,
                                check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
