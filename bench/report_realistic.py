@@ -21,20 +21,22 @@ RSS_TARGET_MB = 300.0
 TARGETED = ("apply", "destroy", "plan (no change)")
 
 WHY = {
-    "apply": "the tree's levels are created one after another (a parent before its "
-             "children), and apply makes {per_zone:.1f} calls per new zone (creates, "
-             "tags, the duplicate check's listing, the GetChange polls of each change) "
-             "where the bound counts 3 at the bucket rate; a wait's first wave can end up "
-             "to 10% of PENDING after INSYNC (runs before 2026-12-01 19:00 UTC also went "
-             "one call at a time in an account and checked each created name on its own)",
-    "destroy": "the destroy phase includes its own plan (a run's fixed costs and the "
-               "parents' record reads), which the bound does not count, and deletes the "
-               "zones deepest first, one depth after another (runs before 2026-12-01 "
-               "19:00 UTC also read every zone and waited a second PENDING for nested "
-               "zones)",
-    "plan (no change)": "a run's fixed costs (sessions; an AssumeRole per account, and "
-                        "in runs before 2026-12-02 01:00 UTC a GetCallerIdentity too: the "
-                        "empty plan shows about 1 s of them) against a bound of about 2 s",
+    "apply": "apply makes {per_zone:.1f} calls per new zone where the bound counts 3 (a "
+             "create, its tag, one GetChange): {polls} of its calls are GetChange, most of "
+             "them polls while changes are PENDING, which on the one emulator take "
+             "capacity from other accounts' creates (on Route 53 every account has its own "
+             "buckets); the tree's levels are submitted one after another (a parent before "
+             "its children); and a wait can end up to 10% of PENDING (at least 0.5 s) "
+             "after INSYNC",
+    "destroy": "the destroy phase includes its own plan (per account a session and an "
+               "AssumeRole, the zone listing, the parents' record reads: {empty:.1f} s for "
+               "the empty plan's share of it), which the bound does not count; it deletes "
+               "the zones deepest first, one depth after another; and {polls} GetChange "
+               "calls while the cuts are PENDING share the one emulator",
+    "plan (no change)": "a run's fixed costs (per account a session, its Route 53 client "
+                        "and an AssumeRole before its first read: the empty plan, one "
+                        "read per account, took {empty:.1f} s) against a bound of "
+                        "{bound:.1f} s",
     "plan (empty)": "a run's fixed costs (sessions, AssumeRole) against one call",
     "verify": "verify's API reads, as the no-change plan's",
 }
@@ -62,7 +64,10 @@ def _calls(r: dict[str, Any], name: str) -> int:
 
 def _why(r: dict[str, Any], name: str) -> str:
     b = r["bounds"][name]
-    text = WHY[name].replace("{per_zone:.1f}", f"{_calls(r, name) / (r['n'] + 1):.1f}")
+    empty = float(_phase(r, "plan (empty)").get("seconds", 0.0))
+    polls = _phase(r, name).get("calls_by_operation", {}).get("GetChange", 0)
+    text = WHY[name].format(per_zone=_calls(r, name) / (r["n"] + 1), polls=polls,
+                            empty=empty, bound=float(b["bound_seconds"]))
     if b.get("bound_by") == "emulator":
         text = EMULATOR_WHY.format(calls=_calls(r, name), rps=r["floor"]["requests_per_second"],
                                    sent=_calls(r, name) / b["measured_seconds"]) + text
@@ -269,15 +274,13 @@ VERIFY_WHY = ("verify walks each zone down from the root: a zone's queries wait 
               "work (parsing every answer, the checks) runs in the same process on the "
               "shared cores; the floor sends the same queries all at once, 64 in flight, "
               "none waiting on another, parsing nothing")
-AUDIT_RSS_WHY = ("the audit's memory grew with the accounts it read: runs before "
-                 "2026-12-01 19:00 UTC kept every account's session and Route 53 client "
-                 "until the run ended (each is now released once its account is read; "
-                 "not yet re-measured at 1,000 accounts)")
+AUDIT_RSS_WHY = ("the audit's memory grew with the accounts it read (each account's "
+                 "session and Route 53 client are released once the account is read: "
+                 "tests/audit/test_audit_memory.py)")
 AUDIT_WHY = ("An account's reads are round trips one after another, so the audit's pace "
              "is its parallel accounts; on top, zonecut makes a session and an "
-             "AssumeRole per account, which the bound counts at the emulator's time "
-             "(runs before 2026-12-02 01:00 UTC also made a GetCallerIdentity per "
-             "account, which the bound did not count), and on this shared 2-core "
+             "AssumeRole per account, which the bound counts at the emulator's time, "
+             "and on this shared 2-core "
              "machine the audit's eight threads, the emulator and the other work run on "
              "the same cores")
 
