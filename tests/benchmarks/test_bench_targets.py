@@ -94,3 +94,13 @@ def test_bench_shapes() -> None:
     assert len({z.account for z in zones(1000)}) == 100
     with pytest.raises(ValueError, match="unknown bench shape"):
         zones(10, "two-accounts")
+
+
+def test_a_miss_that_rounds_onto_the_target_is_shown_with_three_decimals() -> None:
+    rows = {target: (measured, met) for target, measured, met, _ in targets([_run(1.153)], [])}
+    measured, met = rows["apply <= 1.15x bound (N=1000, 100 accounts)"]
+    assert not met and measured.endswith("= 1.153x")
+    measured, met = rows["destroy <= 1.15x bound (N=1000, 100 accounts)"]
+    assert (measured, met) == ("11.5 s vs 10.0 s = 1.153x", False)
+    met_rows = {t: m for t, m, _, _ in targets([_run(1.12)], [])}
+    assert met_rows["apply <= 1.15x bound (N=1000, 100 accounts)"].endswith("= 1.12x")
