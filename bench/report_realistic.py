@@ -188,6 +188,12 @@ def _audit_why(a: dict[str, Any]) -> str:
             f"{measured['list_seconds']:.1f} s where the bound counts "
             f"{b['list_seconds']:.1f} s; the reads after it took {reads:.1f} s against "
             f"{b['reads_bound_seconds']:.1f} s ({reads / b['reads_bound_seconds']:.2f}x). ")
+    pace = b.get("list_client_pace_seconds")
+    if pace and measured["list_seconds"] > AUDIT_TARGET * b["list_seconds"]:
+        text += (f"{pace:.0f} s of the listing is zonecut's own pace for Organizations (a "
+                 "burst of 5 calls, then 1 a second: AWS publishes no rate for it), and no "
+                 "account is read before the last page (reading each page's accounts as "
+                 "it comes is not built). ")
     if "list_accounts_bare_seconds" not in a["case"]:
         text += ("This run did not measure the emulator's own time for ListAccounts "
                  "(moto builds each page from all the accounts), so the bound counts its "
