@@ -36,29 +36,21 @@ pytestmark = pytest.mark.sandbox
 NETWORK, TEAM, OTHER = "111111111111", "222222222222", "999999999999"
 ROLE = "ZonecutDelegation"
 
-ONE_ACCOUNT = f"""
-version: 1
-defaults:
-  rate_limit: 200
-  access: {{role_name: {ROLE}}}
-accounts:
-  network: {{id: "{NETWORK}"}}
-zones:
-  - {{name: example.com, account: network, root: true}}
-"""
 
-TWO_ACCOUNTS = f"""
-version: 1
-defaults:
-  rate_limit: 200
-  access: {{role_name: {ROLE}}}
-accounts:
-  network: {{id: "{NETWORK}"}}
-  team: {{id: "{TEAM}"}}
-zones:
-  - {{name: example.com, account: network, root: true}}
-  - {{name: team.example.com, account: team}}
-"""
+def _config(*accounts: tuple[str, str, str]) -> str:
+    """A config of example.com in the network account and, per (key, id, zone), one more
+    account holding one zone."""
+    lines = ["version: 1", "defaults:", "  rate_limit: 200",
+             f"  access: {{role_name: {ROLE}}}", "accounts:",
+             f'  network: {{id: "{NETWORK}"}}']
+    lines += [f'  {key}: {{id: "{number}"}}' for key, number, _ in accounts]
+    lines += ["zones:", "  - {name: example.com, account: network, root: true}"]
+    lines += [f"  - {{name: {zone}, account: {key}}}" for key, _, zone in accounts]
+    return "\n".join(lines) + "\n"
+
+
+ONE_ACCOUNT = _config()
+TWO_ACCOUNTS = _config(("team", TEAM, "team.example.com"))
 
 
 def runtime(sandbox: Sandbox, text: str) -> Runtime:
@@ -177,12 +169,21 @@ def profile_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_PROFILE", raising=False)
 
 
+def profile_access(sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                   key: str, account: str) -> tuple[SessionFactory, AccountAccess]:
+    """A factory with no base credentials and ``key`` declared as ``account``, reached
+    through the profile of :func:`profile_files`; the sandbox's call counts reset."""
+    profile_files(tmp_path, monkeypatch)
+    factory = SessionFactory(endpoint_url=sandbox.endpoint_url)
+    access = AccountAccess(key=key, account_id=account, profile="zonecut-test")
+    sandbox.reset_calls()
+    return factory, access
+
+
 def test_a_profile_is_proven_by_one_get_caller_identity(
         fresh_sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    profile_files(tmp_path, monkeypatch)
-    factory = SessionFactory(endpoint_url=fresh_sandbox.endpoint_url)
-    access = AccountAccess(key="main", account_id=MANAGEMENT_ACCOUNT, profile="zonecut-test")
-    fresh_sandbox.reset_calls()
+    factory, access = profile_access(fresh_sandbox, tmp_path, monkeypatch, "main",
+                                     MANAGEMENT_ACCOUNT)
     factory.route53_client(access).list_hosted_zones()
     factory.route53_client(access).list_hosted_zones()  # the session is cached
     calls = fresh_sandbox.calls()
@@ -192,10 +193,7 @@ def test_a_profile_is_proven_by_one_get_caller_identity(
 
 def test_a_profile_in_another_account_is_refused(
         fresh_sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    profile_files(tmp_path, monkeypatch)
-    factory = SessionFactory(endpoint_url=fresh_sandbox.endpoint_url)
-    access = AccountAccess(key="team", account_id=TEAM, profile="zonecut-test")
-    fresh_sandbox.reset_calls()
+    factory, access = profile_access(fresh_sandbox, tmp_path, monkeypatch, "team", TEAM)
     with pytest.raises(AccountMismatch) as caught:
         factory.route53_client(access)
     assert str(caught.value).startswith(
